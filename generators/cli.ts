@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+/**
+ * The `django-docker` command: runs the generators without a global `yo`.
+ *   django-docker [folder] [flags]       write the container setup (the app generator)
+ * Unknown flags are refused; without a terminal nothing is asked: pass --yes or the flags.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { QueuedAdapter, TerminalAdapter } from '@yeoman/adapter';
+import { createEnv } from 'yeoman-environment';
+import { QUESTIONS } from './model/answers.ts';
+import { packageRoot } from './model/paths.ts';
+
+/** Refuses to prompt when stdin is not a terminal: CI and pipes get a clear error, not a hang or a silent exit 0. */
+class NonInteractiveAdapter extends TerminalAdapter {
+  override async prompt<A>(questions: unknown): Promise<A> {
+    const list = (Array.isArray(questions) ? questions : [questions]) as Array<{ message?: unknown; name?: string }>;
+    const what = list.map((q) => (typeof q.message === 'string' ? q.message : q.name)).join('; ');
+    const conflict = /overwrite/i.test(what);
+    const err = new Error(
+      conflict
+        ? `would overwrite a changed file (${what.replace(/^.*Overwrite\s*/i, '').replace(/\?.*$/, '')}) but there is no terminal to ask: compare with --dry-run, then pass --force to overwrite`
+        : `no terminal to ask "${what}": pass --yes to take detected values and defaults, or give the answer as a flag (see --help)`,
+    );
+    err.name = 'UsageError';
+    throw err;
+  }
+}
+
+const version = (JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+const ENV_FLAGS = {
+  yes: { type: 'boolean', short: 'y', description: 'take detected values and defaults without asking' },
+  ask: { type: 'boolean', description: 'ask again what .yo-rc.json already answers' },
+  force: { type: 'boolean', description: 'overwrite changed files without asking' },
+  'dry-run': { type: 'boolean', description: 'show what would change, write nothing' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+  version: { type: 'boolean', short: 'v', description: 'print the version' },
+} as const;
+
+function help(): string {
+  const rows: Array<[string, string]> = [
+    ...QUESTIONS.map((q): [string, string] => [`--${q.flag} <${q.choices ? q.choices.join('|') : 'value'}>`, q.description]),
+    ...Object.entries(ENV_FLAGS).map(([name, o]): [string, string] => [`${'short' in o ? `-${o.short}, ` : ''}--${name}`, o.description]),
+  ];
+  const width = Math.max(...rows.map(([f]) => f.length)) + 2;
+  return [
+    `django-docker ${version}: a Django container setup that builds, starts and serves on the first docker compose up`,
+    '',
+    'Usage:',
+    '  django-docker [folder] [flags]   write Dockerfile, compose.yaml, settings and requirements (folder: current)',
+    '',
+    'Flags:',
+    ...rows.map(([f, d]) => `  ${f.padEnd(width)}${d}`),
+    '',
+    'An empty folder gets a new Django 5.2 project. Answers are saved in .yo-rc.json; a re-run asks only what is new.',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const options = {
+    ...Object.fromEntries(QUESTIONS.map((q) => [q.flag, { type: 'string' as const }])),
+    ...Object.fromEntries(Object.entries(ENV_FLAGS).map(([k, o]) => [k, { type: o.type, ...('short' in o ? { short: o.short } : {}) }])),
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    console.error(`django-docker: ${(err as Error).message.split('\n')[0]}; see --help`);
+    return 2;
+  }
+  const { values, positionals } = parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  if (values.help) {
+    console.log(help());
+    return 0;
+  }
+  if (values.version) {
+    console.log(version);
+    return 0;
+  }
+  if (positionals.length > 1) {
+    console.error(`django-docker: one folder at most, got ${positionals.join(' ')}; see --help`);
+    return 2;
+  }
+  const folder = resolve(positionals[0] ?? '.');
+  mkdirSync(folder, { recursive: true });
+
+  const adapter = process.stdin.isTTY ? new TerminalAdapter() : new NonInteractiveAdapter();
+  const env = createEnv({ cwd: folder, adapter: new QueuedAdapter({ adapter }) });
+  env.register(fileURLToPath(new URL('./app/index.js', import.meta.url)), { namespace: 'django-docker:app', packagePath: packageRoot });
+  const generatorOptions: Record<string, unknown> = {};
+  for (const q of QUESTIONS) if (values[q.flag] !== undefined) generatorOptions[q.key] = values[q.flag];
+  try {
+    const runOptions: Record<string, unknown> = {
+      ...generatorOptions,
+      yes: Boolean(values.yes),
+      ask: Boolean(values.ask),
+      force: Boolean(values.force),
+      dryRun: Boolean(values['dry-run']),
+      skipInstall: true,
+    };
+    await env.run(['django-docker:app'], runOptions);
+  } catch (err) {
+    const e = err as Error;
+    if (e.name === 'UsageError') console.error(`django-docker: ${e.message}`);
+    else console.error(`django-docker: unexpected error, please report it: ${e.stack ?? e.message}`);
+    return 1;
+  }
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

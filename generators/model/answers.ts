@@ -1,0 +1,198 @@
+/**
+ * answers: the questions, their flags, their defaults (from what detect found) and their
+ * validation. One table serves the prompts, the flags, `--help` and the saved config.
+ */
+import { type Database, DATABASES, DATABASE_TABLE } from './databases.ts';
+import type { Detected } from './detect.ts';
+import { UsageError } from './errors.ts';
+import { checkDatabaseVersion, checkPython, djangoLinesForSpec, pythonsForLines } from './compat.ts';
+import {
+  DEBIAN_CODENAMES, type DebianCodename, DEFAULT_DEBIAN, DEFAULT_DJANGO, DEFAULT_PYTHON, djangoLine,
+  NEW_PROJECT_DJANGO, type NewProjectDjango, PYTHON_REFUSED, PYTHON_VERSIONS, type PythonVersion,
+} from './versions.ts';
+
+export const SERVERS = ['gunicorn', 'uvicorn'] as const;
+export type Server = (typeof SERVERS)[number];
+
+export interface Answers {
+  python: PythonVersion;
+  debian: DebianCodename;
+  /** Django line of a new project; existing projects keep their own pin. */
+  django: NewProjectDjango;
+  database: Database;
+  /** Database server major (postgres 17) or major.minor (mysql 8.4). Empty for sqlite/none. */
+  dbVersion: string;
+  /** The port the server binds in the container; also the default published port. */
+  port: number;
+  user: string;
+  uid: number;
+  server: Server;
+  /** Python package name of a new project. */
+  projectName: string;
+}
+
+export type AnswerKey = keyof Answers;
+
+export interface Question {
+  key: AnswerKey;
+  flag: string;
+  message: string;
+  description: string;
+  choices?: readonly string[];
+  /** Asked only for a new project. */
+  newProjectOnly?: boolean;
+  /** Not asked; flag or saved config only. */
+  flagOnly?: boolean;
+}
+
+export const QUESTIONS: readonly Question[] = [
+  { key: 'projectName', flag: 'project-name', message: 'Python package name of the new project', description: 'package name of a new project (default: from the folder name)', newProjectOnly: true },
+  { key: 'django', flag: 'django', message: 'Django version of the new project', description: 'Django line of a new project', choices: NEW_PROJECT_DJANGO, newProjectOnly: true },
+  { key: 'python', flag: 'python', message: 'Python version', description: 'Python version of the image', choices: PYTHON_VERSIONS },
+  { key: 'database', flag: 'database', message: 'Database', description: 'database service and driver', choices: DATABASES },
+  { key: 'dbVersion', flag: 'db-version', message: 'Database server version', description: 'database image version (postgres 17, mysql 8.4, mariadb 11.4)', flagOnly: true },
+  { key: 'server', flag: 'server', message: 'Application server', description: 'gunicorn (WSGI) or uvicorn (ASGI)', choices: SERVERS },
+  { key: 'port', flag: 'port', message: 'Port the server listens on in the container', description: 'container port, also the default published port' },
+  { key: 'user', flag: 'user', message: 'Name of the non-root user the app runs as', description: 'name of the non-root app user' },
+  { key: 'uid', flag: 'uid', message: 'uid/gid of the app user', description: 'fixed uid and gid of the app user', flagOnly: true },
+  { key: 'debian', flag: 'debian', message: 'Debian release of the base image', description: 'Debian codename of the python base image', choices: DEBIAN_CODENAMES, flagOnly: true },
+];
+
+/** A raw answer as it comes from a flag, the saved config or a prompt. */
+export type RawAnswers = Partial<Record<AnswerKey, unknown>>;
+
+function pythonIdentifier(name: string): string {
+  const id = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  return /^[a-z_][a-z0-9_]*$/.test(id) && !PY_RESERVED.has(id) ? id : 'mysite';
+}
+
+const PY_RESERVED = new Set(['django', 'test', 'site', 'app', 'config', 'and', 'as', 'class', 'def', 'for', 'from', 'if', 'import', 'in', 'is', 'not', 'or', 'pass', 'return', 'with', 'while', 'yield', 'lambda', 'global', 'try', 'raise', 'del', 'async', 'await']);
+
+/** The Django spec the gate checks: the project's pin, or the answered line for a new project. */
+export function djangoSpecOf(detected: Detected, django: NewProjectDjango): { spec: string | undefined; label: string } {
+  if (detected.kind === 'new') return { spec: `==${django}.*`, label: django };
+  return { spec: detected.djangoSpec, label: detected.djangoSpec ? detected.djangoSpec : '(unpinned)' };
+}
+
+/** Defaults follow what was detected: the settings' database, the newest Python the Django pin allows. */
+export function defaultAnswers(detected: Detected, given: RawAnswers = {}): Answers {
+  const django = (NEW_PROJECT_DJANGO as readonly string[]).includes(String(given.django)) ? (given.django as NewProjectDjango) : DEFAULT_DJANGO;
+  const lines = djangoLinesForSpec(djangoSpecOf(detected, django).spec);
+  const pythons = pythonsForLines(lines);
+  const python = pythons.includes(DEFAULT_PYTHON) ? DEFAULT_PYTHON : (pythons.at(-1) ?? DEFAULT_PYTHON);
+  const database: Database = detected.kind === 'existing' ? (detected.database?.value ?? 'sqlite') : 'sqlite';
+  const givenDb = (DATABASES as readonly string[]).includes(String(given.database)) ? (given.database as Database) : database;
+  const table = DATABASE_TABLE[givenDb];
+  return {
+    python,
+    debian: DEFAULT_DEBIAN,
+    django,
+    database,
+    dbVersion: table.kind === 'server' ? table.defaultVersion : '',
+    port: 8000,
+    user: 'app',
+    uid: 10001,
+    server: detected.kind === 'existing' && detected.wantsAsgi ? 'uvicorn' : 'gunicorn',
+    projectName: pythonIdentifier(detected.folderName),
+  };
+}
+
+function oneOf<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
+  const s = String(value).trim().toLowerCase();
+  if ((choices as readonly string[]).includes(s)) return s as T;
+  throw new UsageError(`--${flag} ${String(value)} is not supported: choose ${choices.join(', ')}`);
+}
+
+const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+/** Validate one raw answer; throws a one-line UsageError that says what to pass instead. */
+export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Answers[K] {
+  const v = value as string;
+  switch (key) {
+    case 'python': {
+      const s = String(v).trim();
+      const refused = PYTHON_REFUSED[s];
+      if (refused) throw new UsageError(`Python ${s} ${refused}: choose ${PYTHON_VERSIONS.join(', ')}`);
+      return oneOf('python', s, PYTHON_VERSIONS) as Answers[K];
+    }
+    case 'debian':
+      return oneOf('debian', v, DEBIAN_CODENAMES) as Answers[K];
+    case 'django':
+      return oneOf('django', v, NEW_PROJECT_DJANGO) as Answers[K];
+    case 'database':
+      return oneOf('database', v, DATABASES) as Answers[K];
+    case 'server':
+      return oneOf('server', v, SERVERS) as Answers[K];
+    case 'dbVersion': {
+      const s = String(v ?? '').trim();
+      if (s !== '' && !/^\d+(\.\d+)?$/.test(s)) throw new UsageError(`--db-version ${s} is not a version: give a major like 17 or major.minor like 8.4`);
+      return s as Answers[K];
+    }
+    case 'port': {
+      const s = String(v).trim();
+      const n = Number(s);
+      if (!/^\d+$/.test(s) || !Number.isInteger(n) || n < 1 || n > 65535) {
+        throw new UsageError(`--port ${s} is not a TCP port: give a number from 1 to 65535, such as 8000`);
+      }
+      return n as Answers[K];
+    }
+    case 'user': {
+      const s = String(v).trim();
+      if (s === 'root') throw new UsageError('--user root defeats the non-root user: choose another name, such as app');
+      if (!USER_NAME.test(s)) throw new UsageError(`--user ${s} is not a valid user name: use lower-case letters, digits, - and _, starting with a letter (such as app)`);
+      return s as Answers[K];
+    }
+    case 'uid': {
+      const s = String(v).trim();
+      const n = Number(s);
+      if (!/^\d+$/.test(s) || !Number.isInteger(n)) throw new UsageError(`--uid ${s} is not a number: give a uid such as 10001`);
+      if (n === 0) throw new UsageError('--uid 0 is root: give a non-root uid such as 10001');
+      if (n < 1000 || n > 60000 * 10) throw new UsageError(`--uid ${n} is outside 1000–600000: give a uid such as 10001, clear of system accounts`);
+      return n as Answers[K];
+    }
+    case 'projectName': {
+      const s = String(v).trim();
+      if (!/^[a-z_][a-z0-9_]*$/.test(s) || PY_RESERVED.has(s)) {
+        throw new UsageError(`--project-name ${s} is not usable as a Python package: use lower-case letters, digits and _, not a Python keyword or django/test/site`);
+      }
+      return s as Answers[K];
+    }
+    default:
+      throw new UsageError(`unknown answer ${String(key)}`);
+  }
+}
+
+/** Validate a full set and run the cross-answer gates (Django ↔ Python, Django ↔ database). */
+export function finaliseAnswers(detected: Detected, raw: RawAnswers): Answers {
+  const defaults = defaultAnswers(detected, raw);
+  const out = { ...defaults } as Record<AnswerKey, unknown>;
+  for (const q of QUESTIONS) {
+    const value = raw[q.key];
+    if (value !== undefined && value !== null && value !== '') out[q.key] = validateAnswer(q.key, value);
+  }
+  const answers = out as unknown as Answers;
+  const table = DATABASE_TABLE[answers.database];
+  if (table.kind !== 'server') answers.dbVersion = '';
+  else if (!answers.dbVersion) answers.dbVersion = table.defaultVersion;
+
+  const { spec, label } = djangoSpecOf(detected, answers.django);
+  const lines = djangoLinesForSpec(spec);
+  checkPython(answers.python, lines, label);
+  if (table.kind === 'server') checkDatabaseVersion(answers.database, answers.dbVersion, lines, label);
+  if (answers.server === 'uvicorn' && detected.kind === 'existing' && !detected.asgiModule) {
+    throw new UsageError(`--server uvicorn needs an ASGI application, but ${detected.wsgiModule.replace(/wsgi$/, 'asgi')} does not exist: add the asgi.py startproject writes, or use --server gunicorn`);
+  }
+  return answers;
+}
+
+/** Warnings that do not stop generation (an out-of-support Django line, for instance). */
+export function answerWarnings(detected: Detected, answers: Answers, today: string): string[] {
+  const { spec } = djangoSpecOf(detected, answers.django);
+  const lines = djangoLinesForSpec(spec).filter((l) => l.pythons.includes(answers.python));
+  const warnings: string[] = [];
+  if (lines.length > 0 && lines.every((l) => l.supportEnds < today.slice(0, 7))) {
+    warnings.push(`Django ${lines.map((l) => l.line).join('/')} no longer gets security fixes: plan an upgrade to ${djangoLine('5.2')!.line} LTS`);
+  }
+  if (answers.debian === 'bookworm') warnings.push('bookworm is Debian oldstable: use trixie unless a package needs bookworm');
+  return warnings;
+}

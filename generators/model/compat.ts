@@ -1,0 +1,86 @@
+/**
+ * The compatibility gate (failure-modes.md §0): which Django lines a requirement spec allows,
+ * which Pythons those lines run on, and the database minimums. Refusals are one line that
+ * says which versions work.
+ */
+import { type Database, DATABASE_TABLE } from './databases.ts';
+import { UsageError } from './errors.ts';
+import { compareVersions, DJANGO_LINES, type DjangoLine, type PythonVersion, PYTHON_VERSIONS } from './versions.ts';
+
+function matchesClause(version: string, clause: string): boolean {
+  const m = /^(===|==|!=|~=|>=|<=|>|<)\s*([\w.*+!-]+)$/.exec(clause.trim());
+  if (!m) return true; // unknown clause: do not refuse on it
+  const [, op, target] = m as unknown as [string, string, string];
+  if (target.endsWith('.*')) {
+    const prefix = target.slice(0, -2);
+    const inside = version === prefix || version.startsWith(`${prefix}.`);
+    return op === '!=' ? !inside : inside;
+  }
+  const c = compareVersions(version, target);
+  switch (op) {
+    case '==':
+    case '===':
+      return c === 0;
+    case '!=':
+      return c !== 0;
+    case '>=':
+      return c >= 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    case '<':
+      return c < 0;
+    case '~=': {
+      const parts = target.split('.');
+      const prefix = parts.slice(0, -1).join('.');
+      return c >= 0 && (version === prefix || version.startsWith(`${prefix}.`));
+    }
+    default:
+      return true;
+  }
+}
+
+/** Django lines with at least one release matching the spec (`>=4.2,<5.0`, `==5.2.*`, …). */
+export function djangoLinesForSpec(spec: string | undefined): DjangoLine[] {
+  if (!spec) return [...DJANGO_LINES];
+  const clauses = spec.split(',').filter((c) => c.trim());
+  return DJANGO_LINES.filter((line) =>
+    Array.from({ length: 40 }, (_, patch) => `${line.line}.${patch}`).some((v) => clauses.every((c) => matchesClause(v, c))),
+  );
+}
+
+export function pythonsForLines(lines: readonly DjangoLine[]): PythonVersion[] {
+  return PYTHON_VERSIONS.filter((p) => lines.some((l) => l.pythons.includes(p)));
+}
+
+function list(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
+
+/** Refuse a Python that no allowed Django line supports. */
+export function checkPython(python: PythonVersion, lines: readonly DjangoLine[], djangoLabel: string): void {
+  if (lines.length === 0) {
+    throw new UsageError(`no supported Django release matches ${djangoLabel}: use Django ${list(DJANGO_LINES.map((l) => l.line))}`);
+  }
+  if (!lines.some((l) => l.pythons.includes(python))) {
+    const works = pythonsForLines(lines);
+    throw new UsageError(`Django ${djangoLabel} does not support Python ${python}: use Python ${list(works)} (--python ${works.at(-1)})`);
+  }
+}
+
+/** The minimum server version every allowed Django line accepts. */
+export function minimumDatabaseVersion(database: Database, lines: readonly DjangoLine[]): string | undefined {
+  const pick = (l: DjangoLine): string | undefined =>
+    database === 'postgres' ? String(l.minPostgres) : database === 'mysql' ? l.minMysql : database === 'mariadb' ? l.minMariadb : undefined;
+  const mins = lines.map(pick).filter((v): v is string => v !== undefined);
+  return mins.sort(compareVersions).at(-1);
+}
+
+export function checkDatabaseVersion(database: Database, version: string, lines: readonly DjangoLine[], djangoLabel: string): void {
+  const min = minimumDatabaseVersion(database, lines);
+  if (min && compareVersions(version, min) < 0) {
+    const label = DATABASE_TABLE[database].label;
+    throw new UsageError(`Django ${djangoLabel} needs ${label} ${min} or later, not ${version}: use --db-version ${min} or newer`);
+  }
+}

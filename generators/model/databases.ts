@@ -1,0 +1,169 @@
+/**
+ * Everything that follows from the database answer, in one table: driver, system packages
+ * for the builder and the final image, the compose service, and the Django engine.
+ */
+import { PINS } from './versions.ts';
+
+export const DATABASES = ['postgres', 'mysql', 'mariadb', 'sqlite', 'none'] as const;
+export type Database = (typeof DATABASES)[number];
+
+export interface ServerDatabase {
+  kind: 'server';
+  label: string;
+  engine: string;
+  /** Default image major and the majors we accept (minimums per Django line are in versions.ts). */
+  image: string;
+  defaultVersion: string;
+  port: number;
+  /** Where the image keeps its data; postgres 18 moved it (postgres18-volume-path). */
+  dataDir: (version: string) => string;
+  /** Environment of the DB service, from the same .env variables the web service reads (db-credentials-drift). */
+  serviceEnv: Record<string, string>;
+  /** Compose healthcheck `test` in exec form; `$$` escapes compose interpolation so the container's shell expands it. */
+  healthcheck: string[];
+  healthcheckWhy: string;
+  /** Extra secret the service needs, read from .env. */
+  extraSecrets: string[];
+}
+
+export interface FileDatabase {
+  kind: 'file';
+  label: string;
+  engine: string;
+}
+
+export interface NoDatabase {
+  kind: 'none';
+  label: string;
+}
+
+export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | NoDatabase> = {
+  postgres: {
+    kind: 'server',
+    label: 'PostgreSQL',
+    engine: 'django.db.backends.postgresql',
+    image: 'postgres',
+    defaultVersion: '17',
+    port: 5432,
+    dataDir: (v) => (Number(v) >= 18 ? '/var/lib/postgresql' : '/var/lib/postgresql/data'),
+    serviceEnv: { POSTGRES_DB: 'DB_NAME', POSTGRES_USER: 'DB_USER', POSTGRES_PASSWORD: 'DB_PASSWORD' },
+    healthcheck: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}"'],
+    healthcheckWhy: '-h 127.0.0.1 probes TCP: the unix socket answers during first-start init, before the server listens (db-not-ready)',
+    extraSecrets: [],
+  },
+  mysql: {
+    kind: 'server',
+    label: 'MySQL',
+    engine: 'django.db.backends.mysql',
+    image: 'mysql',
+    defaultVersion: '8.4',
+    port: 3306,
+    dataDir: () => '/var/lib/mysql',
+    serviceEnv: {
+      MYSQL_DATABASE: 'DB_NAME',
+      MYSQL_USER: 'DB_USER',
+      MYSQL_PASSWORD: 'DB_PASSWORD',
+      MYSQL_ROOT_PASSWORD: 'DB_ROOT_PASSWORD',
+    },
+    healthcheck: ['CMD-SHELL', 'mysqladmin ping -h 127.0.0.1 -u "$${MYSQL_USER}" -p"$${MYSQL_PASSWORD}" --silent'],
+    healthcheckWhy: '-h 127.0.0.1 probes TCP: first-start init runs a socket-only server that would answer early (db-not-ready)',
+    extraSecrets: ['DB_ROOT_PASSWORD'],
+  },
+  mariadb: {
+    kind: 'server',
+    label: 'MariaDB',
+    engine: 'django.db.backends.mysql',
+    image: 'mariadb',
+    defaultVersion: '11.4',
+    port: 3306,
+    dataDir: () => '/var/lib/mysql',
+    serviceEnv: {
+      MARIADB_DATABASE: 'DB_NAME',
+      MARIADB_USER: 'DB_USER',
+      MARIADB_PASSWORD: 'DB_PASSWORD',
+      MARIADB_ROOT_PASSWORD: 'DB_ROOT_PASSWORD',
+    },
+    healthcheck: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
+    healthcheckWhy: "the image's own script: --connect needs the TCP server up, not just the init-time socket (db-not-ready)",
+    extraSecrets: ['DB_ROOT_PASSWORD'],
+  },
+  sqlite: { kind: 'file', label: 'SQLite', engine: 'django.db.backends.sqlite3' },
+  none: { kind: 'none', label: 'no database' },
+};
+
+/** A Python driver distribution and the Debian packages it needs. */
+export interface Driver {
+  /** Normalised distribution name as it appears in requirements. */
+  name: string;
+  /** What we add when the project has no driver for the database. */
+  requirement: string;
+  builderPackages: string[];
+  runtimePackages: string[];
+  why: string;
+}
+
+/** Known drivers per database; the first is the one we add. Never add a second one (missing-python-dep). */
+export const DRIVERS: Record<'postgres' | 'mysql', Driver[]> = {
+  postgres: [
+    {
+      name: 'psycopg',
+      requirement: PINS.psycopg,
+      builderPackages: [],
+      runtimePackages: ['libpq5'],
+      why: 'pure-Python psycopg 3 loads the system libpq at run time (runtime-lib-missing)',
+    },
+    {
+      name: 'psycopg[binary]',
+      requirement: 'psycopg[binary]',
+      builderPackages: [],
+      runtimePackages: [],
+      why: 'psycopg[binary] bundles its own libpq',
+    },
+    {
+      name: 'psycopg[c]',
+      requirement: 'psycopg[c]',
+      builderPackages: ['build-essential', 'libpq-dev'],
+      runtimePackages: ['libpq5'],
+      why: 'psycopg[c] compiles against libpq headers (pg-build-deps-missing) and loads libpq at run time',
+    },
+    {
+      name: 'psycopg2-binary',
+      requirement: 'psycopg2-binary',
+      builderPackages: [],
+      runtimePackages: [],
+      why: 'psycopg2-binary bundles its own libpq',
+    },
+    {
+      name: 'psycopg2',
+      requirement: 'psycopg2',
+      builderPackages: ['build-essential', 'libpq-dev'],
+      runtimePackages: ['libpq5'],
+      why: 'psycopg2 compiles from source against libpq (pg-build-deps-missing) and loads it at run time',
+    },
+  ],
+  mysql: [
+    {
+      name: 'mysqlclient',
+      requirement: PINS.mysqlclient,
+      builderPackages: ['build-essential', 'pkg-config', 'default-libmysqlclient-dev'],
+      runtimePackages: ['libmariadb3'],
+      why: 'mysqlclient has no Linux wheels: it compiles, finding the client library with pkg-config (mysqlclient-build-deps-missing), and loads it at run time',
+    },
+  ],
+};
+
+export function driverFamily(db: Database): 'postgres' | 'mysql' | undefined {
+  if (db === 'postgres') return 'postgres';
+  if (db === 'mysql' || db === 'mariadb') return 'mysql';
+  return undefined;
+}
+
+/** Map a Django ENGINE string from settings to our database answer. */
+export function databaseFromEngine(engine: string): Database | 'unsupported' {
+  const backend = engine.split('.').pop() ?? '';
+  if (backend.startsWith('postgresql') || backend === 'postgis') return 'postgres';
+  if (backend === 'mysql') return 'mysql';
+  if (backend === 'sqlite3' || backend === 'spatialite') return 'sqlite';
+  if (backend === 'dummy') return 'none';
+  return 'unsupported';
+}

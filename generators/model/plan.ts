@@ -1,0 +1,291 @@
+/**
+ * plan: every value the files need, derived once from what was detected and answered. Each
+ * fact has one owner here and every template reads it from here, so the places that must
+ * agree (port, paths, user, module paths, DB host and credentials) agree by construction.
+ * The plan is plain data: tests inspect it, templates only lay it out.
+ */
+import { posix } from 'node:path';
+import type { Answers } from './answers.ts';
+import { DATABASE_TABLE, type Database, type Driver, DRIVERS, driverFamily } from './databases.ts';
+import type { Detected } from './detect.ts';
+import { type RequirementSet, hasDistribution, normaliseName } from './requirements.ts';
+import { PINS } from './versions.ts';
+
+export const GENERATOR_NAME = 'generator-django-docker';
+
+export interface EnvVar {
+  name: string;
+  /** Value as compose writes it (with ${VAR:-default} interpolation) */
+  compose: string;
+  /** Value shown in .env.example; undefined when it is not read from .env */
+  example?: string;
+  secret?: boolean;
+  why: string;
+}
+
+export interface DbService {
+  name: string;
+  image: string;
+  port: number;
+  dataDir: string;
+  volume: string;
+  env: Array<[string, string]>;
+  healthcheck: string[];
+  healthcheckWhy: string;
+}
+
+export interface Plan {
+  generator: string;
+  answers: Answers;
+  project: {
+    isNew: boolean;
+    /** Compose project and image label: folder name, lower case. */
+    name: string;
+    /** Python package of a new project, or the project's top package. */
+    package: string;
+    /** Folder copied into the image, relative to the build context ('.' or 'src'). */
+    sourceDir: string;
+    /** The same folder as a COPY source ('.' or 'src/'). */
+    copySource: string;
+    /** Settings module the container uses, and the one it imports. */
+    settingsModule: string;
+    settingsFile: string;
+    baseSettingsModule: string;
+    /** `pkg.wsgi:application` as servers want it. */
+    wsgiApp: string;
+    asgiApp?: string;
+    /** Files the CMD and settings need, relative to the app dir: checked by the invariant tests. */
+    requiredAppFiles: string[];
+  };
+  image: { base: string; python: string; debian: string };
+  paths: {
+    appDir: string;
+    venv: string;
+    home: string;
+    staticRoot: string;
+    mediaRoot: string;
+    dataDir?: string;
+    entrypoint: string;
+  };
+  user: { name: string; uid: number; gid: number };
+  /** Paths the app user must own: written at run time or mounted as volumes. */
+  writablePaths: string[];
+  port: number;
+  server: { kind: Answers['server']; command: string[]; why: string };
+  healthcheck: { host: string; url: string; command: string[] };
+  database: {
+    value: Database;
+    label: string;
+    kind: 'server' | 'file' | 'none';
+    engine?: string;
+    driver?: Driver;
+    service?: DbService;
+    sqlitePath?: string;
+  };
+  packages: { builder: string[]; runtime: string[]; builderWhy: string; runtimeWhy: string };
+  requirements: {
+    format: 'requirements' | 'pyproject';
+    entry: string;
+    /** Copied before `pip install` so the dependency layer is cached apart from the code. */
+    copyFiles: string[];
+    /** What the container needs and the project does not have yet. */
+    additions: string[];
+    /** Distributions the container itself needs (server, static files, driver). */
+    needs: string[];
+  };
+  env: EnvVar[];
+  /** Set only inside the collectstatic RUN: settings read them at import time. */
+  buildEnv: Array<[string, string]>;
+  volumes: Array<{ name: string; target: string; why: string }>;
+  migrateOnStart: boolean;
+}
+
+function serverCommand(answers: Answers, wsgiApp: string, asgiApp: string | undefined): Plan['server'] {
+  const bind = `0.0.0.0:${answers.port}`;
+  if (answers.server === 'uvicorn') {
+    return {
+      kind: 'uvicorn',
+      command: ['uvicorn', asgiApp!, '--host', '0.0.0.0', '--port', String(answers.port), '--proxy-headers', '--forwarded-allow-ips', '*'],
+      why: 'uvicorn serves the ASGI app; it reads WEB_CONCURRENCY for its worker count',
+    };
+  }
+  return {
+    kind: 'gunicorn',
+    command: ['gunicorn', wsgiApp, '--bind', bind, '--access-logfile', '-', '--worker-tmp-dir', '/dev/shm'],
+    why: 'gunicorn reads WEB_CONCURRENCY for its worker count; /dev/shm keeps worker heartbeats off the overlay filesystem',
+  };
+}
+
+function chooseDriver(database: Database, reqs: RequirementSet | undefined): { driver?: Driver; add?: string } {
+  const family = driverFamily(database);
+  if (!family) return {};
+  const drivers = DRIVERS[family];
+  if (reqs) {
+    // Never add a second driver: the project's own wins, and its needs decide the system packages.
+    for (const r of reqs.requirements) {
+      const withExtras = r.key;
+      const found = drivers.find((d) => d.name === withExtras) ?? drivers.find((d) => d.name === r.name && r.extras.length === 0);
+      if (found) return { driver: found };
+      if (r.name === 'psycopg') return { driver: drivers[0]! };
+    }
+  }
+  const first = drivers[0]!;
+  return { driver: first, add: first.requirement };
+}
+
+export function buildPlan(detected: Detected, answers: Answers): Plan {
+  const isNew = detected.kind === 'new';
+  const pkg = isNew ? answers.projectName : detected.settingsModule.split('.')[0]!;
+  const sourceDir = isNew ? '.' : detected.sourceDir;
+  const baseSettingsModule = isNew ? `${pkg}.settings` : detected.baseSettingsModule;
+  const baseFile = isNew ? `${pkg}/settings.py` : detected.baseSettingsFile;
+  // Next to the settings it imports: settings.py → settings_container.py; a settings package → container.py
+  const inPackage = !isNew && /\/settings\/[^/]+\.py$/.test(baseFile);
+  const settingsModule = inPackage
+    ? `${baseSettingsModule.split('.').slice(0, -1).join('.')}.container`
+    : `${baseSettingsModule.split('.').slice(0, -1).concat(`${baseSettingsModule.split('.').at(-1)}_container`).join('.')}`;
+  const settingsFile = posix.join(posix.dirname(baseFile), inPackage ? 'container.py' : `${posix.basename(baseFile, '.py')}_container.py`);
+  const wsgiModule = isNew ? `${pkg}.wsgi` : detected.wsgiModule;
+  const wsgiApp = `${wsgiModule}:${isNew ? 'application' : detected.wsgiAttribute}`;
+  const asgiApp = isNew ? `${pkg}.asgi:application` : detected.asgiModule ? `${detected.asgiModule}:${detected.asgiAttribute}` : undefined;
+
+  const appDir = '/app';
+  const paths: Plan['paths'] = {
+    appDir,
+    venv: '/opt/venv',
+    home: `/home/${answers.user}`,
+    staticRoot: '/srv/static',
+    mediaRoot: '/srv/media',
+    entrypoint: '/usr/local/bin/docker-entrypoint.sh',
+  };
+  const table = DATABASE_TABLE[answers.database];
+  if (table.kind === 'file') paths.dataDir = '/srv/data';
+
+  const reqs = detected.kind === 'existing' ? detected.requirements : undefined;
+  const { driver, add: driverAdd } = chooseDriver(answers.database, reqs);
+  const needs = [
+    answers.server === 'uvicorn' ? PINS.uvicorn : PINS.gunicorn,
+    PINS.whitenoise,
+    ...(driverAdd ? [driverAdd] : []),
+  ];
+  const additions = isNew
+    ? [PINS.django[answers.django], ...needs]
+    : needs.filter((line) => !reqs || !hasDistribution(reqs, normaliseName(line.split(/[=<>~![]/)[0]!)));
+
+  const database: Plan['database'] = { value: answers.database, label: table.label, kind: table.kind };
+  const env: EnvVar[] = [
+    { name: 'DJANGO_SECRET_KEY', compose: '${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY in .env (see .env.example)}', example: 'change-me-to-50-random-characters', secret: true, why: 'required: compose stops with this message when it is missing (secret-key-missing)' },
+    { name: 'DJANGO_DEBUG', compose: '${DJANGO_DEBUG:-0}', example: '0', why: 'off unless set to 1/true/yes/on (debug-env-truthy)' },
+    { name: 'DJANGO_ALLOWED_HOSTS', compose: '${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}', example: 'localhost,127.0.0.1', why: 'comma-separated host names, no scheme or port (allowed-hosts-missing)' },
+    { name: 'DJANGO_CSRF_TRUSTED_ORIGINS', compose: `\${DJANGO_CSRF_TRUSTED_ORIGINS:-http://localhost:${answers.port},http://127.0.0.1:${answers.port}}`, example: `http://localhost:${answers.port},http://127.0.0.1:${answers.port}`, why: 'comma-separated origins with scheme, and port when not 80/443 (csrf-origins-no-scheme)' },
+  ];
+  if (table.kind === 'server') {
+    const service: DbService = {
+      name: 'db',
+      image: `${table.image}:${answers.dbVersion}${answers.database === 'postgres' ? `-${answers.debian}` : ''}`,
+      port: table.port,
+      dataDir: table.dataDir(answers.dbVersion),
+      volume: 'db-data',
+      env: Object.entries(table.serviceEnv).map(([k, v]) => [k, env2compose(v)]),
+      healthcheck: table.healthcheck,
+      healthcheckWhy: table.healthcheckWhy,
+    };
+    database.engine = table.engine;
+    database.service = service;
+    if (driver) database.driver = driver;
+    env.push(
+      { name: 'DB_HOST', compose: service.name, why: 'the DB service name on the compose network (db-host-localhost)' },
+      { name: 'DB_PORT', compose: String(table.port), why: 'the DB port inside the compose network; not published on the host' },
+      { name: 'DB_NAME', compose: '${DB_NAME:-app}', example: 'app', why: 'shared with the DB service, so both read one value (db-credentials-drift)' },
+      { name: 'DB_USER', compose: '${DB_USER:-app}', example: 'app', why: 'shared with the DB service' },
+      { name: 'DB_PASSWORD', compose: '${DB_PASSWORD:?set DB_PASSWORD in .env (see .env.example)}', example: 'change-me', secret: true, why: 'shared with the DB service; only read when its volume is first created' },
+    );
+  } else if (table.kind === 'file') {
+    database.engine = table.engine;
+    database.sqlitePath = `${paths.dataDir}/db.sqlite3`;
+  }
+  env.push({ name: 'WEB_CONCURRENCY', compose: '${WEB_CONCURRENCY:-2}', example: '2', why: 'worker processes; each holds a copy of the app in memory (gunicorn-worker-timeout)' });
+
+  const dbSecrets = table.kind === 'server' ? table.extraSecrets : [];
+  const volumes: Plan['volumes'] = [{ name: 'media', target: paths.mediaRoot, why: 'uploaded files outlive the container' }];
+  if (paths.dataDir) volumes.unshift({ name: 'sqlite-data', target: paths.dataDir, why: 'the SQLite file and its journal live here, outside the image' });
+
+  const writablePaths = [paths.staticRoot, paths.mediaRoot, ...(paths.dataDir ? [paths.dataDir] : [])];
+
+  const builder = [...new Set(driver?.builderPackages ?? [])].sort();
+  const runtime = [...new Set(driver?.runtimePackages ?? [])].sort();
+
+  const requiredEnvAtImport = detected.kind === 'existing' ? detected.requiredEnv.filter((n) => n !== 'DJANGO_SECRET_KEY') : [];
+  const buildEnv: Array<[string, string]> = [
+    ['DJANGO_SECRET_KEY', 'collectstatic-only-not-a-secret'],
+    ...requiredEnvAtImport.map((n): [string, string] => [n, 'collectstatic-only']),
+  ];
+
+  const format = reqs?.format ?? 'requirements';
+  const entry = reqs?.entry ?? 'requirements.txt';
+  const healthUrl = `http://localhost:${answers.port}/`;
+  return {
+    generator: GENERATOR_NAME,
+    answers,
+    project: {
+      isNew,
+      name: detected.folderName.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+/, '') || 'django',
+      package: pkg,
+      sourceDir,
+      copySource: sourceDir === '.' ? '.' : `${sourceDir}/`,
+      settingsModule,
+      settingsFile,
+      baseSettingsModule,
+      wsgiApp,
+      ...(asgiApp ? { asgiApp } : {}),
+      requiredAppFiles: [
+        'manage.py',
+        `${settingsModule.replaceAll('.', '/')}.py`,
+        `${(answers.server === 'uvicorn' ? asgiApp! : wsgiApp).split(':')[0]!.replaceAll('.', '/')}.py`,
+      ],
+    },
+    image: { base: `python:${answers.python}-slim-${answers.debian}`, python: answers.python, debian: answers.debian },
+    paths,
+    user: { name: answers.user, uid: answers.uid, gid: answers.uid },
+    writablePaths,
+    port: answers.port,
+    server: serverCommand(answers, wsgiApp, asgiApp),
+    healthcheck: {
+      host: 'localhost',
+      url: healthUrl,
+      command: [
+        'python',
+        '-c',
+        // Any answer below 500 except 400 means Django is up and accepts this Host; 400 is DisallowedHost.
+        `import sys, urllib.request, urllib.error\ntry:\n    code = urllib.request.urlopen("${healthUrl}", timeout=4).status\nexcept urllib.error.HTTPError as e:\n    code = e.code\nsys.exit(0 if code < 500 and code != 400 else 1)`,
+      ],
+    },
+    database,
+    packages: {
+      builder,
+      runtime,
+      builderWhy: driver && builder.length ? driver.why : '',
+      runtimeWhy: driver && runtime.length ? driver.why : '',
+    },
+    requirements: {
+      format,
+      entry,
+      copyFiles: reqs?.files ?? ['requirements.txt'],
+      additions,
+      needs: needs.map((line) => line.split(/[=<>~!]/)[0]!),
+    },
+    env: [
+      ...env,
+      ...dbSecrets.map((name): EnvVar => ({ name, compose: '', example: 'change-me-too', secret: true, why: 'the DB server administrator password; Django never uses it' })),
+    ],
+    buildEnv,
+    volumes,
+    migrateOnStart: table.kind !== 'none',
+  };
+}
+
+function env2compose(name: string): string {
+  return name === 'DB_PASSWORD' || name === 'DB_ROOT_PASSWORD'
+    ? `\${${name}:?set ${name} in .env (see .env.example)}`
+    : `\${${name}:-app}`;
+}

@@ -1,0 +1,124 @@
+/**
+ * render: lay the plan out as files. EJS templates do the layout; this module only picks the
+ * templates, merges into files the user already has (never dropping a line of theirs) and
+ * formats what prettier can format. Pure: same plan and same inputs, same bytes.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ejs from 'ejs';
+import type { Plan } from './plan.ts';
+import { templatesDir } from './paths.ts';
+import { addToPyprojectText, addToRequirementsText } from './requirements.ts';
+
+export interface OutputFile {
+  /** Relative to the project root, posix separators. */
+  path: string;
+  contents: string;
+  /** File mode when it matters (scripts). */
+  mode?: number;
+  /** How it came to be: shown in the summary. */
+  action: 'template' | 'merged';
+  why: string;
+}
+
+/** Reads a file the user already has, relative to the project root; undefined when absent. */
+export type ExistingFile = (path: string) => string | undefined;
+
+const helpers = {
+  /** Exec-form JSON array, as Dockerfiles and compose use it. */
+  json: (items: readonly string[]): string => `[${items.map((i) => JSON.stringify(i)).join(', ')}]`,
+  /** A YAML double-quoted scalar (JSON strings are valid YAML). */
+  yamlString: (s: string): string => JSON.stringify(s),
+};
+
+function renderTemplate(name: string, plan: Plan): string {
+  const file = join(templatesDir('app'), name);
+  return ejs.render(readFileSync(file, 'utf8'), { plan, ...helpers }, { filename: file });
+}
+
+async function formatWithPrettier(path: string, text: string): Promise<string> {
+  const prettier = await import('prettier');
+  return prettier.format(text, { filepath: path, proseWrap: 'preserve' });
+}
+
+/** Lines of an ignore-style file that are patterns (no comments, no blanks). */
+function patterns(text: string): Set<string> {
+  return new Set(text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+}
+
+/** Add the generator's patterns the user's file lacks, below theirs; theirs are kept byte for byte. */
+function mergeIgnoreStyle(existing: string, ours: string, note: string): string {
+  const have = patterns(existing);
+  const missing = [...patterns(ours)].filter((p) => !have.has(p));
+  if (missing.length === 0) return existing;
+  const base = existing.endsWith('\n') || existing === '' ? existing : `${existing}\n`;
+  return `${base}\n# ${note}\n${missing.join('\n')}\n`;
+}
+
+const MERGE_NOTE = 'Added by generator-django-docker: the container setup needs these';
+
+export async function renderFiles(plan: Plan, existing: ExistingFile): Promise<OutputFile[]> {
+  const out: OutputFile[] = [];
+  const add = (path: string, contents: string, why: string, extra: Partial<OutputFile> = {}): void => {
+    out.push({ path, contents, why, action: 'template', ...extra });
+  };
+  const mergeable = (path: string, template: string, why: string): void => {
+    const ours = renderTemplate(template, plan);
+    const theirs = existing(path);
+    if (theirs === undefined) add(path, ours, why);
+    else add(path, mergeIgnoreStyle(theirs, ours, MERGE_NOTE), why, { action: 'merged' });
+  };
+
+  if (plan.project.isNew) {
+    const pkg = plan.project.package;
+    add('manage.py', renderTemplate('new-project/manage.py.ejs', plan), 'Django management script of the new project', { mode: 0o755 });
+    for (const name of ['__init__', 'settings', 'urls', 'views', 'wsgi', 'asgi']) {
+      add(`${pkg}/${name}.py`, renderTemplate(`new-project/${name}.py.ejs`, plan), `new project: ${name}.py`);
+    }
+    add('requirements.txt', renderTemplate('requirements.txt.ejs', plan), `pinned packages: ${plan.requirements.additions.map((a) => a.split(/[=~]/)[0]).join(', ')}`);
+  } else if (plan.requirements.additions.length > 0) {
+    const entry = plan.requirements.entry;
+    const text = existing(entry) ?? '';
+    const contents =
+      plan.requirements.format === 'pyproject'
+        ? addToPyprojectText(text, plan.requirements.additions)
+        : addToRequirementsText(text, plan.requirements.additions, 'Added by generator-django-docker: what the container runs');
+    add(entry, contents, `added ${plan.requirements.additions.join(', ')}; your lines are kept`, { action: 'merged' });
+  }
+
+  add('Dockerfile', renderTemplate('Dockerfile.ejs', plan), `two-stage image on ${plan.image.base}, user ${plan.user.name} (${plan.user.uid}), port ${plan.port}`);
+  mergeable('.dockerignore', 'dockerignore.ejs', 'keeps .git, venvs, .env and local data out of the image');
+  add('compose.yaml', await formatWithPrettier('compose.yaml', renderTemplate('compose.yaml.ejs', plan)), `web${plan.database.service ? ` + ${plan.database.service.name} (${plan.database.service.image})` : ''}, port ${plan.port}`);
+  add(plan.project.settingsFile, renderTemplate('settings_container.py.ejs', plan), `container settings, imports ${plan.project.baseSettingsModule}`);
+  add('.env.example', renderTemplate('env.example.ejs', plan), 'every variable compose reads, with safe defaults');
+  if (plan.migrateOnStart) {
+    add('docker-entrypoint.sh', renderTemplate('docker-entrypoint.sh.ejs', plan), 'applies migrations, then execs the server', { mode: 0o755 });
+    mergeable('.gitattributes', 'gitattributes.ejs', 'keeps LF endings on the entrypoint');
+  }
+  const gitignore = existing('.gitignore');
+  const ignoreEnv = '# Secrets for docker compose (see .env.example)\n.env\n';
+  if (gitignore === undefined) add('.gitignore', `${ignoreEnv}__pycache__/\n*.py[cod]\n.venv/\ndb.sqlite3\n`, 'keeps .env out of git');
+  else if (!patterns(gitignore).has('.env') && !patterns(gitignore).has('.env*')) {
+    add('.gitignore', `${gitignore.endsWith('\n') || gitignore === '' ? gitignore : `${gitignore}\n`}\n${ignoreEnv}`, 'keeps .env out of git', { action: 'merged' });
+  }
+  add('README.Docker.md', await formatWithPrettier('README.Docker.md', renderTemplate('README.Docker.md.ejs', plan)), 'how to run, what each file does, how to change an answer');
+  return out;
+}
+
+/** `.env` for a first run: the example's values with fresh secrets. Written only when absent. */
+export function renderDotEnv(plan: Plan, secret: (length: number) => string): string {
+  const example = renderTemplate('env.example.ejs', plan);
+  const secretNames = new Set(plan.env.filter((v) => v.secret).map((v) => v.name));
+  const header = '# Local secrets for docker compose, made by generator-django-docker. Keep out of git.\n';
+  return (
+    header +
+    example
+      .split('\n')
+      .filter((line, i) => i > 2 || !line.startsWith('#'))
+      .map((line) => {
+        const name = line.split('=')[0]!;
+        return secretNames.has(name) && !line.startsWith('#') ? `${name}=${secret(name === 'DJANGO_SECRET_KEY' ? 50 : 32)}` : line;
+      })
+      .join('\n')
+  );
+}
