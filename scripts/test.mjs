@@ -14,6 +14,7 @@ function dockerAnswers() {
   return spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
 }
 
+const t0 = Date.now();
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -42,6 +43,6 @@ for (const suite of suites) {
     failed += 1;
   }
 }
-if (skipped) console.log(`${skipped} skipped`);
+console.log(`tests took ${Math.round((Date.now() - t0) / 1000)}s${skipped ? `, ${skipped} skipped` : ''}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;
