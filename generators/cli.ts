@@ -4,7 +4,7 @@
  *   django-docker [folder] [flags]       write the container setup (the app generator)
  * Unknown flags are refused; without a terminal nothing is asked: pass --yes or the flags.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -85,9 +85,14 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const folder = resolve(positionals[0] ?? '.');
-  mkdirSync(folder, { recursive: true });
+  // A folder we create for a new project is removed again if the run fails: bad input writes nothing.
+  const created = !existsSync(folder) ? mkdirSync(folder, { recursive: true }) : undefined;
 
   const adapter = process.stdin.isTTY ? new TerminalAdapter() : new NonInteractiveAdapter();
+  // Yeoman logs "An error occured while running …#task" before the error itself; we print one line instead.
+  const logError = adapter.log.error.bind(adapter.log);
+  adapter.log.error = ((...args: Parameters<typeof logError>) =>
+    String(args[0]).startsWith('An error occured while running') ? adapter.log : logError(...args)) as typeof adapter.log.error;
   const env = createEnv({ cwd: folder, adapter: new QueuedAdapter({ adapter }) });
   env.register(fileURLToPath(new URL('./app/index.js', import.meta.url)), { namespace: 'django-docker:app', packagePath: packageRoot });
   const generatorOptions: Record<string, unknown> = {};
@@ -99,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
       ask: Boolean(values.ask),
       force: Boolean(values.force),
       dryRun: Boolean(values['dry-run']),
+      interactive: Boolean(process.stdin.isTTY),
       skipInstall: true,
     };
     await env.run(['django-docker:app'], runOptions);
@@ -106,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
     const e = err as Error;
     if (e.name === 'UsageError') console.error(`django-docker: ${e.message}`);
     else console.error(`django-docker: unexpected error, please report it: ${e.stack ?? e.message}`);
+    if (created && readdirSync(folder).length === 0) rmSync(created, { recursive: true });
     return 1;
   }
   return 0;

@@ -114,10 +114,26 @@ export default class AppGenerator extends Generator<AppOptions> {
       return existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
     };
     this.files = await renderFiles(this.plan, existing);
+    // Without a terminal the conflict prompt cannot be answered: refuse before writing anything,
+    // rather than stopping half-way through.
+    const o = this.options as unknown as Record<string, unknown>;
+    if (o.interactive === false && !o.force) {
+      const changed = this.files.filter((f) => f.action === 'template' && existing(f.path) !== undefined && existing(f.path) !== f.contents);
+      if (changed.length > 0) {
+        throw new UsageError(
+          `would overwrite ${changed.map((f) => f.path).join(', ')}, which differ from what the generator writes: compare with --dry-run, then pass --force to overwrite (or move them away)`,
+        );
+      }
+    }
     for (const file of this.files) {
       const target = this.destinationPath(file.path);
       // The mode travels with the file, so scripts are written executable.
       this.fs.write(target, file.contents, file.mode ? { stat: { mode: file.mode } as Stats } : undefined);
+      if (file.action === 'merged') {
+        // A merge keeps every line the user wrote and only adds ours: no overwrite to confirm.
+        const stored = this.fs.store.get(target) as { conflicter?: string };
+        stored.conflicter = 'force';
+      }
     }
     if (!existsSync(join(root, '.env'))) {
       this.fs.write(this.destinationPath('.env'), renderDotEnv(this.plan, secret));

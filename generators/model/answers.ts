@@ -5,7 +5,7 @@
 import { type Database, DATABASES, DATABASE_TABLE } from './databases.ts';
 import type { Detected } from './detect.ts';
 import { UsageError } from './errors.ts';
-import { checkDatabaseVersion, checkPython, djangoLinesForSpec, pythonsForLines } from './compat.ts';
+import { checkDatabaseVersion, checkPython, checkRequiresPython, djangoLinesForSpec, pythonsForLines, pythonsForRequires } from './compat.ts';
 import {
   DEBIAN_CODENAMES, type DebianCodename, DEFAULT_DEBIAN, DEFAULT_DJANGO, DEFAULT_PYTHON, djangoLine,
   NEW_PROJECT_DJANGO, type NewProjectDjango, PYTHON_REFUSED, PYTHON_VERSIONS, type PythonVersion,
@@ -78,7 +78,8 @@ export function djangoSpecOf(detected: Detected, django: NewProjectDjango): { sp
 export function defaultAnswers(detected: Detected, given: RawAnswers = {}): Answers {
   const django = (NEW_PROJECT_DJANGO as readonly string[]).includes(String(given.django)) ? (given.django as NewProjectDjango) : DEFAULT_DJANGO;
   const lines = djangoLinesForSpec(djangoSpecOf(detected, django).spec);
-  const pythons = pythonsForLines(lines);
+  const requires = pythonsForRequires(detected.kind === 'existing' ? detected.requiresPython : undefined);
+  const pythons = pythonsForLines(lines).filter((p) => requires.includes(p));
   const python = pythons.includes(DEFAULT_PYTHON) ? DEFAULT_PYTHON : (pythons.at(-1) ?? DEFAULT_PYTHON);
   const database: Database = detected.kind === 'existing' ? (detected.database?.value ?? 'sqlite') : 'sqlite';
   const givenDb = (DATABASES as readonly string[]).includes(String(given.database)) ? (given.database as Database) : database;
@@ -178,6 +179,7 @@ export function finaliseAnswers(detected: Detected, raw: RawAnswers): Answers {
   const { spec, label } = djangoSpecOf(detected, answers.django);
   const lines = djangoLinesForSpec(spec);
   checkPython(answers.python, lines, label);
+  if (detected.kind === 'existing') checkRequiresPython(answers.python, detected.requiresPython, 'pyproject.toml');
   if (table.kind === 'server') checkDatabaseVersion(answers.database, answers.dbVersion, lines, label);
   if (answers.server === 'uvicorn' && detected.kind === 'existing' && !detected.asgiModule) {
     throw new UsageError(`--server uvicorn needs an ASGI application, but ${detected.wsgiModule.replace(/wsgi$/, 'asgi')} does not exist: add the asgi.py startproject writes, or use --server gunicorn`);

@@ -7,7 +7,7 @@ import { type Database, DATABASE_TABLE } from './databases.ts';
 import { UsageError } from './errors.ts';
 import { compareVersions, DJANGO_LINES, type DjangoLine, type PythonVersion, PYTHON_VERSIONS } from './versions.ts';
 
-function matchesClause(version: string, clause: string): boolean {
+export function matchesClause(version: string, clause: string): boolean {
   const m = /^(===|==|!=|~=|>=|<=|>|<)\s*([\w.*+!-]+)$/.exec(clause.trim());
   if (!m) return true; // unknown clause: do not refuse on it
   const [, op, target] = m as unknown as [string, string, string];
@@ -83,4 +83,19 @@ export function checkDatabaseVersion(database: Database, version: string, lines:
     const label = DATABASE_TABLE[database].label;
     throw new UsageError(`Django ${djangoLabel} needs ${label} ${min} or later, not ${version}: use --db-version ${min} or newer`);
   }
+}
+
+/** Refuse a Python outside the project's own `requires-python`. */
+export function checkRequiresPython(python: PythonVersion, requiresPython: string | undefined, file: string): void {
+  if (!requiresPython) return;
+  const clauses = requiresPython.split(',').filter((c) => c.trim());
+  if (clauses.every((c) => matchesClause(python, c) || matchesClause(`${python}.0`, c))) return;
+  const works = PYTHON_VERSIONS.filter((p) => clauses.every((c) => matchesClause(p, c) || matchesClause(`${p}.0`, c)));
+  throw new UsageError(`${file} requires Python ${requiresPython}, not ${python}: use ${works.length ? `--python ${works.at(-1)}` : 'a supported Python'}`);
+}
+
+export function pythonsForRequires(requiresPython: string | undefined): readonly PythonVersion[] {
+  if (!requiresPython) return PYTHON_VERSIONS;
+  const clauses = requiresPython.split(',').filter((c) => c.trim());
+  return PYTHON_VERSIONS.filter((p) => clauses.every((c) => matchesClause(p, c) || matchesClause(`${p}.0`, c)));
 }

@@ -11,8 +11,9 @@ export interface ServerDatabase {
   kind: 'server';
   label: string;
   engine: string;
-  /** Default image major and the majors we accept (minimums per Django line are in versions.ts). */
+  /** Image name and its tag for a version (minimums per Django line are in versions.ts). */
   image: string;
+  tag: (version: string) => string;
   defaultVersion: string;
   port: number;
   /** Where the image keeps its data; postgres 18 moved it (postgres18-volume-path). */
@@ -43,6 +44,8 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
     label: 'PostgreSQL',
     engine: 'django.db.backends.postgresql',
     image: 'postgres',
+    // The Debian variant is named: `postgres:17` alone moves with Debian releases. Majors before 13 never had trixie.
+    tag: (v) => `${v}-${Number(v) >= 13 ? 'trixie' : 'bookworm'}`,
     defaultVersion: '17',
     port: 5432,
     dataDir: (v) => (Number(v) >= 18 ? '/var/lib/postgresql' : '/var/lib/postgresql/data'),
@@ -56,6 +59,7 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
     label: 'MySQL',
     engine: 'django.db.backends.mysql',
     image: 'mysql',
+    tag: (v) => v,
     defaultVersion: '8.4',
     port: 3306,
     dataDir: () => '/var/lib/mysql',
@@ -74,6 +78,7 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
     label: 'MariaDB',
     engine: 'django.db.backends.mysql',
     image: 'mariadb',
+    tag: (v) => v,
     defaultVersion: '11.4',
     port: 3306,
     dataDir: () => '/var/lib/mysql',

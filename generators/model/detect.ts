@@ -31,6 +31,8 @@ export interface DetectedProject {
   database?: { value: Database; file: string; line: number };
   requirements?: RequirementSet;
   djangoSpec?: string;
+  /** `requires-python` from pyproject.toml */
+  requiresPython?: string;
   /** Environment variables the settings read without a default: import fails without them. */
   requiredEnv: string[];
   existingFiles: string[];
@@ -203,7 +205,7 @@ export async function detect(root: string): Promise<Detected> {
   const asgiExists = asgi && moduleFile(root, sourceDir, asgi.module);
 
   const lock = Object.keys(LOCK_FILES).find((f) => files.includes(f));
-  let requirements = findRequirements(root, files);
+  const requirements = findRequirements(root, files);
   if (lock && (!requirements || requirements.format === 'pyproject')) {
     throw new UsageError(`${lock} found: this version installs from requirements.txt; run \`${LOCK_FILES[lock]}\`, then run again`);
   }
@@ -243,6 +245,7 @@ export async function detect(root: string): Promise<Detected> {
     ...(database ? { database } : {}),
     ...(requirements ? { requirements } : {}),
     ...(django ? { djangoSpec: django.spec } : {}),
+    ...(requirements?.requiresPython ? { requiresPython: requirements.requiresPython } : {}),
     requiredEnv: [...new Set(chain.requiredEnv)].sort(),
     existingFiles,
   };

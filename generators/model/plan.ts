@@ -182,7 +182,7 @@ export function buildPlan(detected: Detected, answers: Answers): Plan {
   if (table.kind === 'server') {
     const service: DbService = {
       name: 'db',
-      image: `${table.image}:${answers.dbVersion}${answers.database === 'postgres' ? `-${answers.debian}` : ''}`,
+      image: `${table.image}:${table.tag(answers.dbVersion)}`,
       port: table.port,
       dataDir: table.dataDir(answers.dbVersion),
       volume: 'db-data',

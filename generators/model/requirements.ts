@@ -27,6 +27,8 @@ export interface RequirementSet {
   /** Every file read, entry first: the Dockerfile copies them all so `-r` includes resolve. */
   files: string[];
   requirements: Requirement[];
+  /** `requires-python` of a pyproject.toml */
+  requiresPython?: string;
 }
 
 export function normaliseName(name: string): string {
@@ -79,7 +81,7 @@ interface PyProject {
   project?: { dependencies?: unknown; 'requires-python'?: unknown };
 }
 
-export function readPyproject(root: string, file = 'pyproject.toml'): RequirementSet & { requiresPython?: string } {
+export function readPyproject(root: string, file = 'pyproject.toml'): RequirementSet {
   const text = readFileSync(join(root, file), 'utf8');
   let data: PyProject;
   try {
