@@ -104,7 +104,9 @@ export interface Driver {
   requirement: string;
   builderPackages: string[];
   runtimePackages: string[];
-  why: string;
+  /** Why the builder needs its packages, and why the final image needs its own. */
+  builderWhy: string;
+  runtimeWhy: string;
 }
 
 /** Known drivers per database; the first is the one we add. Never add a second one (missing-python-dep). */
@@ -115,35 +117,40 @@ export const DRIVERS: Record<'postgres' | 'mysql', Driver[]> = {
       requirement: PINS.psycopg,
       builderPackages: [],
       runtimePackages: ['libpq5'],
-      why: 'pure-Python psycopg 3 loads the system libpq at run time (runtime-lib-missing)',
+      builderWhy: '',
+      runtimeWhy: 'pure-Python psycopg 3 loads the system libpq at run time (runtime-lib-missing)',
     },
     {
       name: 'psycopg[binary]',
       requirement: 'psycopg[binary]',
       builderPackages: [],
       runtimePackages: [],
-      why: 'psycopg[binary] bundles its own libpq',
+      builderWhy: '',
+      runtimeWhy: '',
     },
     {
       name: 'psycopg[c]',
       requirement: 'psycopg[c]',
       builderPackages: ['build-essential', 'libpq-dev'],
       runtimePackages: ['libpq5'],
-      why: 'psycopg[c] compiles against libpq headers (pg-build-deps-missing) and loads libpq at run time',
+      builderWhy: 'psycopg[c] compiles against the libpq headers (pg-build-deps-missing)',
+      runtimeWhy: 'psycopg[c] loads libpq at run time (runtime-lib-missing)',
     },
     {
       name: 'psycopg2-binary',
       requirement: 'psycopg2-binary',
       builderPackages: [],
       runtimePackages: [],
-      why: 'psycopg2-binary bundles its own libpq',
+      builderWhy: '',
+      runtimeWhy: '',
     },
     {
       name: 'psycopg2',
       requirement: 'psycopg2',
       builderPackages: ['build-essential', 'libpq-dev'],
       runtimePackages: ['libpq5'],
-      why: 'psycopg2 compiles from source against libpq (pg-build-deps-missing) and loads it at run time',
+      builderWhy: 'psycopg2 compiles from source against the libpq headers (pg-build-deps-missing)',
+      runtimeWhy: 'psycopg2 loads libpq at run time (runtime-lib-missing)',
     },
   ],
   mysql: [
@@ -152,7 +159,8 @@ export const DRIVERS: Record<'postgres' | 'mysql', Driver[]> = {
       requirement: PINS.mysqlclient,
       builderPackages: ['build-essential', 'pkg-config', 'default-libmysqlclient-dev'],
       runtimePackages: ['libmariadb3'],
-      why: 'mysqlclient has no Linux wheels: it compiles, finding the client library with pkg-config (mysqlclient-build-deps-missing), and loads it at run time',
+      builderWhy: 'mysqlclient has no Linux wheels and compiles, finding the client library with pkg-config (mysqlclient-build-deps-missing)',
+      runtimeWhy: 'mysqlclient loads the MariaDB/MySQL client library at run time (runtime-lib-missing)',
     },
   ],
 };

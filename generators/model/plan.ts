@@ -172,6 +172,7 @@ export function buildPlan(detected: Detected, answers: Answers): Plan {
     ? [PINS.django[answers.django], ...needs]
     : needs.filter((line) => !reqs || !hasDistribution(reqs, normaliseName(line.split(/[=<>~![]/)[0]!)));
 
+  const requiredEnvAtImport = detected.kind === 'existing' ? detected.requiredEnv.filter((n) => n !== 'DJANGO_SECRET_KEY') : [];
   const database: Plan['database'] = { value: answers.database, label: table.label, kind: table.kind };
   const env: EnvVar[] = [
     { name: 'DJANGO_SECRET_KEY', compose: '${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY in .env (see .env.example)}', example: 'change-me-to-50-random-characters', secret: true, why: 'required: compose stops with this message when it is missing (secret-key-missing)' },
@@ -204,6 +205,17 @@ export function buildPlan(detected: Detected, answers: Answers): Plan {
     database.engine = table.engine;
     database.sqlitePath = `${paths.dataDir}/db.sqlite3`;
   }
+  // Variables the project's own settings read without a default: the container must get them too.
+  for (const name of requiredEnvAtImport) {
+    const secretish = /SECRET|KEY|TOKEN|PASSWORD/.test(name);
+    env.push({
+      name,
+      compose: `\${${name}:?set ${name} in .env: the project's settings read it}`,
+      example: secretish ? 'change-me' : '',
+      secret: secretish,
+      why: "the project's settings read it with os.environ[...], so import fails without it (secret-key-missing)",
+    });
+  }
   env.push({ name: 'WEB_CONCURRENCY', compose: '${WEB_CONCURRENCY:-2}', example: '2', why: 'worker processes; each holds a copy of the app in memory (gunicorn-worker-timeout)' });
 
   const dbSecrets = table.kind === 'server' ? table.extraSecrets : [];
@@ -215,7 +227,6 @@ export function buildPlan(detected: Detected, answers: Answers): Plan {
   const builder = [...new Set(driver?.builderPackages ?? [])].sort();
   const runtime = [...new Set(driver?.runtimePackages ?? [])].sort();
 
-  const requiredEnvAtImport = detected.kind === 'existing' ? detected.requiredEnv.filter((n) => n !== 'DJANGO_SECRET_KEY') : [];
   const buildEnv: Array<[string, string]> = [
     ['DJANGO_SECRET_KEY', 'collectstatic-only-not-a-secret'],
     ...requiredEnvAtImport.map((n): [string, string] => [n, 'collectstatic-only']),
@@ -264,8 +275,8 @@ export function buildPlan(detected: Detected, answers: Answers): Plan {
     packages: {
       builder,
       runtime,
-      builderWhy: driver && builder.length ? driver.why : '',
-      runtimeWhy: driver && runtime.length ? driver.why : '',
+      builderWhy: driver?.builderWhy ?? '',
+      runtimeWhy: driver?.runtimeWhy ?? '',
     },
     requirements: {
       format,

@@ -33,7 +33,8 @@ const helpers = {
 
 function renderTemplate(name: string, plan: Plan): string {
   const file = join(templatesDir('app'), name);
-  return ejs.render(readFileSync(file, 'utf8'), { plan, ...helpers }, { filename: file });
+  // No HTML escaping: these are config files, not web pages.
+  return ejs.render(readFileSync(file, 'utf8'), { plan, ...helpers }, { filename: file, escape: (s: unknown) => String(s) });
 }
 
 async function formatWithPrettier(path: string, text: string): Promise<string> {

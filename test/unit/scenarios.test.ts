@@ -1,0 +1,50 @@
+/**
+ * Golden files: each scenario's output is compared verbatim with test/scenarios/<name>/expected.
+ * UPDATE_GOLDENS=1 (npm run update-goldens) rewrites them instead; review the diff before committing.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateAll, modeOf, readTree, scenarioNames, scenariosDir } from '../support/scenarios.ts';
+
+const skipRandom = (rel: string): boolean => rel === '.env';
+
+describe('golden scenarios', () => {
+  let dirs: Map<string, string>;
+  beforeAll(async () => {
+    dirs = await generateAll();
+  });
+
+  for (const name of scenarioNames()) {
+    it(`${name}: output matches expected/ byte for byte`, () => {
+      const dir = dirs.get(name)!;
+      const actual = readTree(dir, skipRandom);
+      const expectedDir = join(scenariosDir, name, 'expected');
+      if (process.env.UPDATE_GOLDENS) {
+        rmSync(expectedDir, { recursive: true, force: true });
+        for (const [rel, text] of actual) {
+          mkdirSync(dirname(join(expectedDir, rel)), { recursive: true });
+          writeFileSync(join(expectedDir, rel), text);
+        }
+      }
+      const expected = readTree(expectedDir);
+      expect([...actual.keys()]).toEqual([...expected.keys()]);
+      for (const [rel, text] of expected) expect(actual.get(rel), rel).toBe(text);
+    });
+
+    it(`${name}: the entrypoint is executable and LF-only, .env holds fresh secrets`, () => {
+      const dir = dirs.get(name)!;
+      const tree = readTree(dir);
+      const entry = tree.get('docker-entrypoint.sh');
+      if (entry !== undefined) {
+        expect(modeOf(join(dir, 'docker-entrypoint.sh')) & 0o111).not.toBe(0);
+        expect(entry.includes('\r')).toBe(false);
+        expect(entry.trimEnd().split('\n').at(-1)).toBe('exec "$@"');
+      }
+      const env = tree.get('.env')!;
+      const key = /^DJANGO_SECRET_KEY=(.*)$/m.exec(env)?.[1] ?? '';
+      expect(key).toMatch(/^[A-Za-z0-9_-]{50}$/);
+      expect(env).not.toContain('change-me');
+    });
+  }
+});
