@@ -34,7 +34,8 @@ export default class AppGenerator extends Generator<AppOptions> {
   wroteEnv = false;
 
   constructor(args?: string[], options?: AppOptions) {
-    super(args ?? [], options ?? ({} as AppOptions));
+    // customInstallTask: nothing to npm-install here, and no "package.json" chatter.
+    super(args ?? [], options ?? ({} as AppOptions), { customInstallTask: true });
     this.option('yes', { type: Boolean, alias: 'y', description: 'take detected values and defaults without asking', default: false });
     this.option('ask', { type: Boolean, description: 'ask again the questions already answered in .yo-rc.json', default: false });
     for (const q of QUESTIONS) {

@@ -47,15 +47,15 @@ export interface Question {
 
 export const QUESTIONS: readonly Question[] = [
   { key: 'projectName', flag: 'project-name', message: 'Python package name of the new project', description: 'package name of a new project (default: from the folder name)', newProjectOnly: true },
-  { key: 'django', flag: 'django', message: 'Django version of the new project', description: 'Django line of a new project', choices: NEW_PROJECT_DJANGO, newProjectOnly: true },
-  { key: 'python', flag: 'python', message: 'Python version', description: 'Python version of the image', choices: PYTHON_VERSIONS },
-  { key: 'database', flag: 'database', message: 'Database', description: 'database service and driver', choices: DATABASES },
-  { key: 'dbVersion', flag: 'db-version', message: 'Database server version', description: 'database image version (postgres 17, mysql 8.4, mariadb 11.4)', flagOnly: true },
-  { key: 'server', flag: 'server', message: 'Application server', description: 'gunicorn (WSGI) or uvicorn (ASGI)', choices: SERVERS },
-  { key: 'port', flag: 'port', message: 'Port the server listens on in the container', description: 'container port, also the default published port' },
-  { key: 'user', flag: 'user', message: 'Name of the non-root user the app runs as', description: 'name of the non-root app user' },
-  { key: 'uid', flag: 'uid', message: 'uid/gid of the app user', description: 'fixed uid and gid of the app user', flagOnly: true },
-  { key: 'debian', flag: 'debian', message: 'Debian release of the base image', description: 'Debian codename of the python base image', choices: DEBIAN_CODENAMES, flagOnly: true },
+  { key: 'django', flag: 'django', message: 'Django version of the new project', description: 'Django line of a new project (default 5.2, the LTS)', choices: NEW_PROJECT_DJANGO, newProjectOnly: true },
+  { key: 'python', flag: 'python', message: 'Python version', description: 'Python of the image (default 3.13, or the newest the Django pin allows)', choices: PYTHON_VERSIONS },
+  { key: 'database', flag: 'database', message: 'Database', description: 'database service and driver (default: what the settings use; sqlite for a new project)', choices: DATABASES },
+  { key: 'dbVersion', flag: 'db-version', message: 'Database server version', description: 'database image version (default postgres 17, mysql 8.4, mariadb 11.4)', flagOnly: true },
+  { key: 'server', flag: 'server', message: 'Application server', description: 'gunicorn (WSGI) or uvicorn (ASGI) (default gunicorn, uvicorn when ASGI_APPLICATION is set)', choices: SERVERS },
+  { key: 'port', flag: 'port', message: 'Port the server listens on in the container', description: 'port the server binds in the container, also the published port (default 8000)' },
+  { key: 'user', flag: 'user', message: 'Name of the non-root user the app runs as', description: 'name of the non-root user the app runs as (default app)' },
+  { key: 'uid', flag: 'uid', message: 'uid/gid of the app user', description: 'fixed uid and gid of that user (default 10001)', flagOnly: true },
+  { key: 'debian', flag: 'debian', message: 'Debian release of the base image', description: 'Debian release of the python base image (default trixie)', choices: DEBIAN_CODENAMES, flagOnly: true },
 ];
 
 /** A raw answer as it comes from a flag, the saved config or a prompt. */

@@ -1,0 +1,137 @@
+/**
+ * Bad input gets one line on stderr that says what to do, exit status 1, and leaves the folder
+ * exactly as it was (names, bytes and mtimes). Runs the real `django-docker` bin.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { scenariosDir } from '../support/scenarios.ts';
+
+const cli = fileURLToPath(new URL('../../generators/cli.js', import.meta.url));
+
+function snapshot(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const abs = join(d, e.name);
+      const st = statSync(abs);
+      if (e.isDirectory()) {
+        out.push(`${relative(dir, abs)}/`);
+        walk(abs);
+      } else out.push(`${relative(dir, abs)} ${st.size} ${st.mtimeMs} ${readFileSync(abs, 'base64')}`);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+function run(dir: string, args: string[], asUser?: number): { status: number | null; stderr: string; stdout: string } {
+  const [cmd, argv] = asUser === undefined ? ['node', [cli, dir, ...args]] : ['setpriv', [`--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', 'node', cli, dir, ...args]];
+  // An unprivileged user gets a home of its own: Yeoman reads its global config from there.
+  const env = asUser === undefined ? process.env : { ...process.env, HOME: mkdtempSync(join(tmpdir(), 'dd-home-')) };
+  if (asUser !== undefined) chmodSync(env.HOME!, 0o777);
+  const r = spawnSync(cmd as string, argv as string[], { encoding: 'utf8', input: '', timeout: 30_000, env });
+  return { status: r.status, stderr: r.stderr, stdout: r.stdout };
+}
+
+function existingProject(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'dd-bad-')), 'proj');
+  cpSync(join(scenariosDir, 'startproject-postgres', 'input'), dir, { recursive: true });
+  return dir;
+}
+
+function emptyFolder(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'dd-bad-')), 'empty');
+  mkdirSync(dir);
+  return dir;
+}
+
+function expectRefused(dir: string, args: string[], pattern: RegExp, asUser?: number): void {
+  const before = snapshot(dir);
+  const r = run(dir, args, asUser);
+  expect(r.status, r.stderr).toBe(1);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^django-docker: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(snapshot(dir)).toEqual(before);
+}
+
+const cases: Array<[string, string[], RegExp]> = [
+  ['port 0', ['--port', '0'], /--port 0 is not a TCP port: give a number from 1 to 65535/],
+  ['port 70000', ['--port', '70000'], /--port 70000 is not a TCP port/],
+  ['port abc', ['--port', 'abc'], /--port abc is not a TCP port/],
+  ['user root', ['--user', 'root'], /--user root defeats the non-root user/],
+  ['uid 0', ['--uid', '0'], /--uid 0 is root: give a non-root uid such as 10001/],
+  ['user Bad Name', ['--user', 'Bad Name'], /--user Bad Name is not a valid user name/],
+  ['python 2.7', ['--python', '2.7'], /--python 2.7 is not supported: choose 3.11, 3.12, 3.13, 3.14/],
+  ['python 3.99', ['--python', '3.99'], /--python 3.99 is not supported/],
+  ['python latest', ['--python', 'latest'], /--python latest is not supported/],
+  ['python 3.10 (end of life)', ['--python', '3.10'], /Python 3.10 reached its end of life/],
+  ['database oracle', ['--database', 'oracle'], /--database oracle is not supported: choose postgres, mysql, mariadb, sqlite, none/],
+  ['Django 6.0 on Python 3.11', ['--django', '6.0', '--python', '3.11'], /Django 6.0 does not support Python 3.11: use Python 3.12, 3.13 or 3.14/],
+  ['PostgreSQL 13 with Django 5.2', ['--database', 'postgres', '--db-version', '13'], /Django 5.2 needs PostgreSQL 14 or later, not 13/],
+  ['unknown flag', ['--bogus'], /Unknown option '--bogus'/],
+];
+
+describe('bad input is refused with one line and writes nothing', () => {
+  for (const [label, args, pattern] of cases) {
+    it(`${label} (empty folder)`, () => {
+      // '--bogus' is refused by the argument parser, with exit status 2.
+      if (args[0] === '--bogus') {
+        const dir = emptyFolder();
+        const before = snapshot(dir);
+        const r = run(dir, [...args, '--yes']);
+        expect(r.status).toBe(2);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toMatch(pattern);
+        expect(snapshot(dir)).toEqual(before);
+        return;
+      }
+      expectRefused(emptyFolder(), [...args, '--yes'], pattern);
+    });
+  }
+
+  it('a Django pin that does not run on the chosen Python (existing project)', () => {
+    const dir = existingProject();
+    writeFileSync(join(dir, 'requirements.txt'), 'Django>=4.2,<5.0\npsycopg==3.3.6\n');
+    expectRefused(dir, ['--yes', '--python', '3.13'], /Django >=4.2,<5.0 does not support Python 3.13: use Python 3.11 or 3.12/);
+  });
+
+  it('settings that cannot be parsed: names the file and line', () => {
+    const dir = existingProject();
+    const settings = join(dir, 'mysite', 'settings.py');
+    writeFileSync(settings, `${readFileSync(settings, 'utf8')}\nDATABASES = {\n    'default': {\n`);
+    expectRefused(dir, ['--yes'], /cannot parse mysite\/settings\.py line \d+: invalid Python syntax; fix the file, then run again/);
+  });
+
+  it('a folder with files but no manage.py', () => {
+    const dir = emptyFolder();
+    writeFileSync(join(dir, 'app.py'), 'print("hello")\n');
+    expectRefused(dir, ['--yes'], /no Django project here: .* has files but no manage\.py/);
+  });
+
+  it('a manage.py whose settings module does not exist', () => {
+    const dir = existingProject();
+    writeFileSync(join(dir, 'manage.py'), readFileSync(join(dir, 'manage.py'), 'utf8').replace("'mysite.settings'", "'mysite.nosuch'"));
+    expectRefused(dir, ['--yes'], /points DJANGO_SETTINGS_MODULE at mysite\.nosuch, but no such module exists/);
+  });
+
+  it('an unwritable folder', () => {
+    const dir = existingProject();
+    chmodSync(dir, 0o555);
+    // Root may write anywhere, so as root the bin runs as an unprivileged user instead.
+    const asUser = process.getuid?.() === 0 ? 65534 : undefined;
+    chmodSync(join(dir, '..'), 0o755);
+    expectRefused(dir, ['--yes'], /cannot write to .*: run where you may write, or fix the folder's permissions/, asUser);
+  });
+
+  it('an existing, different Dockerfile without a terminal and without --force', () => {
+    const dir = existingProject();
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.9-slim-buster\nCOPY . .\n');
+    expectRefused(dir, ['--yes'], /would overwrite Dockerfile, which differ.* pass --force to overwrite/);
+  });
+});

@@ -1,0 +1,166 @@
+/** The model's pieces on their own: parsing, detection, the compatibility gate, requirement merging. */
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultAnswers, finaliseAnswers } from '../../generators/model/answers.ts';
+import { djangoLinesForSpec, pythonsForLines } from '../../generators/model/compat.ts';
+import { detect, type DetectedProject } from '../../generators/model/detect.ts';
+import { buildPlan } from '../../generators/model/plan.ts';
+import { dictGet, parsePython } from '../../generators/model/python-source.ts';
+import { addToPyprojectText, addToRequirementsText, readRequirementsFile } from '../../generators/model/requirements.ts';
+import { scenariosDir } from '../support/scenarios.ts';
+
+function copyScenario(name: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'dd-model-')), name);
+  cpSync(join(scenariosDir, name, 'input'), dir, { recursive: true });
+  return dir;
+}
+
+describe('python-source', () => {
+  it('evaluates literals, names, env reads with defaults, and star imports', async () => {
+    const mod = await parsePython(
+      'settings.py',
+      [
+        'import os',
+        'from .base import *',
+        'NAME = "db"',
+        'DATABASES = {"default": {"ENGINE": "django.db.backends.mysql", "NAME": NAME, "PORT": 3306}}',
+        'DEBUG = os.environ.get("DEBUG", "0") == "1"',
+        'KEY = os.environ["SECRET"]',
+        'HOSTS = os.getenv("HOSTS", "a,b")',
+        'APPS = ["a"]',
+        'APPS += ["b"]',
+      ].join('\n'),
+    );
+    const db = dictGet(mod.assignments.get('DATABASES')?.value, 'default');
+    expect(dictGet(db, 'ENGINE')).toEqual({ t: 'str', v: 'django.db.backends.mysql' });
+    expect(dictGet(db, 'NAME')).toEqual({ t: 'str', v: 'db' });
+    expect(dictGet(db, 'PORT')).toEqual({ t: 'num', v: 3306 });
+    expect(mod.assignments.get('HOSTS')?.value).toEqual({ t: 'env', name: 'HOSTS', default: { t: 'str', v: 'a,b' }, required: false });
+    expect(mod.assignments.get('KEY')?.value).toEqual({ t: 'env', name: 'SECRET', required: true });
+    expect(mod.assignments.get('APPS')?.value).toEqual({ t: 'list', items: [{ t: 'str', v: 'a' }, { t: 'str', v: 'b' }] });
+    expect(mod.requiredEnv.map((e) => e.name)).toEqual(['SECRET']);
+    expect(mod.starImports).toEqual([{ level: 1, module: 'base', line: 2, conditional: false }]);
+    expect(mod.assignments.get('KEY')?.line).toBe(6);
+  });
+
+  it('reports the line of a syntax error', async () => {
+    await expect(parsePython('s.py', 'A = 1\nB = [\n')).rejects.toThrow(/cannot parse s\.py line \d+/);
+  });
+});
+
+describe('detect', () => {
+  it('startproject layout: settings, WSGI, database and Django pin', async () => {
+    const d = (await detect(copyScenario('startproject-postgres'))) as DetectedProject;
+    expect(d).toMatchObject({
+      kind: 'existing', sourceDir: '.', settingsModule: 'mysite.settings', baseSettingsModule: 'mysite.settings',
+      wsgiModule: 'mysite.wsgi', wsgiAttribute: 'application', asgiModule: 'mysite.asgi', djangoSpec: '==5.2.17',
+      database: { value: 'postgres', file: 'mysite/settings.py' },
+    });
+  });
+
+  it('settings package: follows production.py and its star import of base.py, and -r includes', async () => {
+    const d = (await detect(copyScenario('settings-package-mysql'))) as DetectedProject;
+    expect(d.settingsModule).toBe('config.settings.local');
+    expect(d.baseSettingsModule).toBe('config.settings.production');
+    expect(d.wsgiModule).toBe('config.wsgi');
+    expect(d.database?.value).toBe('mysql');
+    expect(d.requirements?.files).toEqual(['requirements.txt', 'requirements/production.txt', 'requirements/base.txt']);
+    expect(d.djangoSpec).toBe('>=5.2,<6.0');
+  });
+
+  it('src layout with pyproject.toml: source dir, requires-python, env vars the settings need', async () => {
+    const d = (await detect(copyScenario('src-pyproject-postgres'))) as DetectedProject;
+    expect(d.sourceDir).toBe('src');
+    expect(d.managePy).toBe('src/manage.py');
+    expect(d.requiresPython).toBe('>=3.12');
+    expect(d.requirements?.format).toBe('pyproject');
+    expect(d.requiredEnv).toEqual(['SHOP_SECRET_KEY']);
+  });
+
+  it('an empty folder is a new project', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dd-empty-'));
+    writeFileSync(join(dir, 'README.md'), '# hi\n');
+    expect((await detect(dir)).kind).toBe('new');
+  });
+});
+
+describe('compatibility gate', () => {
+  it('maps requirement specs to Django lines and Pythons', () => {
+    expect(djangoLinesForSpec('==4.2.*').map((l) => l.line)).toEqual(['4.2']);
+    expect(djangoLinesForSpec('>=4.2,<5.0').map((l) => l.line)).toEqual(['4.2']);
+    expect(djangoLinesForSpec('~=5.2.0').map((l) => l.line)).toEqual(['5.2']);
+    expect(djangoLinesForSpec('>=6.0').map((l) => l.line)).toEqual(['6.0', '6.1']);
+    expect(pythonsForLines(djangoLinesForSpec('==4.2.17'))).toEqual(['3.11', '3.12']);
+    expect(pythonsForLines(djangoLinesForSpec('>=6.0'))).toEqual(['3.12', '3.13', '3.14']);
+  });
+
+  it('defaults to Python 3.13 unless the pin needs an older one, then the newest it supports', async () => {
+    const dir = copyScenario('startproject-postgres');
+    writeFileSync(join(dir, 'requirements.txt'), 'Django==4.2.20\n');
+    const d = await detect(dir);
+    expect(defaultAnswers(d).python).toBe('3.12');
+    writeFileSync(join(dir, 'requirements.txt'), 'Django==5.2.17\n');
+    expect(defaultAnswers(await detect(dir)).python).toBe('3.13');
+  });
+
+  it('picks the postgres volume path from the major', async () => {
+    const d = await detect(copyScenario('startproject-postgres'));
+    const p17 = buildPlan(d, finaliseAnswers(d, { database: 'postgres' }));
+    const p18 = buildPlan(d, finaliseAnswers(d, { database: 'postgres', dbVersion: '18' }));
+    expect(p17.database.service?.dataDir).toBe('/var/lib/postgresql/data');
+    expect(p18.database.service?.dataDir).toBe('/var/lib/postgresql');
+    expect(p18.database.service?.image).toBe('postgres:18-trixie');
+  });
+});
+
+describe('requirements', () => {
+  it('keeps every user line and appends ours', () => {
+    const text = '# mine\nDjango==5.2.17  # pinned\n-e git+https://example.invalid/x.git#egg=x\n--index-url https://example.invalid/simple';
+    const out = addToRequirementsText(text, ['gunicorn==26.2.0'], 'note');
+    expect(out.startsWith(`${text}\n`)).toBe(true);
+    expect(out.endsWith('\n# note\ngunicorn==26.2.0\n')).toBe(true);
+  });
+
+  it('never adds a second driver: an existing psycopg2-binary stays the only postgres driver', async () => {
+    const dir = copyScenario('startproject-postgres');
+    writeFileSync(join(dir, 'requirements.txt'), 'Django==5.2.17\npsycopg2-binary==2.9.10\n');
+    const d = await detect(dir);
+    const plan = buildPlan(d, finaliseAnswers(d, {}));
+    expect(plan.requirements.additions).toEqual(['gunicorn==26.2.0', 'whitenoise==6.8.2']);
+    expect(plan.database.driver?.name).toBe('psycopg2-binary');
+    expect(plan.packages.runtime).toEqual([]);
+  });
+
+  it('adds pure psycopg with libpq5 when the project has no postgres driver', async () => {
+    const dir = copyScenario('startproject-postgres');
+    writeFileSync(join(dir, 'requirements.txt'), 'Django==5.2.17\n');
+    const d = await detect(dir);
+    const plan = buildPlan(d, finaliseAnswers(d, {}));
+    expect(plan.requirements.additions).toContain('psycopg==3.3.6');
+    expect(plan.packages).toMatchObject({ builder: [], runtime: ['libpq5'] });
+  });
+
+  it('mysqlclient gets build packages in the builder and the client library at run time', async () => {
+    const d = await detect(copyScenario('settings-package-mysql'));
+    const plan = buildPlan(d, finaliseAnswers(d, { database: 'mysql' }));
+    expect(plan.packages.builder).toEqual(['build-essential', 'default-libmysqlclient-dev', 'pkg-config']);
+    expect(plan.packages.runtime).toEqual(['libmariadb3']);
+    expect(plan.requirements.additions).not.toContain('mysqlclient==2.2.7');
+  });
+
+  it('follows -r includes and refuses a missing one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dd-req-'));
+    writeFileSync(join(dir, 'requirements.txt'), '-r missing.txt\n');
+    expect(() => readRequirementsFile(dir, 'requirements.txt')).toThrow(/includes missing\.txt, which does not exist/);
+  });
+
+  it('adds to pyproject.toml without losing comments', () => {
+    const text = '[project]\nname = "x"\n# deps\ndependencies = [\n  "Django~=5.2.0",  # web\n]\n';
+    const out = addToPyprojectText(text, ['gunicorn==26.2.0']);
+    expect(out).toContain('# deps');
+    expect(out).toContain('"Django~=5.2.0",  # web');
+    expect(out).toContain('"gunicorn==26.2.0"');
+  });
+});
