@@ -129,8 +129,9 @@ export default class AppGenerator extends Generator<AppOptions> {
     for (const file of this.files) {
       const target = this.destinationPath(file.path);
       // The mode travels with the file, so scripts are written executable.
-      this.fs.write(target, file.contents, file.mode ? { stat: { mode: file.mode } as Stats } : undefined);
-      if (file.action === 'merged') {
+      // S_IFREG included: mem-fs-editor compares the whole mode with the file on disk.
+      this.fs.write(target, file.contents, file.mode ? { stat: { mode: constants.S_IFREG | file.mode } as Stats } : undefined);
+      if (file.action === 'merged' && existing(file.path) !== file.contents) {
         // A merge keeps every line the user wrote and only adds ours: no overwrite to confirm.
         const stored = this.fs.store.get(target) as { conflicter?: string };
         stored.conflicter = 'force';

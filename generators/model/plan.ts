@@ -283,7 +283,8 @@ export function buildPlan(detected: Detected, answers: Answers): Plan {
       entry,
       copyFiles: reqs?.files ?? ['requirements.txt'],
       additions,
-      needs: needs.map((line) => line.split(/[=<>~!]/)[0]!),
+      // What the container itself runs, whoever put it in the requirements.
+      needs: [answers.server, 'whitenoise', ...(driver ? [driver.name] : [])],
     },
     env: [
       ...env,
