@@ -105,7 +105,7 @@ function serverCommand(answers: Answers, wsgiApp: string, asgiApp: string | unde
   if (answers.server === 'uvicorn') {
     return {
       kind: 'uvicorn',
-      command: ['uvicorn', asgiApp!, '--host', '0.0.0.0', '--port', String(answers.port), '--proxy-headers', '--forwarded-allow-ips', '*'],
+      command: ['uvicorn', asgiApp!, '--host', '0.0.0.0', '--port', String(answers.port)],
       why: 'uvicorn serves the ASGI app; it reads WEB_CONCURRENCY for its worker count',
     };
   }
