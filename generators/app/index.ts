@@ -12,7 +12,9 @@ import {
 import { type Detected, detect } from '../model/detect.ts';
 import { UsageError } from '../model/errors.ts';
 import { buildPlan, type Plan } from '../model/plan.ts';
-import { type OutputFile, renderDotEnv, renderFiles } from '../model/render.ts';
+import { appendMissingEnv, renderDotEnv, renderFiles } from '../model/render.ts';
+import { reconcile, type Reconciled, type Status } from '../model/reconcile.ts';
+import { basePath } from '../model/state.ts';
 
 export type AppOptions = BaseOptions & {
   yes?: boolean;
@@ -30,8 +32,10 @@ export default class AppGenerator extends Generator<AppOptions> {
   raw: RawAnswers = {};
   answers!: Answers;
   plan!: Plan;
-  files: OutputFile[] = [];
-  wroteEnv = false;
+  files: Reconciled[] = [];
+  envNote = '';
+  /** Answers saved by an earlier run, for the summary of what changed. */
+  previous: Partial<Answers> | undefined;
 
   constructor(args?: string[], options?: AppOptions) {
     // customInstallTask: nothing to npm-install here, and no "package.json" chatter.
@@ -68,6 +72,7 @@ export default class AppGenerator extends Generator<AppOptions> {
       else if (value === true) throw new UsageError(`--${q.flag} needs a value`);
     }
     const saved = this.config.getAll() as RawAnswers;
+    if (Object.keys(saved).length > 0) this.previous = saved as Partial<Answers>;
     for (const q of QUESTIONS) {
       if (this.raw[q.key] === undefined && saved[q.key] !== undefined && !this.switchOn('ask')) this.raw[q.key] = validateAnswer(q.key, saved[q.key]);
     }
@@ -114,32 +119,43 @@ export default class AppGenerator extends Generator<AppOptions> {
       const abs = join(root, path);
       return existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
     };
-    this.files = await renderFiles(this.plan, existing);
+    const o = this.options as unknown as Record<string, unknown>;
+    this.files = reconcile(await renderFiles(this.plan, existing), existing, Boolean(o.force));
     // Without a terminal the conflict prompt cannot be answered: refuse before writing anything,
     // rather than stopping half-way through.
-    const o = this.options as unknown as Record<string, unknown>;
     if (o.interactive === false && !o.force) {
-      const changed = this.files.filter((f) => f.action === 'template' && existing(f.path) !== undefined && existing(f.path) !== f.contents);
-      if (changed.length > 0) {
+      const conflicts = this.files.filter((f) => f.status === 'conflict').map((f) => f.path);
+      const replaced = this.files.filter((f) => f.status === 'replace').map((f) => f.path);
+      if (conflicts.length > 0) {
         throw new UsageError(
-          `would overwrite ${changed.map((f) => f.path).join(', ')}, which differ from what the generator writes: compare with --dry-run, then pass --force to overwrite (or move them away)`,
+          `your edits and the generator's changes overlap in ${conflicts.join(', ')}: run in a terminal to see them marked, or pass --force to take the generator's version`,
+        );
+      }
+      if (replaced.length > 0) {
+        throw new UsageError(
+          `would overwrite ${replaced.join(', ')}, which differ from what the generator writes: compare with --dry-run, then pass --force to overwrite (or move them away)`,
         );
       }
     }
-    for (const file of this.files) {
-      const target = this.destinationPath(file.path);
-      // The mode travels with the file, so scripts are written executable.
+    const write = (path: string, contents: string, mode: number | undefined, confirmed: boolean): void => {
+      const target = this.destinationPath(path);
       // S_IFREG included: mem-fs-editor compares the whole mode with the file on disk.
-      this.fs.write(target, file.contents, file.mode ? { stat: { mode: constants.S_IFREG | file.mode } as Stats } : undefined);
-      if (file.action === 'merged' && existing(file.path) !== file.contents) {
-        // A merge keeps every line the user wrote and only adds ours: no overwrite to confirm.
-        const stored = this.fs.store.get(target) as { conflicter?: string };
-        stored.conflicter = 'force';
+      this.fs.write(target, contents, mode ? { stat: { mode: constants.S_IFREG | mode } as Stats } : undefined);
+      if (confirmed && existing(path) !== contents) {
+        // Nothing of the user's is lost (their file was ours, or the merge kept their lines): no prompt.
+        (this.fs.store.get(target) as { conflicter?: string }).conflicter = 'force';
       }
+    };
+    for (const file of this.files) {
+      if (file.status !== 'unchanged') write(file.path, file.contents, file.mode, file.status === 'update' || file.status === 'merged');
+      // The merge base for the next run: the generator's own version.
+      write(basePath(file.path), file.generated, undefined, true);
     }
-    if (!existsSync(join(root, '.env'))) {
-      this.fs.write(this.destinationPath('.env'), renderDotEnv(this.plan, secret));
-      this.wroteEnv = true;
+    const env = existing('.env');
+    const envText = env === undefined ? renderDotEnv(this.plan, secret) : appendMissingEnv(this.plan, env, secret);
+    if (envText !== env) {
+      write('.env', envText, undefined, true);
+      this.envNote = env === undefined ? 'fresh secrets for the first run (kept out of git and the image)' : 'added the variables this setup now reads; your values are kept';
     }
     const save: Partial<Answers> = { ...this.answers };
     if (this.detected.kind === 'existing') {
@@ -150,14 +166,27 @@ export default class AppGenerator extends Generator<AppOptions> {
   }
 
   end(): void {
-    const lines = this.files.map((f) => `  ${f.action === 'merged' ? 'updated' : 'wrote  '} ${f.path.padEnd(28)} ${f.why}`);
-    if (this.wroteEnv) lines.push(`  wrote   ${'.env'.padEnd(28)} fresh secrets for the first run (kept out of git and the image)`);
+    const changedAnswers = this.previous
+      ? (Object.keys(this.answers) as AnswerKey[])
+          .filter((k) => this.previous![k] !== undefined && String(this.previous![k]) !== String(this.answers[k]))
+          .map((k) => `${k} ${String(this.previous![k]) || '(none)'} → ${String(this.answers[k]) || '(none)'}`)
+      : [];
+    const verbs: Record<Status, string> = {
+      create: 'wrote  ', update: 'updated', merged: 'merged ', conflict: 'CONFLICT', replace: 'replaced', unchanged: 'same   ',
+    };
+    const lines = this.files
+      .filter((f) => f.status !== 'unchanged')
+      .map((f) => `  ${verbs[f.status]} ${f.path.padEnd(28)} ${f.status === 'create' ? '' : `+${f.added} -${f.removed}  `}${f.status === 'conflict' ? 'your edits and ours overlap: resolve the <<<<<<< markers' : f.why}`);
+    if (this.envNote) lines.push(`  updated ${'.env'.padEnd(28)} ${this.envNote}`);
+    const head = `Django container setup for ${this.plan.project.name}: Python ${this.plan.image.python}, ${this.plan.database.label}, ${this.plan.server.kind} on port ${this.plan.port}, user ${this.plan.user.name} (${this.plan.user.uid})`;
     this.log.info(
       [
-        `Django container setup for ${this.plan.project.name}: Python ${this.plan.image.python}, ${this.plan.database.label}, ${this.plan.server.kind} on port ${this.plan.port}, user ${this.plan.user.name} (${this.plan.user.uid})`,
-        ...lines,
-        'Next: docker compose up --build   then open http://localhost:' + this.plan.port + '/',
+        head,
+        ...(changedAnswers.length ? [`Changed: ${changedAnswers.join(', ')}`] : []),
+        ...(lines.length ? lines : ['  nothing to change: every file already matches']),
+        `Next: docker compose up --build   then open http://localhost:${this.plan.port}/`,
       ].join('\n'),
     );
   }
+
 }

@@ -5,7 +5,7 @@
 import { type Database, DATABASES, DATABASE_TABLE } from './databases.ts';
 import type { Detected } from './detect.ts';
 import { UsageError } from './errors.ts';
-import { checkDatabaseVersion, checkPython, checkRequiresPython, djangoLinesForSpec, pythonsForLines, pythonsForRequires } from './compat.ts';
+import { checkDatabaseVersion, checkPython, checkRequiresPython, checkWheelPins, djangoLinesForSpec, pythonsForLines, pythonsForRequires } from './compat.ts';
 import {
   DEBIAN_CODENAMES, type DebianCodename, DEFAULT_DEBIAN, DEFAULT_DJANGO, DEFAULT_PYTHON, djangoLine,
   NEW_PROJECT_DJANGO, type NewProjectDjango, PYTHON_REFUSED, PYTHON_VERSIONS, type PythonVersion,
@@ -179,7 +179,10 @@ export function finaliseAnswers(detected: Detected, raw: RawAnswers): Answers {
   const { spec, label } = djangoSpecOf(detected, answers.django);
   const lines = djangoLinesForSpec(spec);
   checkPython(answers.python, lines, label);
-  if (detected.kind === 'existing') checkRequiresPython(answers.python, detected.requiresPython, 'pyproject.toml');
+  if (detected.kind === 'existing') {
+    checkRequiresPython(answers.python, detected.requiresPython, 'pyproject.toml');
+    checkWheelPins(answers.python, detected.requirements?.requirements ?? []);
+  }
   if (table.kind === 'server') checkDatabaseVersion(answers.database, answers.dbVersion, lines, label);
   if (answers.server === 'uvicorn' && detected.kind === 'existing' && !detected.asgiModule) {
     throw new UsageError(`--server uvicorn needs an ASGI application, but ${detected.wsgiModule.replace(/wsgi$/, 'asgi')} does not exist: add the asgi.py startproject writes, or use --server gunicorn`);

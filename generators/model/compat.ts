@@ -5,7 +5,8 @@
  */
 import { type Database, DATABASE_TABLE } from './databases.ts';
 import { UsageError } from './errors.ts';
-import { compareVersions, DJANGO_LINES, type DjangoLine, type PythonVersion, PYTHON_VERSIONS } from './versions.ts';
+import type { Requirement } from './requirements.ts';
+import { compareVersions, DJANGO_LINES, type DjangoLine, type PythonVersion, PYTHON_VERSIONS, WHEEL_MINIMUMS } from './versions.ts';
 
 export function matchesClause(version: string, clause: string): boolean {
   const m = /^(===|==|!=|~=|>=|<=|>|<)\s*([\w.*+!-]+)$/.exec(clause.trim());
@@ -98,4 +99,28 @@ export function pythonsForRequires(requiresPython: string | undefined): readonly
   if (!requiresPython) return PYTHON_VERSIONS;
   const clauses = requiresPython.split(',').filter((c) => c.trim());
   return PYTHON_VERSIONS.filter((p) => clauses.every((c) => matchesClause(p, c) || matchesClause(`${p}.0`, c)));
+}
+
+/**
+ * Refuse a Python for which a pinned C-extension has no wheel (pip would compile it and fail:
+ * no-wheel-for-python). Only exact pins are judged; ranges let pip pick a newer release.
+ */
+export function checkWheelPins(python: PythonVersion, requirements: readonly Requirement[]): void {
+  for (const r of requirements) {
+    const table = WHEEL_MINIMUMS[r.name];
+    const pin = /^===?([\d.]+)$/.exec(r.spec)?.[1];
+    if (!table || !pin) continue;
+    // The minimum for this Python, or for the newest older Python listed (wheels only get added).
+    const listed = PYTHON_VERSIONS.filter((p) => compareVersions(p, python) <= 0 && table[p]).at(-1);
+    const minimum = listed ? table[listed] : undefined;
+    if (minimum && compareVersions(pin, minimum) < 0) {
+      const older = PYTHON_VERSIONS.filter((p) => {
+        const l = PYTHON_VERSIONS.filter((q) => compareVersions(q, p) <= 0 && table[q]).at(-1);
+        return !l || compareVersions(pin, table[l]!) >= 0;
+      });
+      throw new UsageError(
+        `${r.file} line ${r.line} pins ${r.name}==${pin}, which has no wheel for Python ${python} (first: ${minimum}): raise the pin to ${minimum} or later${older.length ? `, or use --python ${older.at(-1)}` : ''}`,
+      );
+    }
+  }
 }

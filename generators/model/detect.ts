@@ -9,6 +9,7 @@ import { type Database, databaseFromEngine, DRIVERS } from './databases.ts';
 import { UsageError } from './errors.ts';
 import { type PyModule, type PyValue, dictGet, parsePython, stringOf } from './python-source.ts';
 import { type RequirementSet, readPyproject, readRequirementsFile } from './requirements.ts';
+import { readState, STATE_DIR } from './state.ts';
 
 export interface DetectedProject {
   kind: 'existing';
@@ -35,6 +36,8 @@ export interface DetectedProject {
   requiresPython?: string;
   /** Environment variables the settings read without a default: import fails without them. */
   requiredEnv: string[];
+  /** Requirement lines an earlier run added (from the generator's state), swapped on this run. */
+  previousAdditions: string[];
   existingFiles: string[];
 }
 
@@ -49,7 +52,7 @@ export type Detected = DetectedProject | NewProject;
 
 const SKIP_DIRS = new Set([
   '.git', 'node_modules', '.venv', 'venv', 'env', '.env', '__pycache__', '.tox', '.nox', 'dist', 'build',
-  'staticfiles', 'media', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages',
+  'staticfiles', 'media', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', STATE_DIR,
 ]);
 
 /** Files (relative, posix) up to a small depth, skipping virtualenvs and caches. */
@@ -128,14 +131,11 @@ function splitAppPath(path: string): { module: string; attribute: string } | und
   return { module: path.slice(0, i), attribute: path.slice(i + 1) };
 }
 
-function findRequirements(root: string, files: string[]): RequirementSet | undefined {
+function findRequirements(root: string, files: string[], ours: readonly string[]): RequirementSet | undefined {
   for (const candidate of ['requirements.txt', 'requirements/production.txt', 'requirements/prod.txt', 'requirements/base.txt']) {
-    if (files.includes(candidate)) return readRequirementsFile(root, candidate);
+    if (files.includes(candidate)) return readRequirementsFile(root, candidate, ours);
   }
-  if (files.includes('pyproject.toml')) {
-    const text = readFileSync(join(root, 'pyproject.toml'), 'utf8');
-    if (/^\s*\[project\]/m.test(text) || !/^\s*\[tool\.poetry\]/m.test(text)) return readPyproject(root);
-  }
+  if (files.includes('pyproject.toml')) return readPyproject(root, 'pyproject.toml', ours);
   return undefined;
 }
 
@@ -205,7 +205,8 @@ export async function detect(root: string): Promise<Detected> {
   const asgiExists = asgi && moduleFile(root, sourceDir, asgi.module);
 
   const lock = Object.keys(LOCK_FILES).find((f) => files.includes(f));
-  const requirements = findRequirements(root, files);
+  const previousAdditions = readState(root).addedRequirements;
+  const requirements = findRequirements(root, files, previousAdditions);
   if (lock && (!requirements || requirements.format === 'pyproject')) {
     throw new UsageError(`${lock} found: this version installs from requirements.txt; run \`${LOCK_FILES[lock]}\`, then run again`);
   }
@@ -247,6 +248,7 @@ export async function detect(root: string): Promise<Detected> {
     ...(django ? { djangoSpec: django.spec } : {}),
     ...(requirements?.requiresPython ? { requiresPython: requirements.requiresPython } : {}),
     requiredEnv: [...new Set(chain.requiredEnv)].sort(),
+    previousAdditions,
     existingFiles,
   };
 }

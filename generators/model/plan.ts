@@ -20,6 +20,8 @@ export interface EnvVar {
   /** Value shown in .env.example; undefined when it is not read from .env */
   example?: string;
   secret?: boolean;
+  /** Written commented out: the compose default follows the answers, so a re-run can move it. */
+  optional?: boolean;
   why: string;
 }
 
@@ -90,6 +92,8 @@ export interface Plan {
     copyFiles: string[];
     /** What the container needs and the project does not have yet. */
     additions: string[];
+    /** What an earlier run added; replaced by `additions`. */
+    previous: string[];
     /** Distributions the container itself needs (server, static files, driver). */
     needs: string[];
   };
@@ -178,7 +182,7 @@ export function buildPlan(detected: Detected, answers: Answers): Plan {
     { name: 'DJANGO_SECRET_KEY', compose: '${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY in .env (see .env.example)}', example: 'change-me-to-50-random-characters', secret: true, why: 'required: compose stops with this message when it is missing (secret-key-missing)' },
     { name: 'DJANGO_DEBUG', compose: '${DJANGO_DEBUG:-0}', example: '0', why: 'off unless set to 1/true/yes/on (debug-env-truthy)' },
     { name: 'DJANGO_ALLOWED_HOSTS', compose: '${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}', example: 'localhost,127.0.0.1', why: 'comma-separated host names, no scheme or port (allowed-hosts-missing)' },
-    { name: 'DJANGO_CSRF_TRUSTED_ORIGINS', compose: `\${DJANGO_CSRF_TRUSTED_ORIGINS:-http://localhost:${answers.port},http://127.0.0.1:${answers.port}}`, example: `http://localhost:${answers.port},http://127.0.0.1:${answers.port}`, why: 'comma-separated origins with scheme, and port when not 80/443 (csrf-origins-no-scheme)' },
+    { name: 'DJANGO_CSRF_TRUSTED_ORIGINS', compose: `\${DJANGO_CSRF_TRUSTED_ORIGINS:-http://localhost:${answers.port},http://127.0.0.1:${answers.port}}`, example: `http://localhost:${answers.port},http://127.0.0.1:${answers.port}`, optional: true, why: 'comma-separated origins with scheme, and port when not 80/443 (csrf-origins-no-scheme)' },
   ];
   if (table.kind === 'server') {
     const service: DbService = {
@@ -283,6 +287,7 @@ export function buildPlan(detected: Detected, answers: Answers): Plan {
       entry,
       copyFiles: reqs?.files ?? ['requirements.txt'],
       additions,
+      previous: detected.kind === 'existing' ? detected.previousAdditions : [],
       // What the container itself runs, whoever put it in the requirements.
       needs: [answers.server, 'whitenoise', ...(driver ? [driver.name] : [])],
     },

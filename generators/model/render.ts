@@ -9,6 +9,7 @@ import ejs from 'ejs';
 import type { Plan } from './plan.ts';
 import { templatesDir } from './paths.ts';
 import { addToPyprojectText, addToRequirementsText } from './requirements.ts';
+import { renderState, STATE_FILE } from './state.ts';
 
 export interface OutputFile {
   /** Relative to the project root, posix separators. */
@@ -77,15 +78,19 @@ export async function renderFiles(plan: Plan, existing: ExistingFile): Promise<O
       add(`${pkg}/${name}.py`, renderTemplate(`new-project/${name}.py.ejs`, plan), `new project: ${name}.py`);
     }
     add('requirements.txt', renderTemplate('requirements.txt.ejs', plan), `pinned packages: ${plan.requirements.additions.map((a) => a.split(/[=~]/)[0]).join(', ')}`);
-  } else if (plan.requirements.additions.length > 0) {
-    const entry = plan.requirements.entry;
+  } else if (plan.requirements.additions.length > 0 || plan.requirements.previous.length > 0) {
+    const { entry, additions, previous } = plan.requirements;
     const text = existing(entry) ?? '';
     const contents =
-      plan.requirements.format === 'pyproject'
-        ? addToPyprojectText(text, plan.requirements.additions)
-        : addToRequirementsText(text, plan.requirements.additions, 'Added by generator-django-docker: what the container runs');
-    add(entry, contents, `added ${plan.requirements.additions.join(', ')}; your lines are kept`, { action: 'merged' });
+      plan.requirements.format === 'pyproject' ? addToPyprojectText(text, additions, previous) : addToRequirementsText(text, additions, previous);
+    add(entry, contents, additions.length ? `added ${additions.join(', ')}; your lines are kept` : 'your lines are kept', { action: 'merged' });
   }
+  out.push({
+    path: STATE_FILE,
+    contents: renderState({ addedRequirements: plan.project.isNew ? [] : plan.requirements.additions }),
+    action: 'template',
+    why: 'what the generator added, so a re-run can change it',
+  });
 
   add('Dockerfile', renderTemplate('Dockerfile.ejs', plan), `two-stage image on ${plan.image.base}, user ${plan.user.name} (${plan.user.uid}), port ${plan.port}`);
   mergeable('.dockerignore', 'dockerignore.ejs', 'keeps .git, venvs, .env and local data out of the image');
@@ -122,4 +127,14 @@ export function renderDotEnv(plan: Plan, secret: (length: number) => string): st
       })
       .join('\n')
   );
+}
+
+/** Variables this setup reads that an existing `.env` lacks, appended; every existing line stays. */
+export function appendMissingEnv(plan: Plan, env: string, secret: (length: number) => string): string {
+  const have = new Set(env.split('\n').map((l) => /^\s*(?:export\s+)?(\w+)\s*=/.exec(l)?.[1]).filter(Boolean));
+  const missing = plan.env.filter((v) => v.example !== undefined && !v.optional && !have.has(v.name));
+  if (missing.length === 0) return env;
+  const lines = missing.map((v) => `${v.name}=${v.secret ? secret(v.name === 'DJANGO_SECRET_KEY' ? 50 : 32) : v.example}`);
+  const base = env === '' || env.endsWith('\n') ? env : `${env}\n`;
+  return `${base}\n# Added by generator-django-docker for the current answers\n${lines.join('\n')}\n`;
 }

@@ -50,8 +50,14 @@ function requirementFrom(text: string, file: string, line: number): Requirement 
   return { key: extras.length ? `${name}[${extras.join(',')}]` : name, name, extras, spec, file, line };
 }
 
-/** Read a pip requirements file and every file it includes with `-r`. */
-export function readRequirementsFile(root: string, entry: string): RequirementSet {
+/** The comment above the lines the generator adds to a requirements file. */
+export const ADDED_NOTE = 'Added by generator-django-docker: what the container runs';
+
+/**
+ * Read a pip requirements file and every file it includes with `-r`. `ours` are the lines an
+ * earlier run added: they are not the user's, so they do not count as already present.
+ */
+export function readRequirementsFile(root: string, entry: string, ours: readonly string[] = []): RequirementSet {
   const set: RequirementSet = { entry, format: 'requirements', files: [], requirements: [] };
   const visit = (file: string): void => {
     if (set.files.includes(file)) return;
@@ -61,7 +67,7 @@ export function readRequirementsFile(root: string, entry: string): RequirementSe
     const lines = readFileSync(abs, 'utf8').split(/\r?\n/);
     lines.forEach((raw, i) => {
       const text = raw.replace(/(^|\s)#.*$/, '').trim();
-      if (!text) return;
+      if (!text || (file === entry && ours.includes(raw.trim()))) return;
       const include = /^(?:-r|--requirement)[\s=]+(\S+)$/.exec(text);
       if (include?.[1]) {
         const target = relative(root, join(dirname(abs), include[1]));
@@ -81,7 +87,7 @@ interface PyProject {
   project?: { dependencies?: unknown; 'requires-python'?: unknown };
 }
 
-export function readPyproject(root: string, file = 'pyproject.toml'): RequirementSet {
+export function readPyproject(root: string, file = 'pyproject.toml', ours: readonly string[] = []): RequirementSet {
   const text = readFileSync(join(root, file), 'utf8');
   let data: PyProject;
   try {
@@ -96,7 +102,7 @@ export function readPyproject(root: string, file = 'pyproject.toml'): Requiremen
   }
   const lines = text.split(/\r?\n/);
   const requirements = deps.flatMap((d) => {
-    if (typeof d !== 'string') return [];
+    if (typeof d !== 'string' || ours.includes(d)) return [];
     const line = lines.findIndex((l) => l.includes(JSON.stringify(d)) || l.includes(`'${d}'`)) + 1;
     const req = requirementFrom(d, file, line || 1);
     return req ? [req] : [];
@@ -117,17 +123,33 @@ export function hasDistribution(set: RequirementSet, name: string): boolean {
   return set.requirements.some((r) => r.name === n);
 }
 
-/** Append requirement lines to a pip requirements file's text, keeping every byte the user wrote. */
-export function addToRequirementsText(text: string, additions: string[], note: string): string {
-  if (additions.length === 0) return text;
-  const base = text.length === 0 || text.endsWith('\n') ? text : `${text}\n`;
-  return `${base}\n# ${note}\n${additions.join('\n')}\n`;
+/**
+ * Replace the generator's block in a pip requirements file: drop the lines an earlier run added
+ * (`previous`) with their note, then append `additions` under the note. Every other byte stays.
+ */
+export function addToRequirementsText(text: string, additions: readonly string[], previous: readonly string[] = []): string {
+  let lines = text.split('\n');
+  if (previous.length > 0) {
+    const note = lines.findIndex((l) => l.trim() === `# ${ADDED_NOTE}`);
+    if (note >= 0) {
+      let end = note + 1;
+      while (end < lines.length && previous.includes(lines[end]!.trim())) end++;
+      const start = note > 0 && lines[note - 1]!.trim() === '' ? note - 1 : note;
+      lines = [...lines.slice(0, start), ...lines.slice(end)];
+    }
+  }
+  const kept = lines.join('\n');
+  if (additions.length === 0) return kept;
+  const base = kept.length === 0 || kept.endsWith('\n') ? kept : `${kept}\n`;
+  return `${base}\n# ${ADDED_NOTE}\n${additions.join('\n')}\n`;
 }
 
-/** Add dependencies to pyproject.toml's [project] list, keeping its formatting and comments. */
-export function addToPyprojectText(text: string, additions: string[]): string {
-  if (additions.length === 0) return text;
+/** Set the generator's entries in pyproject.toml's [project] dependencies, keeping formatting and comments. */
+export function addToPyprojectText(text: string, additions: readonly string[], previous: readonly string[] = []): string {
   const data = parseToml(text) as { project: { dependencies: string[] } };
-  data.project.dependencies.push(...additions);
+  const before = data.project.dependencies;
+  const after = [...before.filter((d) => !previous.includes(d)), ...additions];
+  if (after.length === before.length && after.every((d, i) => d === before[i])) return text;
+  data.project.dependencies = after;
   return patchToml(text, data);
 }

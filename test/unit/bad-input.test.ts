@@ -101,6 +101,12 @@ describe('bad input is refused with one line and writes nothing', () => {
     expectRefused(dir, ['--yes', '--python', '3.13'], /Django >=4.2,<5.0 does not support Python 3.13: use Python 3.11 or 3.12/);
   });
 
+  it('a C-extension pin with no wheel for the chosen Python', () => {
+    const dir = existingProject();
+    writeFileSync(join(dir, 'requirements.txt'), 'Django==5.2.17\npsycopg2-binary==2.9.5\n');
+    expectRefused(dir, ['--yes', '--python', '3.13'], /requirements\.txt line 2 pins psycopg2-binary==2\.9\.5, which has no wheel for Python 3\.13 \(first: 2\.9\.10\): raise the pin to 2\.9\.10 or later, or use --python 3\.11/);
+  });
+
   it('settings that cannot be parsed: names the file and line', () => {
     const dir = existingProject();
     const settings = join(dir, 'mysite', 'settings.py');

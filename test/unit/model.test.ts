@@ -8,7 +8,7 @@ import { djangoLinesForSpec, pythonsForLines } from '../../generators/model/comp
 import { detect, type DetectedProject } from '../../generators/model/detect.ts';
 import { buildPlan } from '../../generators/model/plan.ts';
 import { dictGet, parsePython } from '../../generators/model/python-source.ts';
-import { addToPyprojectText, addToRequirementsText, readRequirementsFile } from '../../generators/model/requirements.ts';
+import { ADDED_NOTE, addToPyprojectText, addToRequirementsText, readRequirementsFile } from '../../generators/model/requirements.ts';
 import { scenariosDir } from '../support/scenarios.ts';
 
 function copyScenario(name: string): string {
@@ -118,9 +118,12 @@ describe('compatibility gate', () => {
 describe('requirements', () => {
   it('keeps every user line and appends ours', () => {
     const text = '# mine\nDjango==5.2.17  # pinned\n-e git+https://example.invalid/x.git#egg=x\n--index-url https://example.invalid/simple';
-    const out = addToRequirementsText(text, ['gunicorn==26.2.0'], 'note');
+    const out = addToRequirementsText(text, ['gunicorn==26.2.0']);
     expect(out.startsWith(`${text}\n`)).toBe(true);
-    expect(out.endsWith('\n# note\ngunicorn==26.2.0\n')).toBe(true);
+    expect(out.endsWith(`\n# ${ADDED_NOTE}\ngunicorn==26.2.0\n`)).toBe(true);
+    // A later run swaps its own block and nothing else.
+    const swapped = addToRequirementsText(`${out}extra-user-line==1\n`, ['mysqlclient==2.2.7'], ['gunicorn==26.2.0']);
+    expect(swapped).toBe(`${text}\nextra-user-line==1\n\n# ${ADDED_NOTE}\nmysqlclient==2.2.7\n`);
   });
 
   it('never adds a second driver: an existing psycopg2-binary stays the only postgres driver', async () => {
