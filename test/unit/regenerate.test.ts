@@ -1,0 +1,106 @@
+/**
+ * Re-running after the user edited generated files: their edits survive the generator's own
+ * changes (three-way merge against .django-docker/base), and a true overlap is never resolved
+ * silently.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { mergeThreeWay, reconcile } from '../../generators/model/reconcile.ts';
+import { readTree, runGenerator } from '../support/scenarios.ts';
+
+const cli = fileURLToPath(new URL('../../generators/cli.js', import.meta.url));
+
+async function generatedSite(flags: Record<string, unknown> = {}): Promise<string> {
+  const dir = join(mkdtempSync(join(tmpdir(), 'dd-regen-')), 'site');
+  mkdirSync(dir);
+  await runGenerator(dir, { yes: true, 'project-name': 'site1', ...flags });
+  return dir;
+}
+
+function edit(dir: string, file: string, from: string, to: string): void {
+  const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
+  expect(text, `${file} contains ${from}`).toContain(from);
+  writeFileSync(path, text.replace(from, to));
+}
+
+function runCli(dir: string, args: string[]) {
+  return spawnSync('node', [cli, dir, ...args], { encoding: 'utf8', input: '', timeout: 30_000 });
+}
+
+describe('user edits survive a re-run', () => {
+  it('three edits (an image label, an extra compose service, a settings comment) survive sqlite → postgres', async () => {
+    const dir = await generatedSite();
+    edit(dir, 'Dockerfile', 'FROM python:3.13-slim-trixie\n', 'FROM python:3.13-slim-trixie\nLABEL org.example.team="web"\n');
+    edit(dir, 'compose.yaml', 'keeps them.\n', 'keeps them.\n  cache:\n    image: redis:7\n');
+    edit(dir, 'site1/settings_container.py', '# Everything to stdout/stderr', '# Our log shipper reads stdout');
+
+    const r = runCli(dir, ['--database', 'postgres']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Changed: database sqlite → postgres');
+    expect(r.stderr).toMatch(/merged\s+Dockerfile/);
+
+    const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('LABEL org.example.team="web"');
+    expect(dockerfile).toContain('libpq5');
+    const compose = parseYaml(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as { services: Record<string, { image?: string }> };
+    expect(compose.services.cache?.image).toBe('redis:7');
+    expect(compose.services.db?.image).toBe('postgres:17-trixie');
+    const settings = readFileSync(join(dir, 'site1/settings_container.py'), 'utf8');
+    expect(settings).toContain('# Our log shipper reads stdout');
+    expect(settings).toContain('django.db.backends.postgresql');
+    for (const text of [dockerfile, settings, readFileSync(join(dir, 'compose.yaml'), 'utf8')]) expect(text).not.toContain('<<<<<<<');
+    // The new database's password reaches .env, next to the secret from the first run.
+    expect(readFileSync(join(dir, '.env'), 'utf8')).toMatch(/^DB_PASSWORD=[A-Za-z0-9_-]{32}$/m);
+    // The requirement swap is the generator's: a later switch to sqlite takes psycopg out again.
+    expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toContain('psycopg==3.3.6');
+    expect(runCli(dir, ['--database', 'sqlite']).status).toBe(0);
+    expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).not.toContain('psycopg');
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('LABEL org.example.team="web"');
+  });
+
+  it('a user line the generator also changes is a conflict: refused without a terminal, nothing written', async () => {
+    const dir = await generatedSite();
+    edit(dir, 'Dockerfile', 'EXPOSE 8000', 'EXPOSE 8000 8001');
+    const before = readTree(dir);
+    const r = runCli(dir, ['--port', '9000']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      "django-docker: your edits and the generator's changes overlap in Dockerfile: run in a terminal to see them marked, or pass --force to take the generator's version",
+    );
+    expect(readTree(dir)).toEqual(before);
+  });
+
+  it('--force takes the generator version of a conflicting file', async () => {
+    const dir = await generatedSite();
+    edit(dir, 'Dockerfile', 'EXPOSE 8000', 'EXPOSE 8000 8001');
+    const r = runCli(dir, ['--port', '9000', '--force']);
+    expect(r.status, r.stderr).toBe(0);
+    const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('\nEXPOSE 9000\n');
+    expect(dockerfile).not.toContain('8001');
+  });
+
+  it('a conflict is proposed with markers naming both sides', () => {
+    const base = 'FROM x\nEXPOSE 8000\nCMD ["a"]\n';
+    const m = mergeThreeWay(base, 'FROM x\nEXPOSE 8000 8001\nCMD ["a"]\n', 'FROM x\nEXPOSE 9000\nCMD ["a"]\n');
+    expect(m.conflict).toBe(true);
+    expect(m.text).toBe('FROM x\n<<<<<<< your version\nEXPOSE 8000 8001\n=======\nEXPOSE 9000\n>>>>>>> generator\nCMD ["a"]\n');
+    const files = reconcile(
+      [{ path: 'Dockerfile', contents: 'FROM x\nEXPOSE 9000\nCMD ["a"]\n', action: 'template', why: '' }],
+      (p) => (p === 'Dockerfile' ? 'FROM x\nEXPOSE 8000 8001\nCMD ["a"]\n' : p === '.django-docker/base/Dockerfile' ? base : undefined),
+      false,
+    );
+    expect(files[0]).toMatchObject({ status: 'conflict', contents: m.text });
+  });
+
+  it('an existing Dockerfile that the generator never wrote is a replacement, not a merge', () => {
+    const files = reconcile([{ path: 'Dockerfile', contents: 'FROM new\n', action: 'template', why: '' }], (p) => (p === 'Dockerfile' ? 'FROM old\n' : undefined), false);
+    expect(files[0]?.status).toBe('replace');
+  });
+});
