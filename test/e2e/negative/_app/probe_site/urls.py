@@ -1,0 +1,5 @@
+from django.urls import path
+
+from hits import views
+
+urlpatterns = [path("", views.count_visit)]
