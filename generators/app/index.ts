@@ -11,7 +11,7 @@ import {
 } from '../model/answers.ts';
 import { type Detected, detect } from '../model/detect.ts';
 import { UsageError } from '../model/errors.ts';
-import { buildPlan, type Plan } from '../model/plan.ts';
+import { buildPlan, checkPlan, type Plan } from '../model/plan.ts';
 import { appendMissingEnv, renderDotEnv, renderFiles } from '../model/render.ts';
 import { reconcile, type Reconciled, type Status } from '../model/reconcile.ts';
 import { basePath } from '../model/state.ts';
@@ -110,6 +110,7 @@ export default class AppGenerator extends Generator<AppOptions> {
   configuring(): void {
     this.answers = finaliseAnswers(this.detected, this.raw);
     this.plan = buildPlan(this.detected, this.answers);
+    checkPlan(this.plan);
     for (const w of answerWarnings(this.detected, this.answers, new Date().toISOString().slice(0, 10))) this.log.info(`warning: ${w}`);
   }
 

@@ -10,6 +10,7 @@ import { UsageError } from './errors.ts';
 import { type PyModule, type PyValue, dictGet, parsePython, stringOf } from './python-source.ts';
 import { type RequirementSet, readPyproject, readRequirementsFile } from './requirements.ts';
 import { readState, STATE_DIR } from './state.ts';
+import { detectLockManager, readLockManaged } from './managers.ts';
 
 export interface DetectedProject {
   kind: 'existing';
@@ -139,11 +140,6 @@ function findRequirements(root: string, files: string[], ours: readonly string[]
   return undefined;
 }
 
-const LOCK_FILES: Record<string, string> = {
-  'uv.lock': 'uv export --no-hashes --format requirements-txt -o requirements.txt',
-  'poetry.lock': 'poetry export --without-hashes -o requirements.txt',
-  'Pipfile.lock': 'pipenv requirements > requirements.txt',
-};
 
 export async function detect(root: string): Promise<Detected> {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
@@ -204,12 +200,11 @@ export async function detect(root: string): Promise<Detected> {
   const asgi = splitAppPath(asgiGuess);
   const asgiExists = asgi && moduleFile(root, sourceDir, asgi.module);
 
-  const lock = Object.keys(LOCK_FILES).find((f) => files.includes(f));
   const previousAdditions = readState(root).addedRequirements;
-  const requirements = findRequirements(root, files, previousAdditions);
-  if (lock && (!requirements || requirements.format === 'pyproject')) {
-    throw new UsageError(`${lock} found: this version installs from requirements.txt; run \`${LOCK_FILES[lock]}\`, then run again`);
-  }
+  // A lock file means its manager owns the dependencies: uv, Poetry or Pipenv, never pip's files.
+  const manager = detectLockManager(files);
+  const requirements = manager ? readLockManaged(root, manager) : findRequirements(root, files, previousAdditions);
+
 
   let database: DetectedProject['database'];
   const databases = chain.assignments.get('DATABASES');

@@ -9,6 +9,7 @@ import type { Answers } from './answers.ts';
 import { DATABASE_TABLE, type Database, type Driver, DRIVERS, driverFamily } from './databases.ts';
 import type { Detected } from './detect.ts';
 import { type RequirementSet, hasDistribution, normaliseName } from './requirements.ts';
+import { checkLockCovers } from './managers.ts';
 import { PINS } from './versions.ts';
 
 export const GENERATOR_NAME = 'generator-django-docker';
@@ -86,7 +87,9 @@ export interface Plan {
   };
   packages: { builder: string[]; runtime: string[]; builderWhy: string; runtimeWhy: string };
   requirements: {
-    format: 'requirements' | 'pyproject';
+    format: RequirementSet['format'];
+    /** The lock manager's own installer, pip-installed into the builder's system Python. */
+    installer?: string;
     entry: string;
     /** Copied before `pip install` so the dependency layer is cached apart from the code. */
     copyFiles: string[];
@@ -284,6 +287,7 @@ export function buildPlan(detected: Detected, answers: Answers): Plan {
     },
     requirements: {
       format,
+      ...(format === 'uv' || format === 'poetry' || format === 'pipenv' ? { installer: PINS[format] } : {}),
       entry,
       copyFiles: reqs?.files ?? ['requirements.txt'],
       additions,
@@ -305,4 +309,10 @@ function env2compose(name: string): string {
   return name === 'DB_PASSWORD' || name === 'DB_ROOT_PASSWORD'
     ? `\${${name}:?set ${name} in .env (see .env.example)}`
     : `\${${name}:-app}`;
+}
+
+/** Plans the generator must not write: a lock manager whose lock lacks what the container runs. */
+export function checkPlan(plan: Plan): void {
+  const { format, additions } = plan.requirements;
+  if (format === 'uv' || format === 'poetry' || format === 'pipenv') checkLockCovers(format, additions);
 }

@@ -78,7 +78,7 @@ export async function renderFiles(plan: Plan, existing: ExistingFile): Promise<O
       add(`${pkg}/${name}.py`, renderTemplate(`new-project/${name}.py.ejs`, plan), `new project: ${name}.py`);
     }
     add('requirements.txt', renderTemplate('requirements.txt.ejs', plan), `pinned packages: ${plan.requirements.additions.map((a) => a.split(/[=~]/)[0]).join(', ')}`);
-  } else if (plan.requirements.additions.length > 0 || plan.requirements.previous.length > 0) {
+  } else if ((plan.requirements.format === 'requirements' || plan.requirements.format === 'pyproject') && (plan.requirements.additions.length > 0 || plan.requirements.previous.length > 0)) {
     const { entry, additions, previous } = plan.requirements;
     const text = existing(entry) ?? '';
     const contents =

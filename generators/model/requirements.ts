@@ -23,7 +23,8 @@ export interface Requirement {
 export interface RequirementSet {
   /** The file the Dockerfile installs from, relative to the project root. */
   entry: string;
-  format: 'requirements' | 'pyproject';
+  /** How the Dockerfile installs: pip from a file, pyproject dependencies, or a lock-file manager. */
+  format: 'requirements' | 'pyproject' | 'uv' | 'poetry' | 'pipenv';
   /** Every file read, entry first: the Dockerfile copies them all so `-r` includes resolve. */
   files: string[];
   requirements: Requirement[];

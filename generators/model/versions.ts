@@ -52,6 +52,10 @@ export const PINS = {
   whitenoise: 'whitenoise==6.8.2',
   psycopg: 'psycopg==3.3.6',
   mysqlclient: 'mysqlclient==2.2.7',
+  // Installers of the lock-file managers, used in the builder stage only.
+  uv: 'uv~=0.9.0',
+  poetry: 'poetry~=2.1',
+  pipenv: 'pipenv>=2024.4',
 } as const;
 
 /**

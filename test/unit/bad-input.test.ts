@@ -107,6 +107,29 @@ describe('bad input is refused with one line and writes nothing', () => {
     expectRefused(dir, ['--yes', '--python', '3.13'], /requirements\.txt line 2 pins psycopg2-binary==2\.9\.5, which has no wheel for Python 3\.13 \(first: 2\.9\.10\): raise the pin to 2\.9\.10 or later, or use --python 3\.11/);
   });
 
+  it('a uv project whose lock lacks what the container runs: prints the uv command', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'dd-bad-')), 'proj');
+    cpSync(join(scenariosDir, 'uv-postgres', 'input'), dir, { recursive: true });
+    const pyproject = join(dir, 'pyproject.toml');
+    writeFileSync(pyproject, readFileSync(pyproject, 'utf8').replace('    "gunicorn>=26.2",\n', '').replace('    "whitenoise>=6.8",\n', ''));
+    expectRefused(dir, ['--yes'], /the container needs gunicorn==26\.2\.0, whitenoise==6\.8\.2, which pyproject\.toml and uv\.lock lack: run `uv add "gunicorn==26\.2\.0" "whitenoise==6\.8\.2"`, then run again/);
+  });
+
+  it('a lock file out of date with its manifest', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'dd-bad-')), 'proj');
+    cpSync(join(scenariosDir, 'poetry-sqlite', 'input'), dir, { recursive: true });
+    const pyproject = join(dir, 'pyproject.toml');
+    writeFileSync(pyproject, readFileSync(pyproject, 'utf8').replace('whitenoise = "^6.8"', 'whitenoise = "^6.8"\nrequests = "^2.32"'));
+    expectRefused(dir, ['--yes'], /poetry\.lock is out of date with pyproject\.toml \(it does not lock requests\): run `poetry lock`, then run again/);
+  });
+
+  it('more than one lock file', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'dd-bad-')), 'proj');
+    cpSync(join(scenariosDir, 'uv-postgres', 'input'), dir, { recursive: true });
+    writeFileSync(join(dir, 'poetry.lock'), '');
+    expectRefused(dir, ['--yes'], /found uv\.lock and poetry\.lock: keep the lock file of the manager your team uses/);
+  });
+
   it('settings that cannot be parsed: names the file and line', () => {
     const dir = existingProject();
     const settings = join(dir, 'mysite', 'settings.py');

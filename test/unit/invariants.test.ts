@@ -2,9 +2,10 @@
  * Invariants of every generated scenario, read back with real parsers: the values that must
  * agree (port, paths, user, modules, database) do agree, whatever the answers were.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { detectLockManager, readLockManaged } from '../../generators/model/managers.ts';
 import { readPyproject, readRequirementsFile } from '../../generators/model/requirements.ts';
 import { all, composeDefault, dictGet, envOf, execForm, last, moduleFileIn, readCompose, readDockerfile, readSettings } from '../support/generated.ts';
 import { generateAll, readAnswers, scenarioNames } from '../support/scenarios.ts';
@@ -94,7 +95,13 @@ describe('invariants of generated files', () => {
         const prefix = code[0] === '.' ? '' : code[0]!;
         const settings = await readSettings(dir(), posix.join(prefix, moduleFileIn(join(dir(), prefix), settingsModule)!));
         const engine = dictGet(dictGet(settings.get('DATABASES'), 'default'), 'ENGINE');
-        const reqs = existsSync(join(dir(), 'requirements.txt')) ? readRequirementsFile(dir(), 'requirements.txt') : readPyproject(dir());
+        // Everything the install step reads: a requirements file, pyproject.toml, or a manager's manifest and lock.
+        const manager = detectLockManager(readdirSync(dir()));
+        const reqs = manager
+          ? readLockManaged(dir(), manager)
+          : existsSync(join(dir(), 'requirements.txt'))
+            ? readRequirementsFile(dir(), 'requirements.txt')
+            : readPyproject(dir());
         const names = reqs.requirements.map((r) => r.name);
         expect(names).toContain(execForm(last(stage, 'CMD')!)[0]);
         expect(names).toContain('whitenoise');

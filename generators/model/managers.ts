@@ -1,0 +1,105 @@
+/**
+ * Dependency managers with lock files: uv (uv.lock), Poetry (poetry.lock) and Pipenv
+ * (Pipfile.lock). The generator cannot re-lock for them, so the container's own needs must
+ * already be in the manifest and the lock: otherwise it prints the command to run and writes
+ * nothing, rather than a Dockerfile whose install step would fail.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseToml } from '@decimalturn/toml-patch';
+import { SourceParseError, UsageError } from './errors.ts';
+import { normaliseName, readPyproject, type Requirement, type RequirementSet } from './requirements.ts';
+
+export const LOCK_MANAGERS = {
+  uv: { lock: 'uv.lock', manifest: 'pyproject.toml', add: 'uv add', relock: 'uv lock' },
+  poetry: { lock: 'poetry.lock', manifest: 'pyproject.toml', add: 'poetry add', relock: 'poetry lock' },
+  pipenv: { lock: 'Pipfile.lock', manifest: 'Pipfile', add: 'pipenv install', relock: 'pipenv lock' },
+} as const;
+export type LockManager = keyof typeof LOCK_MANAGERS;
+
+function readToml(root: string, file: string): Record<string, unknown> {
+  try {
+    return parseToml(readFileSync(join(root, file), 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    const line = /line (\d+)/i.exec(String(err))?.[1];
+    throw new SourceParseError(file, Number(line ?? 1), 'invalid TOML');
+  }
+}
+
+function table(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function named(names: Iterable<string>, file: string): Requirement[] {
+  return [...names].map((n) => ({ key: normaliseName(n), name: normaliseName(n), extras: [], spec: '', file, line: 1 }));
+}
+
+/** Which lock manager the folder uses; more than one lock file is an error. */
+export function detectLockManager(files: readonly string[]): LockManager | undefined {
+  const found = (Object.keys(LOCK_MANAGERS) as LockManager[]).filter((m) => files.includes(LOCK_MANAGERS[m].lock));
+  if (found.length > 1) {
+    throw new UsageError(`found ${found.map((m) => LOCK_MANAGERS[m].lock).join(' and ')}: keep the lock file of the manager your team uses, then run again`);
+  }
+  const manager = found[0];
+  if (manager && !files.includes(LOCK_MANAGERS[manager].manifest)) {
+    throw new UsageError(`${LOCK_MANAGERS[manager].lock} found without ${LOCK_MANAGERS[manager].manifest}: restore the manifest, then run again`);
+  }
+  return manager;
+}
+
+/** Name → version the lock file pins (its runtime package entries). */
+function lockedVersions(root: string, manager: LockManager): Map<string, string> {
+  const file = LOCK_MANAGERS[manager].lock;
+  if (manager === 'pipenv') {
+    let data: { default?: Record<string, { version?: string }> };
+    try {
+      data = JSON.parse(readFileSync(join(root, file), 'utf8')) as typeof data;
+    } catch {
+      throw new SourceParseError(file, 1, 'invalid JSON');
+    }
+    return new Map(Object.entries(data.default ?? {}).map(([n, v]) => [normaliseName(n), String(v.version ?? '').replace(/^==/, '')]));
+  }
+  const packages = readToml(root, file).package;
+  return new Map(
+    (Array.isArray(packages) ? packages : []).map((p) => [normaliseName(String(table(p).name ?? '')), String(table(p).version ?? '')]),
+  );
+}
+
+/** The manifest's runtime dependencies, and a check that the lock covers them. */
+export function readLockManaged(root: string, manager: LockManager): RequirementSet {
+  const { lock, manifest, relock } = LOCK_MANAGERS[manager];
+  let set: RequirementSet;
+  if (manager === 'pipenv') {
+    const packages = table(readToml(root, manifest).packages);
+    set = { entry: manifest, format: 'pipenv', files: [manifest, lock], requirements: named(Object.keys(packages), manifest) };
+  } else if (manager === 'poetry' && !table(readToml(root, manifest).project).dependencies) {
+    const deps = table(table(table(readToml(root, manifest).tool).poetry).dependencies);
+    const names = Object.keys(deps).filter((n) => n.toLowerCase() !== 'python');
+    set = { entry: manifest, format: 'poetry', files: [manifest, lock], requirements: named(names, manifest) };
+  } else {
+    const pyproject = readPyproject(root, manifest);
+    set = { ...pyproject, format: manager, files: [manifest, lock] };
+  }
+  const locked = lockedVersions(root, manager);
+  const stale = set.requirements.map((r) => r.name).filter((n) => !locked.has(n));
+  if (stale.length > 0) {
+    throw new UsageError(`${lock} is out of date with ${manifest} (it does not lock ${stale.join(', ')}): run \`${relock}\`, then run again`);
+  }
+  // What gets installed is the locked version: that is what the compatibility gate must judge.
+  set.requirements = set.requirements.map((r) => {
+    const version = locked.get(r.name);
+    return version ? { ...r, spec: `==${version}` } : r;
+  });
+  return set;
+}
+
+/** Refuse when the container needs packages the lock does not have, with the command that adds them. */
+export function checkLockCovers(manager: LockManager, additions: readonly string[]): void {
+  if (additions.length === 0) return;
+  const { add, manifest, lock } = LOCK_MANAGERS[manager];
+  throw new UsageError(`the container needs ${additions.join(', ')}, which ${manifest} and ${lock} lack: run \`${add} ${additions.map((a) => `"${a}"`).join(' ')}\`, then run again`);
+}
+
+export function hasLockFile(root: string, manager: LockManager): boolean {
+  return existsSync(join(root, LOCK_MANAGERS[manager].lock));
+}
