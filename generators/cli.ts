@@ -10,7 +10,9 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { QueuedAdapter, TerminalAdapter } from '@yeoman/adapter';
 import { createEnv } from 'yeoman-environment';
-import { QUESTIONS } from './model/answers.ts';
+import { runDoctorCli } from './doctor/cli.ts';
+import { QUESTIONS, readAnswersFile } from './model/answers.ts';
+import { CONFIG_KEYS } from './model/org-config.ts';
 import { packageRoot } from './model/paths.ts';
 
 /** Refuses to prompt when stdin is not a terminal: CI and pipes get a clear error, not a hang or a silent exit 0. */
@@ -32,6 +34,8 @@ class NonInteractiveAdapter extends TerminalAdapter {
 const version = (JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 const ENV_FLAGS = {
+  'no-comments': { type: 'boolean', description: 'bare files, without the explanatory comments' },
+  answers: { type: 'string', description: 'a JSON file of answers (keys as in .yo-rc.json; see schema/answers.schema.json)' },
   yes: { type: 'boolean', short: 'y', description: 'take detected values and defaults without asking' },
   ask: { type: 'boolean', description: 'ask again what .yo-rc.json already answers' },
   force: { type: 'boolean', description: 'overwrite changed files without asking' },
@@ -43,6 +47,7 @@ const ENV_FLAGS = {
 function help(): string {
   const rows: Array<[string, string]> = [
     ...QUESTIONS.map((q): [string, string] => [`--${q.flag} <${q.choices ? q.choices.join('|') : 'value'}>`, q.description]),
+    ...Object.values(CONFIG_KEYS).map((c): [string, string] => [`--${c.flag} <${c.type === 'labels' ? 'key=value' : 'value'}>`, c.description]),
     ...Object.entries(ENV_FLAGS).map(([name, o]): [string, string] => [`${'short' in o ? `-${o.short}, ` : ''}--${name}`, o.description]),
   ];
   const width = Math.max(...rows.map(([f]) => f.length)) + 2;
@@ -60,8 +65,10 @@ function help(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'doctor') return runDoctorCli(argv.slice(1));
   const options = {
     ...Object.fromEntries(QUESTIONS.map((q) => [q.flag, { type: 'string' as const }])),
+    ...Object.fromEntries(Object.values(CONFIG_KEYS).map((c) => [c.flag, { type: 'string' as const, multiple: c.type === 'labels' }])),
     ...Object.fromEntries(Object.entries(ENV_FLAGS).map(([k, o]) => [k, { type: o.type, ...('short' in o ? { short: o.short } : {}) }])),
   };
   let parsed;
@@ -71,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`django-docker: ${(err as Error).message.split('\n')[0]}; see --help`);
     return 2;
   }
-  const { values, positionals } = parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  const { values, positionals } = parsed as { values: Record<string, string | string[] | boolean | undefined>; positionals: string[] };
   if (values.help) {
     console.log(help());
     return 0;
@@ -96,7 +103,17 @@ async function main(argv: string[]): Promise<number> {
   const env = createEnv({ cwd: folder, adapter: new QueuedAdapter({ adapter }) });
   env.register(fileURLToPath(new URL('./app/index.js', import.meta.url)), { namespace: 'django-docker:app', packagePath: packageRoot });
   const generatorOptions: Record<string, unknown> = {};
+  if (typeof values.answers === 'string') {
+    try {
+      Object.assign(generatorOptions, readAnswersFile(resolve(values.answers)));
+    } catch (err) {
+      console.error(`django-docker: ${(err as Error).message}`);
+      return 1;
+    }
+  }
   for (const q of QUESTIONS) if (values[q.flag] !== undefined) generatorOptions[q.key] = values[q.flag];
+  if (values['no-comments']) generatorOptions.comments = 'false';
+  for (const [key, c] of Object.entries(CONFIG_KEYS)) if (values[c.flag] !== undefined) generatorOptions[key] = values[c.flag];
   try {
     const runOptions: Record<string, unknown> = {
       ...generatorOptions,

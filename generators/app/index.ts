@@ -15,6 +15,7 @@ import { buildPlan, checkPlan, type Plan } from '../model/plan.ts';
 import { appendMissingEnv, renderDotEnv, renderFiles } from '../model/render.ts';
 import { reconcile, type Reconciled, type Status } from '../model/reconcile.ts';
 import { basePath } from '../model/state.ts';
+import { CONFIG_KEYS, loadOrgConfig, type OrgConfig, parseLabelFlags } from '../model/org-config.ts';
 
 export type AppOptions = BaseOptions & {
   yes?: boolean;
@@ -34,6 +35,9 @@ export default class AppGenerator extends Generator<AppOptions> {
   plan!: Plan;
   files: Reconciled[] = [];
   envNote = '';
+  organisation: OrgConfig = {};
+  /** Organisation settings given as flags (now or in an earlier run): saved with the answers. */
+  organisationFlags: OrgConfig = {};
   /** Answers saved by an earlier run, for the summary of what changed. */
   previous: Partial<Answers> | undefined;
 
@@ -45,6 +49,28 @@ export default class AppGenerator extends Generator<AppOptions> {
     for (const q of QUESTIONS) {
       this.option(q.flag, { type: String, description: q.description + (q.choices ? ` (${q.choices.join('|')})` : ''), hide: false });
     }
+    for (const c of Object.values(CONFIG_KEYS)) {
+      this.option(c.flag, { type: c.type === 'labels' ? Array : String, description: c.description, hide: false });
+    }
+  }
+
+  /** .yo-rc.json as plain keys (the typed accessor only knows the options). */
+  private storedConfig(): { get(key: string): unknown; set(key: string, value: unknown): void } {
+    return this.config as unknown as { get(key: string): unknown; set(key: string, value: unknown): void };
+  }
+
+  /** Organisation settings: home and project config files, then what this and earlier runs gave as flags. */
+  private loadOrganisation(): OrgConfig {
+    const o = this.options as unknown as Record<string, unknown>;
+    const flags: OrgConfig = { ...((this.storedConfig().get('organisation') as OrgConfig | undefined) ?? {}) };
+    for (const [key, c] of Object.entries(CONFIG_KEYS) as Array<[keyof OrgConfig, (typeof CONFIG_KEYS)[keyof OrgConfig]]>) {
+      const value = o[c.flag] ?? o[key];
+      if (value === undefined || value === null || value === '') continue;
+      if (c.type === 'labels') flags.labels = { ...flags.labels, ...parseLabelFlags(([] as unknown[]).concat(value).map(String)) };
+      else (flags as Record<string, unknown>)[key] = String(value);
+    }
+    this.organisationFlags = flags;
+    return loadOrgConfig(this.destinationRoot(), flags);
   }
 
   /** A flag's value, under its dashed or camelCase name. */
@@ -65,6 +91,7 @@ export default class AppGenerator extends Generator<AppOptions> {
       throw new UsageError(`cannot write to ${root}: run where you may write, or fix the folder's permissions`);
     }
     this.detected = await detect(root);
+    this.organisation = this.loadOrganisation();
     // Flags are checked before anything is asked or written.
     for (const q of QUESTIONS) {
       const value = this.flag(q.key, q.flag);
@@ -109,7 +136,7 @@ export default class AppGenerator extends Generator<AppOptions> {
 
   configuring(): void {
     this.answers = finaliseAnswers(this.detected, this.raw);
-    this.plan = buildPlan(this.detected, this.answers);
+    this.plan = buildPlan(this.detected, this.answers, this.organisation);
     checkPlan(this.plan);
     for (const w of answerWarnings(this.detected, this.answers, new Date().toISOString().slice(0, 10))) this.log.info(`warning: ${w}`);
   }
@@ -121,7 +148,7 @@ export default class AppGenerator extends Generator<AppOptions> {
       return existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
     };
     const o = this.options as unknown as Record<string, unknown>;
-    this.files = reconcile(await renderFiles(this.plan, existing), existing, Boolean(o.force));
+    this.files = reconcile(await renderFiles(this.plan, existing, root), existing, Boolean(o.force));
     // Without a terminal the conflict prompt cannot be answered: refuse before writing anything,
     // rather than stopping half-way through.
     if (o.interactive === false && !o.force) {
@@ -164,6 +191,7 @@ export default class AppGenerator extends Generator<AppOptions> {
       delete save.projectName;
     }
     this.config.set(save as Record<string, unknown>);
+    if (Object.keys(this.organisationFlags).length > 0) this.storedConfig().set('organisation', this.organisationFlags);
   }
 
   end(): void {

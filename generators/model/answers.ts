@@ -2,6 +2,7 @@
  * answers: the questions, their flags, their defaults (from what detect found) and their
  * validation. One table serves the prompts, the flags, `--help` and the saved config.
  */
+import { readFileSync } from 'node:fs';
 import { type Database, DATABASES, DATABASE_TABLE } from './databases.ts';
 import type { Detected } from './detect.ts';
 import { UsageError } from './errors.ts';
@@ -29,6 +30,8 @@ export interface Answers {
   server: Server;
   /** Python package name of a new project. */
   projectName: string;
+  /** Explanatory comments in the generated files (--no-comments turns them off). */
+  comments: boolean;
 }
 
 export type AnswerKey = keyof Answers;
@@ -55,6 +58,7 @@ export const QUESTIONS: readonly Question[] = [
   { key: 'port', flag: 'port', message: 'Port the server listens on in the container', description: 'port the server binds in the container, also the published port (default 8000)' },
   { key: 'user', flag: 'user', message: 'Name of the non-root user the app runs as', description: 'name of the non-root user the app runs as (default app)' },
   { key: 'uid', flag: 'uid', message: 'uid/gid of the app user', description: 'fixed uid and gid of that user (default 10001)', flagOnly: true },
+  { key: 'comments', flag: 'comments', message: 'Explain lines with comments', description: 'explanatory comments in the files; --no-comments for bare files (default true)', choices: ['true', 'false'], flagOnly: true },
   { key: 'debian', flag: 'debian', message: 'Debian release of the base image', description: 'Debian release of the python base image (default trixie)', choices: DEBIAN_CODENAMES, flagOnly: true },
 ];
 
@@ -95,6 +99,7 @@ export function defaultAnswers(detected: Detected, given: RawAnswers = {}): Answ
     uid: 10001,
     server: detected.kind === 'existing' && detected.wantsAsgi ? 'uvicorn' : 'gunicorn',
     projectName: pythonIdentifier(detected.folderName),
+    comments: true,
   };
 }
 
@@ -151,6 +156,11 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
       if (n < 1000 || n > 60000 * 10) throw new UsageError(`--uid ${n} is outside 1000–600000: give a uid such as 10001, clear of system accounts`);
       return n as Answers[K];
     }
+    case 'comments': {
+      const s = String(v).trim().toLowerCase();
+      if (s === 'true' || s === 'false') return (s === 'true') as Answers[K];
+      throw new UsageError(`--comments ${String(v)} is not supported: choose true or false (or --no-comments)`);
+    }
     case 'projectName': {
       const s = String(v).trim();
       if (!/^[a-z_][a-z0-9_]*$/.test(s) || PY_RESERVED.has(s)) {
@@ -200,4 +210,34 @@ export function answerWarnings(detected: Detected, answers: Answers, today: stri
   }
   if (answers.debian === 'bookworm') warnings.push('bookworm is Debian oldstable: use trixie unless a package needs bookworm');
   return warnings;
+}
+
+/**
+ * An answers file (for platform tooling and `django-docker docs`): a JSON object keyed like
+ * .yo-rc.json. Each key is checked; a bad one gets one line naming it and what is allowed.
+ */
+export function parseAnswersObject(raw: unknown, source: string): RawAnswers {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${source} must hold a JSON object of answers`);
+  const out: RawAnswers = {};
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (key === '$schema' || key === 'name') continue;
+    const q = QUESTIONS.find((x) => x.key === key);
+    if (!q) throw new UsageError(`${source}: "${key}" is not an answer: use ${QUESTIONS.map((x) => x.key).join(', ')}`);
+    try {
+      out[q.key] = validateAnswer(q.key, value);
+    } catch (err) {
+      throw new UsageError(`${source}: "${key}" ${(err as Error).message.replace(/^--[\w-]+ /, '')}`);
+    }
+  }
+  return out;
+}
+
+export function readAnswersFile(file: string): RawAnswers {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${file} is not a readable JSON file (${(err as Error).message.split('\n')[0]}): fix it`);
+  }
+  return parseAnswersObject(raw, file);
 }

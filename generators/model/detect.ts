@@ -78,7 +78,7 @@ function listFiles(root: string, maxDepth = 4): string[] {
 }
 
 /** Files a new project may already have without being a project (git, editor, our own config). */
-const NEUTRAL_FILES = /^(\.git.*|\.yo-rc\.json|README(\.\w+)?|LICENSE(\.\w+)?|\.editorconfig|\.env(\.example)?|\.DS_Store)$/i;
+const NEUTRAL_FILES = /^(\.git.*|\.yo-rc\.json|django-docker\.config\.json|README(\.\w+)?|LICENSE(\.\w+)?|\.editorconfig|\.env(\.example)?|\.DS_Store)$/i;
 
 const GENERATED_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'docker-compose.yml', 'docker-compose.yaml', 'compose.yml', '.env.example', 'README.Docker.md', 'docker-entrypoint.sh'];
 

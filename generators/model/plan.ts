@@ -10,6 +10,7 @@ import { DATABASE_TABLE, type Database, type Driver, DRIVERS, driverFamily } fro
 import type { Detected } from './detect.ts';
 import { type RequirementSet, hasDistribution, normaliseName } from './requirements.ts';
 import { checkLockCovers } from './managers.ts';
+import type { OrgConfig } from './org-config.ts';
 import { PINS } from './versions.ts';
 
 export const GENERATOR_NAME = 'generator-django-docker';
@@ -101,6 +102,12 @@ export interface Plan {
     needs: string[];
   };
   env: EnvVar[];
+  /** Builder-stage settings from the organisation config: build arguments and a CA certificate. */
+  build: { args: Array<[string, string]>; caCert?: { source: string; target: string } };
+  /** Image labels (organisation config), sorted by key. */
+  labels: Array<[string, string]>;
+  /** A folder of override templates, relative to the project. */
+  templatesOverride?: string;
   /** Set only inside the collectstatic RUN: settings read them at import time. */
   buildEnv: Array<[string, string]>;
   volumes: Array<{ name: string; target: string; why: string }>;
@@ -140,7 +147,8 @@ function chooseDriver(database: Database, reqs: RequirementSet | undefined): { d
   return { driver: first, add: first.requirement };
 }
 
-export function buildPlan(detected: Detected, answers: Answers): Plan {
+export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig = {}): Plan {
+  const registry = org.registry ?? '';
   const isNew = detected.kind === 'new';
   const pkg = isNew ? answers.projectName : detected.settingsModule.split('.')[0]!;
   const sourceDir = isNew ? '.' : detected.sourceDir;
@@ -190,7 +198,7 @@ export function buildPlan(detected: Detected, answers: Answers): Plan {
   if (table.kind === 'server') {
     const service: DbService = {
       name: 'db',
-      image: `${table.image}:${table.tag(answers.dbVersion)}`,
+      image: `${registry}${table.image}:${table.tag(answers.dbVersion)}`,
       port: table.port,
       dataDir: table.dataDir(answers.dbVersion),
       volume: 'db-data',
@@ -262,7 +270,7 @@ export function buildPlan(detected: Detected, answers: Answers): Plan {
         `${(answers.server === 'uvicorn' ? asgiApp! : wsgiApp).split(':')[0]!.replaceAll('.', '/')}.py`,
       ],
     },
-    image: { base: `python:${answers.python}-slim-${answers.debian}`, python: answers.python, debian: answers.debian },
+    image: { base: `${registry}python:${answers.python}-slim-${answers.debian}`, python: answers.python, debian: answers.debian },
     paths,
     user: { name: answers.user, uid: answers.uid, gid: answers.uid },
     writablePaths,
@@ -299,6 +307,15 @@ export function buildPlan(detected: Detected, answers: Answers): Plan {
       ...env,
       ...dbSecrets.map((name): EnvVar => ({ name, compose: '', example: 'change-me-too', secret: true, why: 'the DB server administrator password; Django never uses it' })),
     ],
+    build: {
+      args: [
+        ...(org.pipIndexUrl ? [['PIP_INDEX_URL', org.pipIndexUrl] as [string, string]] : []),
+        ...(org.pipTrustedHost ? [['PIP_TRUSTED_HOST', org.pipTrustedHost] as [string, string]] : []),
+      ],
+      ...(org.caCert ? { caCert: { source: org.caCert, target: '/usr/local/share/ca-certificates/organisation-ca.crt' } } : {}),
+    },
+    labels: Object.entries(org.labels ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+    ...(org.templates ? { templatesOverride: org.templates } : {}),
     buildEnv,
     volumes,
     migrateOnStart: table.kind !== 'none',

@@ -3,9 +3,11 @@
  * templates, merges into files the user already has (never dropping a line of theirs) and
  * formats what prettier can format. Pure: same plan and same inputs, same bytes.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
+import { UsageError } from './errors.ts';
+import { stripComments } from './explain.ts';
 import type { Plan } from './plan.ts';
 import { templatesDir } from './paths.ts';
 import { addToPyprojectText, addToRequirementsText } from './requirements.ts';
@@ -32,10 +34,33 @@ const helpers = {
   yamlString: (s: string): string => JSON.stringify(s),
 };
 
-function renderTemplate(name: string, plan: Plan): string {
-  const file = join(templatesDir('app'), name);
+/** `plan.a.b` paths a template reads. */
+function planReferences(template: string): Set<string> {
+  return new Set([...template.matchAll(/\bplan(?:\.[A-Za-z_]\w*)+/g)].map((m) => m[0]));
+}
+
+/** Template text: the organisation's override when it has one of that name, else the bundled one. */
+function templateSource(name: string, plan: Plan, root: string | undefined): { file: string; text: string } {
+  const bundled = join(templatesDir('app'), name);
+  const bundledText = readFileSync(bundled, 'utf8');
+  if (!plan.templatesOverride || root === undefined) return { file: bundled, text: bundledText };
+  const override = join(root, plan.templatesOverride, name);
+  if (!existsSync(override)) return { file: bundled, text: bundledText };
+  const text = readFileSync(override, 'utf8');
+  // An override that drops a value the bundled template uses would let two places disagree again.
+  const overrideRefs = planReferences(text);
+  const missing = [...planReferences(bundledText)].filter((ref) => !overrideRefs.has(ref) && ![...overrideRefs].some((o) => o.startsWith(`${ref}.`)));
+  if (missing.length > 0) {
+    throw new UsageError(`${plan.templatesOverride}/${name} does not use ${missing.join(', ')}, which the bundled template does: add them, so every value the plan provides still reaches the file`);
+  }
+  return { file: override, text };
+}
+
+function renderTemplate(name: string, plan: Plan, root?: string): string {
+  const { file, text } = templateSource(name, plan, root);
   // No HTML escaping: these are config files, not web pages.
-  return ejs.render(readFileSync(file, 'utf8'), { plan, ...helpers }, { filename: file, escape: (s: unknown) => String(s) });
+  const out = ejs.render(text, { plan, ...helpers }, { filename: file, escape: (s: unknown) => String(s) });
+  return plan.answers.comments || name.endsWith('.md.ejs') ? out : stripComments(name.replace(/\.ejs$/, ''), out);
 }
 
 async function formatWithPrettier(path: string, text: string): Promise<string> {
@@ -59,13 +84,13 @@ function mergeIgnoreStyle(existing: string, ours: string, note: string): string 
 
 const MERGE_NOTE = 'Added by generator-django-docker: the container setup needs these';
 
-export async function renderFiles(plan: Plan, existing: ExistingFile): Promise<OutputFile[]> {
+export async function renderFiles(plan: Plan, existing: ExistingFile, root?: string): Promise<OutputFile[]> {
   const out: OutputFile[] = [];
   const add = (path: string, contents: string, why: string, extra: Partial<OutputFile> = {}): void => {
     out.push({ path, contents, why, action: 'template', ...extra });
   };
   const mergeable = (path: string, template: string, why: string): void => {
-    const ours = renderTemplate(template, plan);
+    const ours = renderTemplate(template, plan, root);
     const theirs = existing(path);
     if (theirs === undefined) add(path, ours, why);
     else add(path, mergeIgnoreStyle(theirs, ours, MERGE_NOTE), why, { action: 'merged' });
@@ -73,11 +98,11 @@ export async function renderFiles(plan: Plan, existing: ExistingFile): Promise<O
 
   if (plan.project.isNew) {
     const pkg = plan.project.package;
-    add('manage.py', renderTemplate('new-project/manage.py.ejs', plan), 'Django management script of the new project', { mode: 0o755 });
+    add('manage.py', renderTemplate('new-project/manage.py.ejs', plan, root), 'Django management script of the new project', { mode: 0o755 });
     for (const name of ['__init__', 'settings', 'urls', 'views', 'wsgi', 'asgi']) {
-      add(`${pkg}/${name}.py`, renderTemplate(`new-project/${name}.py.ejs`, plan), `new project: ${name}.py`);
+      add(`${pkg}/${name}.py`, renderTemplate(`new-project/${name}.py.ejs`, plan, root), `new project: ${name}.py`);
     }
-    add('requirements.txt', renderTemplate('requirements.txt.ejs', plan), `pinned packages: ${plan.requirements.additions.map((a) => a.split(/[=~]/)[0]).join(', ')}`);
+    add('requirements.txt', renderTemplate('requirements.txt.ejs', plan, root), `pinned packages: ${plan.requirements.additions.map((a) => a.split(/[=~]/)[0]).join(', ')}`);
   } else if ((plan.requirements.format === 'requirements' || plan.requirements.format === 'pyproject') && (plan.requirements.additions.length > 0 || plan.requirements.previous.length > 0)) {
     const { entry, additions, previous } = plan.requirements;
     const text = existing(entry) ?? '';
@@ -92,13 +117,13 @@ export async function renderFiles(plan: Plan, existing: ExistingFile): Promise<O
     why: 'what the generator added, so a re-run can change it',
   });
 
-  add('Dockerfile', renderTemplate('Dockerfile.ejs', plan), `two-stage image on ${plan.image.base}, user ${plan.user.name} (${plan.user.uid}), port ${plan.port}`);
+  add('Dockerfile', renderTemplate('Dockerfile.ejs', plan, root), `two-stage image on ${plan.image.base}, user ${plan.user.name} (${plan.user.uid}), port ${plan.port}`);
   mergeable('.dockerignore', 'dockerignore.ejs', 'keeps .git, venvs, .env and local data out of the image');
-  add('compose.yaml', await formatWithPrettier('compose.yaml', renderTemplate('compose.yaml.ejs', plan)), `web${plan.database.service ? ` + ${plan.database.service.name} (${plan.database.service.image})` : ''}, port ${plan.port}`);
-  add(plan.project.settingsFile, renderTemplate('settings_container.py.ejs', plan), `container settings, imports ${plan.project.baseSettingsModule}`);
-  add('.env.example', renderTemplate('env.example.ejs', plan), 'every variable compose reads, with safe defaults');
+  add('compose.yaml', await formatWithPrettier('compose.yaml', renderTemplate('compose.yaml.ejs', plan, root)), `web${plan.database.service ? ` + ${plan.database.service.name} (${plan.database.service.image})` : ''}, port ${plan.port}`);
+  add(plan.project.settingsFile, renderTemplate('settings_container.py.ejs', plan, root), `container settings, imports ${plan.project.baseSettingsModule}`);
+  add('.env.example', renderTemplate('env.example.ejs', plan, root), 'every variable compose reads, with safe defaults');
   if (plan.migrateOnStart) {
-    add('docker-entrypoint.sh', renderTemplate('docker-entrypoint.sh.ejs', plan), 'applies migrations, then execs the server', { mode: 0o755 });
+    add('docker-entrypoint.sh', renderTemplate('docker-entrypoint.sh.ejs', plan, root), 'applies migrations, then execs the server', { mode: 0o755 });
     mergeable('.gitattributes', 'gitattributes.ejs', 'keeps LF endings on the entrypoint');
   }
   const gitignore = existing('.gitignore');
@@ -107,7 +132,7 @@ export async function renderFiles(plan: Plan, existing: ExistingFile): Promise<O
   else if (!patterns(gitignore).has('.env') && !patterns(gitignore).has('.env*')) {
     add('.gitignore', `${gitignore.endsWith('\n') || gitignore === '' ? gitignore : `${gitignore}\n`}\n${ignoreEnv}`, 'keeps .env out of git', { action: 'merged' });
   }
-  add('README.Docker.md', await formatWithPrettier('README.Docker.md', renderTemplate('README.Docker.md.ejs', plan)), 'how to run, what each file does, how to change an answer');
+  add('README.Docker.md', await formatWithPrettier('README.Docker.md', renderTemplate('README.Docker.md.ejs', plan, root)), 'how to run, what each file does, how to change an answer');
   return out;
 }
 

@@ -130,6 +130,28 @@ describe('bad input is refused with one line and writes nothing', () => {
     expectRefused(dir, ['--yes'], /found uv\.lock and poetry\.lock: keep the lock file of the manager your team uses/);
   });
 
+  it('an organisation config with an unknown key', () => {
+    const dir = existingProject();
+    writeFileSync(join(dir, 'django-docker.config.json'), '{ "registery": "registry.example.com/" }\n');
+    expectRefused(dir, ['--yes'], /django-docker\.config\.json: "registery" is not a setting: use registry, pipIndexUrl, pipTrustedHost, caCert, labels, templates/);
+  });
+
+  it('an override template that drops a value the plan provides', () => {
+    const dir = existingProject();
+    mkdirSync(join(dir, 'tpl'));
+    writeFileSync(join(dir, 'tpl', 'Dockerfile.ejs'), 'FROM <%= plan.image.base %>\nCMD ["gunicorn"]\n');
+    expectRefused(dir, ['--yes', '--templates', 'tpl'], /tpl\/Dockerfile\.ejs does not use plan\.[\w.]+(, plan\.[\w.]+)*, which the bundled template does/);
+  });
+
+  it('an answers file with a bad key and a bad value', () => {
+    const dir = emptyFolder();
+    const answers = join(mkdtempSync(join(tmpdir(), 'dd-ans-')), 'answers.json');
+    writeFileSync(answers, '{ "databse": "postgres" }');
+    expectRefused(dir, ['--yes', '--answers', answers], /answers\.json: "databse" is not an answer: use projectName, django, python, database/);
+    writeFileSync(answers, '{ "database": "oracle" }');
+    expectRefused(dir, ['--yes', '--answers', answers], /answers\.json: "database" oracle is not supported: choose postgres, mysql, mariadb, sqlite, none/);
+  });
+
   it('settings that cannot be parsed: names the file and line', () => {
     const dir = existingProject();
     const settings = join(dir, 'mysite', 'settings.py');

@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateAll, modeOf, readTree, scenarioNames, scenariosDir } from '../support/scenarios.ts';
+import { generateAll, modeOf, prepareScenario, readAnswers, readTree, runGenerator, scenarioNames, scenariosDir } from '../support/scenarios.ts';
 
 const skipRandom = (rel: string): boolean => rel === '.env';
 
@@ -47,4 +47,16 @@ describe('golden scenarios', () => {
       expect(env).not.toContain('change-me');
     });
   }
+});
+
+describe('deterministic output', () => {
+  it('the same answers give byte-identical files in two runs (no dates, no random values outside .env)', async () => {
+    const trees = [];
+    for (let i = 0; i < 2; i++) {
+      const dir = prepareScenario('org-overrides');
+      await runGenerator(dir, readAnswers('org-overrides'));
+      trees.push(readTree(dir, skipRandom));
+    }
+    expect(trees[1]).toEqual(trees[0]);
+  });
 });
