@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { QueuedAdapter, TerminalAdapter } from '@yeoman/adapter';
 import { createEnv } from 'yeoman-environment';
 import { runDoctorCli } from './doctor/cli.ts';
+import { runDocsCli } from './docs-cli.ts';
 import { QUESTIONS, readAnswersFile } from './model/answers.ts';
 import { CONFIG_KEYS } from './model/org-config.ts';
 import { packageRoot } from './model/paths.ts';
@@ -56,6 +57,7 @@ function help(): string {
     '',
     'Usage:',
     '  django-docker [folder] [flags]   write Dockerfile, compose.yaml, settings and requirements (folder: current)',
+    '  django-docker docs [--answers file.json] [--out dir]   render reference pages for answer sets',
     '',
     'Flags:',
     ...rows.map(([f, d]) => `  ${f.padEnd(width)}${d}`),
@@ -66,6 +68,7 @@ function help(): string {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'doctor') return runDoctorCli(argv.slice(1));
+  if (argv[0] === 'docs') return runDocsCli(argv.slice(1), version);
   const options = {
     ...Object.fromEntries(QUESTIONS.map((q) => [q.flag, { type: 'string' as const }])),
     ...Object.fromEntries(Object.values(CONFIG_KEYS).map((c) => [c.flag, { type: 'string' as const, multiple: c.type === 'labels' }])),

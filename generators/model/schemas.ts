@@ -1,0 +1,138 @@
+/**
+ * JSON Schemas of the answers, the organisation config and the plan, built from the same
+ * tables the generator uses (QUESTIONS, CONFIG_KEYS, the version and database lists), and
+ * published in the package's schema/ folder (`npm run schemas` rewrites them; a test checks).
+ */
+import { QUESTIONS } from './answers.ts';
+import { DATABASES } from './databases.ts';
+import { CONFIG_KEYS } from './org-config.ts';
+
+type Schema = Record<string, unknown>;
+const BASE = 'https://generator-django-docker.invalid/schema';
+
+const str: Schema = { type: 'string' };
+const strList: Schema = { type: 'array', items: str };
+const pairList: Schema = { type: 'array', items: { type: 'array', items: str, minItems: 2, maxItems: 2 } };
+const obj = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+  additionalProperties: false,
+});
+
+function answerProperty(key: string): Schema {
+  const q = QUESTIONS.find((x) => x.key === key)!;
+  const base: Schema = { description: q.description };
+  switch (key) {
+    case 'port':
+      return { ...base, type: 'integer', minimum: 1, maximum: 65535 };
+    case 'uid':
+      return { ...base, type: 'integer', minimum: 1000, maximum: 600000 };
+    case 'comments':
+      return { ...base, type: 'boolean' };
+    case 'user':
+      return { ...base, type: 'string', pattern: '^[a-z_][a-z0-9_-]{0,31}$', not: { const: 'root' } };
+    case 'projectName':
+      return { ...base, type: 'string', pattern: '^[a-z_][a-z0-9_]*$' };
+    case 'dbVersion':
+      return { ...base, type: 'string', pattern: '^(\\d+(\\.\\d+)?)?$' };
+    default:
+      return q.choices ? { ...base, type: 'string', enum: [...q.choices] } : { ...base, type: 'string' };
+  }
+}
+
+export function answersSchema(): Schema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `${BASE}/answers.schema.json`,
+    title: 'generator-django-docker answers',
+    description: 'Answers as saved in .yo-rc.json and accepted by --answers and `django-docker docs --answers` (a list of these, each with a name, for docs).',
+    type: 'object',
+    properties: {
+      $schema: str,
+      name: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', description: 'page name, for django-docker docs' },
+      organisation: { $ref: 'config.schema.json', description: 'organisation settings given as flags, as .yo-rc.json keeps them' },
+      ...Object.fromEntries(QUESTIONS.map((q) => [q.key, answerProperty(q.key)])),
+    },
+    additionalProperties: false,
+  };
+}
+
+export function configSchema(): Schema {
+  const properties: Record<string, Schema> = { $schema: str };
+  for (const [key, c] of Object.entries(CONFIG_KEYS)) {
+    properties[key] =
+      c.type === 'labels'
+        ? { description: c.description, type: 'object', propertyNames: { pattern: '^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$' }, additionalProperties: { type: 'string' } }
+        : { description: c.description, type: 'string', minLength: 1 };
+  }
+  (properties.registry as Schema).pattern = '/$';
+  (properties.pipIndexUrl as Schema).pattern = '^https?://';
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `${BASE}/config.schema.json`,
+    title: 'django-docker.config.json',
+    description: 'Organisation overrides, in the project or the home folder; flags override the files.',
+    type: 'object',
+    properties,
+    additionalProperties: false,
+  };
+}
+
+export function planSchema(): Schema {
+  const answers = answersSchema();
+  const { $schema: _s, name: _n, organisation: _o, ...answerProps } = answers.properties as Record<string, Schema>;
+  const envVar = obj({ name: str, compose: str, example: str, secret: { type: 'boolean' }, optional: { type: 'boolean' }, why: str }, ['example', 'secret', 'optional']);
+  const driver = obj({ name: str, requirement: str, builderPackages: strList, runtimePackages: strList, builderWhy: str, runtimeWhy: str });
+  const service = obj({ name: str, image: str, port: { type: 'integer' }, dataDir: str, volume: str, env: pairList, healthcheck: strList, healthcheckWhy: str });
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `${BASE}/plan.schema.json`,
+    title: 'generator-django-docker plan',
+    description: 'Every value the templates read, derived once from the detected project and the answers.',
+    ...obj({
+      generator: str,
+      answers: { ...obj(Object.fromEntries(Object.entries(answerProps))) },
+      project: obj(
+        {
+          isNew: { type: 'boolean' }, name: str, package: str, sourceDir: str, copySource: str, settingsModule: str, settingsFile: str,
+          baseSettingsModule: str, wsgiApp: str, asgiApp: str, requiredAppFiles: strList,
+        },
+        ['asgiApp'],
+      ),
+      image: obj({ base: str, python: str, debian: str }),
+      paths: obj({ appDir: str, venv: str, home: str, staticRoot: str, mediaRoot: str, dataDir: str, entrypoint: str }, ['dataDir']),
+      user: obj({ name: str, uid: { type: 'integer' }, gid: { type: 'integer' } }),
+      writablePaths: strList,
+      port: { type: 'integer', minimum: 1, maximum: 65535 },
+      server: obj({ kind: { enum: ['gunicorn', 'uvicorn'] }, command: strList, why: str }),
+      healthcheck: obj({ host: str, url: str, command: strList }),
+      database: obj(
+        { value: { enum: [...DATABASES] }, label: str, kind: { enum: ['server', 'file', 'none'] }, engine: str, driver, service, sqlitePath: str },
+        ['engine', 'driver', 'service', 'sqlitePath'],
+      ),
+      packages: obj({ builder: strList, runtime: strList, builderWhy: str, runtimeWhy: str }),
+      requirements: obj(
+        { format: { enum: ['requirements', 'pyproject', 'uv', 'poetry', 'pipenv'] }, installer: str, entry: str, copyFiles: strList, additions: strList, previous: strList, needs: strList },
+        ['installer'],
+      ),
+      env: { type: 'array', items: envVar },
+      build: obj({ args: pairList, caCert: obj({ source: str, target: str }) }, ['caCert']),
+      labels: pairList,
+      templatesOverride: str,
+      buildEnv: pairList,
+      volumes: { type: 'array', items: obj({ name: str, target: str, why: str }) },
+      migrateOnStart: { type: 'boolean' },
+    }, ['templatesOverride']),
+  };
+}
+
+export const SCHEMAS: Record<string, () => Schema> = {
+  'answers.schema.json': answersSchema,
+  'config.schema.json': configSchema,
+  'plan.schema.json': planSchema,
+};
+
+export function schemaText(schema: Schema): string {
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}

@@ -1,0 +1,54 @@
+/** The published JSON Schemas: up to date with the tables, and they accept what the generator accepts. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { finaliseAnswers } from '../../generators/model/answers.ts';
+import type { NewProject } from '../../generators/model/detect.ts';
+import { buildPlan } from '../../generators/model/plan.ts';
+import { SCHEMAS, schemaText } from '../../generators/model/schemas.ts';
+import { scenariosDir } from '../support/scenarios.ts';
+
+const schemaDir = fileURLToPath(new URL('../../schema/', import.meta.url));
+
+function validator() {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  for (const file of Object.keys(SCHEMAS)) ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, file), 'utf8')), file);
+  return ajv;
+}
+
+describe('JSON Schemas', () => {
+  for (const [file, build] of Object.entries(SCHEMAS)) {
+    it(`schema/${file} is up to date (npm run schemas rewrites it)`, () => {
+      expect(readFileSync(join(schemaDir, file), 'utf8')).toBe(schemaText(build()));
+    });
+  }
+
+  it('every golden scenario .yo-rc.json is valid answers', () => {
+    const ajv = validator();
+    for (const name of ['empty-sqlite', 'custom-port-user', 'org-overrides', 'startproject-postgres']) {
+      const saved = JSON.parse(readFileSync(join(scenariosDir, name, 'expected', '.yo-rc.json'), 'utf8'))['generator-django-docker'];
+      expect(ajv.validate('answers.schema.json', saved), `${name}: ${ajv.errorsText()}`).toBe(true);
+    }
+    expect(ajv.validate('answers.schema.json', { database: 'oracle' })).toBe(false);
+    expect(ajv.validate('answers.schema.json', { port: 70000 })).toBe(false);
+    expect(ajv.validate('answers.schema.json', { user: 'root' })).toBe(false);
+  });
+
+  it('plans validate against the plan schema', () => {
+    const ajv = validator();
+    const detected: NewProject = { kind: 'new', root: '.', folderName: 'mysite', existingFiles: [] };
+    for (const raw of [{}, { database: 'postgres' as const }, { database: 'mariadb' as const, server: 'uvicorn' as const }]) {
+      const plan = buildPlan(detected, finaliseAnswers(detected, raw), { registry: 'registry.example.com/', labels: { 'org.opencontainers.image.vendor': 'X' }, pipIndexUrl: 'https://index.example.com/simple' });
+      expect(ajv.validate('plan.schema.json', JSON.parse(JSON.stringify(plan))), ajv.errorsText()).toBe(true);
+    }
+  });
+
+  it('the organisation config fixture is valid, and a misspelt key is not', () => {
+    const ajv = validator();
+    const config = JSON.parse(readFileSync(join(scenariosDir, 'org-overrides', 'input', 'django-docker.config.json'), 'utf8'));
+    expect(ajv.validate('config.schema.json', config), ajv.errorsText()).toBe(true);
+    expect(ajv.validate('config.schema.json', { registery: 'x/' })).toBe(false);
+  });
+});
