@@ -100,6 +100,12 @@ async function main(argv: string[]): Promise<number> {
 
   const adapter = process.stdin.isTTY ? new TerminalAdapter() : new NonInteractiveAdapter();
   // Yeoman logs "An error occured while running …#task" before the error itself; we print one line instead.
+  // The per-file status lines for the generator's own merge bases are noise next to the summary.
+  const statusLog = adapter.log as unknown as Record<string, (path: string) => unknown>;
+  for (const status of ['create', 'force', 'identical', 'skip']) {
+    const original = statusLog[status]?.bind(adapter.log);
+    if (original) statusLog[status] = (path: string) => (String(path).startsWith('.django-docker/') ? adapter.log : original(path));
+  }
   const logError = adapter.log.error.bind(adapter.log);
   adapter.log.error = ((...args: Parameters<typeof logError>) =>
     String(args[0]).startsWith('An error occured while running') ? adapter.log : logError(...args)) as typeof adapter.log.error;

@@ -14,7 +14,7 @@ import { UsageError } from '../model/errors.ts';
 import { buildPlan, checkPlan, type Plan } from '../model/plan.ts';
 import { appendMissingEnv, renderDotEnv, renderFiles } from '../model/render.ts';
 import { reconcile, type Reconciled, type Status } from '../model/reconcile.ts';
-import { basePath } from '../model/state.ts';
+import { basePath, STATE_DIR } from '../model/state.ts';
 import { CONFIG_KEYS, loadOrgConfig, type OrgConfig, parseLabelFlags } from '../model/org-config.ts';
 
 export type AppOptions = BaseOptions & {
@@ -204,7 +204,7 @@ export default class AppGenerator extends Generator<AppOptions> {
       create: 'wrote  ', update: 'updated', merged: 'merged ', conflict: 'CONFLICT', replace: 'replaced', unchanged: 'same   ',
     };
     const lines = this.files
-      .filter((f) => f.status !== 'unchanged')
+      .filter((f) => f.status !== 'unchanged' && !f.path.startsWith(`${STATE_DIR}/`))
       .map((f) => `  ${verbs[f.status]} ${f.path.padEnd(28)} ${f.status === 'create' ? '' : `+${f.added} -${f.removed}  `}${f.status === 'conflict' ? 'your edits and ours overlap: resolve the <<<<<<< markers' : f.why}`);
     if (this.envNote) lines.push(`  updated ${'.env'.padEnd(28)} ${this.envNote}`);
     const head = `Django container setup for ${this.plan.project.name}: Python ${this.plan.image.python}, ${this.plan.database.label}, ${this.plan.server.kind} on port ${this.plan.port}, user ${this.plan.user.name} (${this.plan.user.uid})`;
