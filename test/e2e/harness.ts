@@ -156,14 +156,18 @@ export class Cookies {
 
 // ---------------------------------------------------------------- generating scenarios with the CLI
 
-export function readAnswers(scenario: string): Record<string, string | boolean> {
-  return JSON.parse(readFileSync(join(scenariosDir, scenario, 'answers.json'), 'utf8')) as Record<string, string | boolean>;
+type Answer = string | boolean | string[];
+
+export function readAnswers(scenario: string): Record<string, Answer> {
+  return JSON.parse(readFileSync(join(scenariosDir, scenario, 'answers.json'), 'utf8')) as Record<string, Answer>;
 }
 
-export function answersToFlags(answers: Record<string, string | boolean>): string[] {
+/** answers.json → CLI flags: true → --flag, a string → --flag value, a list → the flag once per value. */
+export function answersToFlags(answers: Record<string, Answer>): string[] {
   const flags: string[] = [];
   for (const [key, value] of Object.entries(answers)) {
     if (value === true) flags.push(`--${key}`);
+    else if (Array.isArray(value)) for (const v of value) flags.push(`--${key}`, v);
     else if (value !== false) flags.push(`--${key}`, String(value));
   }
   return flags;
@@ -443,4 +447,26 @@ export async function wheelAvailable(image: string, requirement: string): Promis
     3 * MINUTE,
   );
   return r.code === 0;
+}
+
+/**
+ * Why this machine cannot build and run a scenario, or undefined when it can: generates it once,
+ * then checks that every image it names is here or pullable, that pip in the base image finds
+ * each tool the builder stage pip-installs by name (poetry, uv, pipenv), and any extra binary
+ * wheels the caller names. Environment limits only; the generator's own failures still fail.
+ */
+export async function cannotRun(scenario: string, opts: { wheels?: string[] } = {}): Promise<string | undefined> {
+  const gen = await generateScenario(scenario);
+  try {
+    const missing = await missingImages(gen.dir);
+    if (missing.length) return `image ${missing.join(', ')} is not on this machine and cannot be pulled`;
+    const dockerfile = readFileSync(join(gen.dir, 'Dockerfile'), 'utf8');
+    const base = /^FROM\s+(\S+)/m.exec(dockerfile)?.[1] ?? '';
+    const tools = [...dockerfile.matchAll(/pip install\s+"([^"]+)"/g)].map((m) => m[1]!);
+    for (const req of [...tools, ...(opts.wheels ?? [])])
+      if (!(await wheelAvailable(base, req))) return `pip in ${base} finds no wheel for ${req} in the package index it is configured with`;
+    return undefined;
+  } finally {
+    removeDir(gen.root);
+  }
 }

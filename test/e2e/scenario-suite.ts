@@ -29,7 +29,7 @@ export interface ScenarioSpec {
   /** uid / user name the answers ask for; when absent the uid is only required to be numeric and not 0 */
   uid?: number;
   user?: string;
-  database: 'sqlite' | 'postgres' | 'mariadb';
+  database: 'sqlite' | 'postgres' | 'mariadb' | 'none';
   /** the project's own answer on `/`: 200, or 404 for a project without a view there */
   rootStatus: number;
   /** whether the project installs django.contrib.admin (login page, admin CSS); default true */
@@ -37,9 +37,10 @@ export interface ScenarioSpec {
   /**
    * How data is written through Django and read back after `down` + `up`: a superuser made with
    * createsuperuser, then an admin login through the published port; a row added with the notes
-   * app's /notes/add/<text>/ and listed on /; or a superuser read back with `manage.py shell`.
+   * app's /notes/add/<text>/ and listed on /; a superuser read back with `manage.py shell`;
+   * or nothing, for a project without a database.
    */
-  persistence: 'admin-login' | 'notes' | 'shell-user';
+  persistence: 'admin-login' | 'notes' | 'shell-user' | 'none';
   /** when set, this machine cannot run the scenario: the tests are skipped with this reason in their titles */
   skip?: string;
 }
@@ -279,17 +280,17 @@ export function scenarioSuite(spec: ScenarioSpec): void {
       expect(dotenv.stdout.trim()).toBe('ABSENT');
     });
 
-    check('`docker compose down` takes under 5 s, and data written through Django survives down + up', async () => {
+    check(`\`docker compose down\` takes under 5 s${spec.persistence === 'none' ? ', and it serves again after up' : ', and data written through Django survives down + up'}`, async () => {
       const { stack, url: oldUrl } = need();
       const username = `e2e-${randomBytes(3).toString('hex')}`;
       const password = randomBytes(12).toString('hex');
       const note = `kept-${randomBytes(4).toString('hex')}`;
-      if (spec.persistence !== 'notes') {
+      if (spec.persistence === 'admin-login' || spec.persistence === 'shell-user') {
         const r = await stack.exec(['python', 'manage.py', 'createsuperuser', '--noinput', '--username', username, '--email', `${username}@example.invalid`], {
           env: { DJANGO_SUPERUSER_PASSWORD: password },
         });
         expect(r.code, describeRun('createsuperuser', r)).toBe(0);
-      } else {
+      } else if (spec.persistence === 'notes') {
         const added = await http(`${oldUrl}/notes/add/${note}/`);
         expect(added.status).toBe(200);
       }
@@ -321,10 +322,13 @@ export function scenarioSuite(spec: ScenarioSpec): void {
           `from django.contrib.auth import get_user_model; u = get_user_model().objects.get(username="${username}"); print("FOUND", u.check_password("${password}"))`,
         ]);
         expect(r.stdout, describeRun('shell', r)).toContain('FOUND True');
-      } else {
+      } else if (spec.persistence === 'notes') {
         const listed = await http(`${url}/`);
         expect(listed.status).toBe(200);
         expect(listed.text.split('\n')).toContain(note);
+      } else {
+        const home = await http(`${url}/`);
+        expect(home.status).toBe(spec.rootStatus);
       }
     });
 

@@ -1,11 +1,8 @@
 // A settings package (config/settings/{base,local,production}.py) with nested requirements files;
 // the answers pick MariaDB. Runs where the MariaDB image is present or can be pulled; elsewhere
 // every check is skipped and the title says why (never a pass without a database).
-import { generateScenario, missingImages, removeDir } from './harness.ts';
+import { cannotRun } from './harness.ts';
 import { scenarioSuite } from './scenario-suite.ts';
-
-const probe = await generateScenario('settings-package-mysql');
-const missing = await missingImages(probe.dir).finally(() => removeDir(probe.root));
 
 scenarioSuite({
   scenario: 'settings-package-mysql',
@@ -14,5 +11,5 @@ scenarioSuite({
   // The project routes only admin/, so / is Django's 404.
   rootStatus: 404,
   persistence: 'admin-login',
-  skip: missing.length ? `image ${missing.join(', ')} is not on this machine and cannot be pulled` : undefined,
+  skip: await cannotRun('settings-package-mysql'),
 });
