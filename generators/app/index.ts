@@ -151,7 +151,7 @@ export default class AppGenerator extends Generator<AppOptions> {
     this.files = reconcile(await renderFiles(this.plan, existing, root), existing, Boolean(o.force));
     // Without a terminal the conflict prompt cannot be answered: refuse before writing anything,
     // rather than stopping half-way through.
-    if (o.interactive === false && !o.force) {
+    if (o.interactive === false && !o.force && !o.dryRun) {
       const conflicts = this.files.filter((f) => f.status === 'conflict').map((f) => f.path);
       const replaced = this.files.filter((f) => f.status === 'replace').map((f) => f.path);
       if (conflicts.length > 0) {
@@ -169,7 +169,8 @@ export default class AppGenerator extends Generator<AppOptions> {
       const target = this.destinationPath(path);
       // S_IFREG included: mem-fs-editor compares the whole mode with the file on disk.
       this.fs.write(target, contents, mode ? { stat: { mode: constants.S_IFREG | mode } as Stats } : undefined);
-      if (confirmed && existing(path) !== contents) {
+      // Under --dry-run Yeoman must see the change to print its diff, so nothing is pre-confirmed.
+      if (confirmed && !o.dryRun && existing(path) !== contents) {
         // Nothing of the user's is lost (their file was ours, or the merge kept their lines): no prompt.
         (this.fs.store.get(target) as { conflicter?: string }).conflicter = 'force';
       }
@@ -213,6 +214,7 @@ export default class AppGenerator extends Generator<AppOptions> {
         head,
         ...(changedAnswers.length ? [`Changed: ${changedAnswers.join(', ')}`] : []),
         ...(lines.length ? lines : ['  nothing to change: every file already matches']),
+        ...((this.options as unknown as Record<string, unknown>).dryRun ? ['Dry run: nothing was written; the diffs above show what would change.'] : []),
         `Next: docker compose up --build   then open http://localhost:${this.plan.port}/`,
       ].join('\n'),
     );
