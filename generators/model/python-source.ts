@@ -46,7 +46,8 @@ export interface PyModule {
 
 let parserPromise: Promise<Parser> | undefined;
 
-function parser(): Promise<Parser> {
+/** The shared tree-sitter parser for Python (loaded once); the doctor's settings evaluator uses it too. */
+export function pythonParser(): Promise<Parser> {
   parserPromise ??= (async () => {
     await Parser.init();
     const require = createRequire(import.meta.url);
@@ -70,7 +71,7 @@ function firstError(node: Node): Node | undefined {
 }
 
 export async function parsePython(file: string, text: string): Promise<PyModule> {
-  const tree = (await parser()).parse(text);
+  const tree = (await pythonParser()).parse(text);
   if (!tree) throw new SourceParseError(file, 1, 'the Python parser gave up');
   const root = tree.rootNode;
   const bad = firstError(root);
