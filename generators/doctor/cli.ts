@@ -1,0 +1,76 @@
+/**
+ * `django-docker doctor [path] [--format text|json|sarif]`: exit 0 without error findings,
+ * 1 with at least one, 2 when the check could not run (one line on stderr says why).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../model/errors.ts';
+import { packageRoot } from '../model/paths.ts';
+import { checkProject } from './doctor.ts';
+import { exitCode, format, type Format, FORMATS } from './format.ts';
+import { UnreadableFile } from './project.ts';
+
+const HELP = `django-docker doctor: find what breaks a Django project's container setup, with the line to fix
+
+Usage:
+  django-docker doctor [folder] [--format text|json|sarif]
+
+  folder           the project folder (default: the current folder)
+  --format <fmt>   text (default), json or sarif (SARIF 2.1.0 for code-scanning tools)
+  -h, --help       show this help
+
+Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 the check could not run.`;
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  isTTY: boolean;
+}
+
+const defaultIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  isTTY: Boolean(process.stdout.isTTY),
+};
+
+export function version(): string {
+  try {
+    return (JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function runDoctorCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.err(`django-docker doctor: ${(err as Error).message.split('\n')[0]}; see --help\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.out(`${HELP}\n`);
+    return 0;
+  }
+  const fmt = (parsed.values.format ?? 'text') as Format;
+  if (!FORMATS.includes(fmt)) {
+    io.err(`django-docker doctor: --format ${fmt} is not supported: choose text, json or sarif\n`);
+    return 2;
+  }
+  if (parsed.positionals.length > 1) {
+    io.err(`django-docker doctor: one folder at most, got ${parsed.positionals.join(' ')}\n`);
+    return 2;
+  }
+  const folder = resolve(parsed.positionals[0] ?? '.');
+  try {
+    const result = await checkProject(folder);
+    io.out(format(result, fmt, { colour: io.isTTY && fmt === 'text' && !process.env.NO_COLOR, version: version() }));
+    return exitCode(result);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof UnreadableFile) io.err(`django-docker doctor: ${err.message}\n`);
+    else io.err(`django-docker doctor: could not run, please report it: ${(err as Error).stack?.split('\n').slice(0, 3).join(' ') ?? err}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,481 @@
+/**
+ * loadProject: read the checked folder into a Project (see project.ts). Parse failures become
+ * `parse-error` findings; only an unreadable file or a folder without a Django project stops
+ * the doctor.
+ */
+import { posix } from 'node:path';
+import { UsageError } from '../model/errors.ts';
+import { type ComposeService } from '../model/compose-model.ts';
+import { type DockerfileModel, lineage, type Stage } from '../model/dockerfile-model.ts';
+import { parsePython, stringOf } from '../model/python-source.ts';
+import type { Requirement } from '../model/requirements.ts';
+import { lineAt } from '../model/shell-words.ts';
+import {
+  argvOf, classifyServer, commandFromCompose, commandsOf, type EffectiveCommand, evaluateModule, finalCmd, finalEntrypoint, finalWorkdir, type HealthProbe,
+  ImageLayout, type InstalledRequirements, listProjectFiles, parseDockerIgnore, type Project, ProjectFiles, readCompose, readDockerfile, readPyproject,
+  readRequirementsFile, resolveBind, type ServerInfo, type SettingsInfo, splitCommands,
+} from './project.ts';
+import type { Finding } from './types.ts';
+
+export interface LoadOptions {
+  /** YYYY-MM-DD; end-of-life checks compare against it. */
+  today?: string;
+}
+
+const DB_IMAGES = /(^|\/)(postgres|postgis|mysql|mariadb|percona)$/;
+
+function parseError(findings: Finding[], file: string, line: number, message: string): void {
+  findings.push({ rule: 'parse-error', severity: 'error', file, line, message, fix: 'Fix the syntax on this line; Docker, Compose or Python would stop here too.' });
+}
+
+export interface Loaded extends Project {
+  layout?: ImageLayout;
+  /** Layout of another stage (for pip installs in a builder). */
+  layoutOf(stage: Stage): ImageLayout | undefined;
+}
+
+export async function loadProject(root: string, options: LoadOptions = {}): Promise<Loaded> {
+  const files = new ProjectFiles(root);
+  if (files.kind('.') !== 'dir') throw new UsageError(`${root} is not a folder: give the folder that holds the Django project`);
+  const findings: Finding[] = [];
+  const project: Loaded = {
+    files, findings, appServices: [], dbServices: [], runtimeEnv: new Map(), runtimeEnvWhere: new Map(), workdir: { path: '/' }, command: {},
+    today: options.today ?? new Date().toISOString().slice(0, 10), layoutOf: () => undefined,
+  };
+
+  // ---- compose ----
+  const compose = readCompose(root);
+  if (compose) {
+    project.compose = compose;
+    for (const e of compose.errors) parseError(findings, e.file, e.line, `invalid YAML: ${e.message}`);
+    for (const e of compose.dotenvFile ? [] : []) void e;
+    const services = [...compose.services.values()];
+    project.dbServices = services.filter((s) => s.image && DB_IMAGES.test(s.image.value.split(/[:@]/)[0]!));
+    const built = services.filter((s) => s.build);
+    project.appServices = built;
+    project.app = built.find((s) => s.ports.length > 0) ?? built.find((s) => ['web', 'app', 'django', 'backend', 'api'].includes(s.name)) ?? built[0];
+  }
+  if (compose?.dotenvFile) {
+    const { parseDotEnv } = await import('../model/dotenv.ts');
+    for (const e of parseDotEnv(files.text(compose.dotenvFile) ?? '').errors) parseError(findings, compose.dotenvFile, e.line, e.message);
+  }
+
+  // ---- Dockerfile ----
+  const app = project.app;
+  const dockerfilePath = app?.build?.dockerfile ?? 'Dockerfile';
+  const context = app?.build?.context ?? '.';
+  const dfText = files.kind(dockerfilePath) === 'file' ? files.text(dockerfilePath) : undefined;
+  if (dfText !== undefined) {
+    const model = readDockerfile(dockerfilePath, dfText, app?.build?.args ?? new Map());
+    for (const e of model.errors) parseError(findings, dockerfilePath, e.line, e.message);
+    const target = app?.build?.target;
+    const final = (target ? model.stages.find((s) => s.name === target) : undefined) ?? model.stages.at(-1);
+    if (final) project.dockerfile = { ...model, final, context };
+  }
+
+  // ---- .dockerignore ----
+  for (const candidate of [`${dockerfilePath}.dockerignore`, posix.join(context, '.dockerignore')]) {
+    const text = files.kind(candidate) === 'file' ? files.text(candidate) : undefined;
+    if (text !== undefined) {
+      project.dockerignore = { file: candidate, ignore: parseDockerIgnore(text) };
+      break;
+    }
+  }
+
+  const df = project.dockerfile;
+  const layoutFor = (model: DockerfileModel, stage: Stage): ImageLayout =>
+    new ImageLayout({ files, model, stage, context, ...(project.dockerignore ? { ignore: project.dockerignore.ignore } : {}) });
+  if (df) {
+    project.layout = layoutFor(df, df.final);
+    project.layoutOf = (stage) => layoutFor(df, stage);
+  }
+
+  // ---- runtime environment ----
+  if (df) {
+    for (const s of lineage(df, df.final)) {
+      for (const [k, v] of s.env) {
+        project.runtimeEnv.set(k, v.value);
+        project.runtimeEnvWhere.set(k, { file: df.path, line: v.line });
+      }
+    }
+  }
+  if (app) {
+    for (const [k, v] of app.environment) {
+      project.runtimeEnv.set(k, v.value);
+      project.runtimeEnvWhere.set(k, { file: v.file, line: v.line });
+    }
+  }
+
+  // ---- working directory ----
+  if (app?.workingDir) project.workdir = { path: posix.normalize(app.workingDir.value), where: { file: app.workingDir.file, line: app.workingDir.line } };
+  else if (df) {
+    const w = finalWorkdir(df, df.final);
+    project.workdir = { path: w.path, ...(w.line ? { where: { file: df.path, line: w.line } } : {}) };
+  }
+
+  // ---- command ----
+  project.command = effectiveCommand(project, df);
+
+  // ---- healthcheck ----
+  project.health = healthProbe(project, df);
+
+  // ---- manage.py ----
+  const all = listProjectFiles(files);
+  const inImage = project.layout?.contextFile(posix.join(project.workdir.path, 'manage.py'));
+  const manages = all.filter((f) => posix.basename(f) === 'manage.py').sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+  project.managePy = inImage ?? manages[0];
+
+  // ---- requirements ----
+  if (df) project.installed = installedRequirements(project, df, findings);
+  const reqs: Requirement[] = [];
+  const reqFiles: string[] = [];
+  for (const candidate of ['requirements.txt', 'requirements/production.txt', 'requirements/prod.txt', 'requirements/base.txt']) {
+    if (files.kind(candidate) === 'file') {
+      try {
+        const set = readRequirementsFile(root, candidate);
+        reqs.push(...set.requirements);
+        reqFiles.push(...set.files);
+      } catch {
+        // reported when the Dockerfile installs it
+      }
+      break;
+    }
+  }
+  if (reqFiles.length === 0 && files.kind('pyproject.toml') === 'file') {
+    try {
+      const set = readPyproject(root);
+      reqs.push(...set.requirements);
+      reqFiles.push(...set.files);
+    } catch {
+      // not a PEP 621 project
+    }
+  }
+  project.projectRequirements = { files: reqFiles, requirements: reqs };
+
+  if (!project.managePy && !df && !compose) {
+    throw new UsageError(`no Django project here: ${root} has no manage.py, Dockerfile or compose file; run the doctor in the project folder`);
+  }
+
+  // ---- settings ----
+  project.settings = await settingsInfo(project, all);
+  if (project.settings) {
+    for (const e of project.settings.symbolic.errors) parseError(findings, e.file, e.line, 'invalid Python syntax');
+  }
+  return project;
+}
+
+function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage }) | undefined): EffectiveCommand {
+  const app = project.app;
+  const out: EffectiveCommand = {};
+  const dfEntry = df ? finalEntrypoint(df, df.final) : undefined;
+  const dfCmd = df ? finalCmd(df, df.final) : undefined;
+  if (app?.entrypoint) out.entrypoint = { ...commandFromCompose(app.entrypoint.value), file: app.entrypoint.file, line: app.entrypoint.line, origin: 'compose' };
+  else if (dfEntry && df) out.entrypoint = { ...dfEntry, file: df.path, line: dfEntry.line, origin: 'Dockerfile' };
+  if (app?.command) out.cmd = { ...commandFromCompose(app.command.value), file: app.command.file, line: app.command.line, origin: 'compose' };
+  else if (!app?.entrypoint && dfCmd && df) out.cmd = { ...dfCmd, file: df.path, line: dfCmd.line, origin: 'Dockerfile' };
+
+  // An entrypoint that runs a script from the image: read it.
+  if (out.entrypoint) {
+    const argv = argvOf(out.entrypoint);
+    let scriptArg: string | undefined;
+    let runDirectly = false;
+    const head = argv[0] ?? '';
+    if (/(^|\/)(ba|da)?sh$/.test(head) && argv[1] && argv[1] !== '-c') scriptArg = argv[1];
+    else if (/\.(sh|bash)$/.test(head) || (head.includes('/') && !/^\/(usr\/)?s?bin\//.test(head))) {
+      scriptArg = head;
+      runDirectly = true;
+    }
+    if (scriptArg) {
+      const imagePath = posix.isAbsolute(scriptArg) ? scriptArg : posix.join(project.workdir.path, scriptArg);
+      const file = project.layout?.contextFile(imagePath) ?? bindMountFile(project.app, imagePath);
+      const text = file ? project.files.text(file) : undefined;
+      if (file && text !== undefined) {
+        const commands = splitCommands(text);
+        const top = commands.filter((c) => c.depth === 0);
+        const isExecArgs = (c: (typeof commands)[number]): boolean => c.words[0]?.text === 'exec' && c.words[1]?.text === '$@';
+        out.script = { file, imagePath, text, commands, execsArgs: commands.some(isExecArgs) || top.some((c) => c.words[0]?.text === '$@'), runDirectly };
+      }
+    }
+  }
+
+  // Which command is the server?
+  const find = (argv: string[], where: { file: string; line: number }, origin: string): ServerInfo | undefined => {
+    const direct = classifyServer(argv, where, origin);
+    if (direct) return direct;
+    const head = (argv[0] ?? '').split('/').pop() ?? '';
+    if (/^(ba|da)?sh$/.test(head) && argv[1] === '-c' && argv[2] !== undefined) {
+      const cmds = splitCommands(argv[2]);
+      for (let i = cmds.length - 1; i >= 0; i--) {
+        const s = classifyServer(cmds[i]!.words.map((w) => w.text), where, origin);
+        if (s) return s;
+      }
+    }
+    return undefined;
+  };
+  if (out.script && !out.script.execsArgs) {
+    const cmds = out.script.commands;
+    for (let i = cmds.length - 1; i >= 0; i--) {
+      const s = classifyServer(cmds[i]!.words.map((w) => w.text), { file: out.script.file, line: lineAt(out.script.text, cmds[i]!.start) }, 'script');
+      if (s) {
+        out.server = s;
+        break;
+      }
+    }
+  }
+  if (!out.server) {
+    const parts: string[] = [];
+    if (out.entrypoint && !out.script) parts.push(...argvOf(out.entrypoint));
+    if (out.cmd) parts.push(...argvOf(out.cmd));
+    const where = out.cmd ?? out.entrypoint;
+    if (where && parts.length > 0) {
+      const s = find(parts, { file: where.file, line: where.line }, out.cmd ? (out.cmd.origin === 'compose' ? 'compose-command' : 'cmd') : 'entrypoint');
+      if (s) out.server = s;
+    }
+  }
+  if (out.server) {
+    let configBind: { value: string; source: string } | undefined;
+    out.server.bind = resolveBind(out.server, project.runtimeEnv, configBind);
+  }
+  return out;
+}
+
+/** A file that a compose bind mount puts at an image path. */
+export function bindMountFile(app: ComposeService | undefined, imagePath: string): string | undefined {
+  if (!app) return undefined;
+  for (const m of app.volumes) {
+    if (m.type !== 'bind' || !m.source) continue;
+    if (imagePath === m.target || imagePath.startsWith(`${m.target}/`)) {
+      const rel = imagePath.slice(m.target.length).replace(/^\//, '');
+      const src = posix.normalize(posix.join(posix.dirname(app.file), m.source.replace(/^\.\/?/, '') || '.'));
+      if (src.startsWith('..') || posix.isAbsolute(m.source)) return undefined;
+      return posix.normalize(posix.join(src, rel));
+    }
+  }
+  return undefined;
+}
+
+function healthProbe(project: Loaded, df: (DockerfileModel & { final: Stage }) | undefined): HealthProbe | undefined {
+  const app = project.app;
+  let argv: string[] | undefined;
+  let where: { file: string; line: number } | undefined;
+  let origin: 'Dockerfile' | 'compose' = 'Dockerfile';
+  if (app?.healthcheck && !app.healthcheck.disable && app.healthcheck.test !== undefined) {
+    const t = app.healthcheck.test;
+    if (Array.isArray(t)) argv = t[0] === 'CMD' ? t.slice(1) : t[0] === 'CMD-SHELL' ? ['/bin/sh', '-c', t.slice(1).join(' ')] : t;
+    else argv = ['/bin/sh', '-c', t];
+    where = { file: app.healthcheck.file, line: app.healthcheck.line };
+    origin = 'compose';
+  } else if (app?.healthcheck?.disable) {
+    return undefined;
+  } else if (df) {
+    let hc: Stage['healthcheck'];
+    for (const s of lineage(df, df.final)) if (s.healthcheck) hc = s.healthcheck;
+    if (hc && !hc.none && hc.command) {
+      argv = argvOf(hc.command);
+      where = { file: df.path, line: hc.line };
+    }
+  }
+  if (!argv || !where) return undefined;
+  let words = argv;
+  if (/(^|\/)(ba|da)?sh$/.test(argv[0] ?? '') && argv[1] === '-c' && argv[2] !== undefined) {
+    words = commandsOf({ form: 'shell', argv: [], text: argv[2], line: 0 }).flatMap((c) => c.words.map((w) => w.text));
+  }
+  const probe: HealthProbe = { where, origin, words, ...(words[0] ? { tool: words[0].split('/').pop()! } : {}) };
+  for (const w of words) {
+    const m = /(https?):\/\/(\[[^\]]+\]|[A-Za-z0-9_.-]+)(?::(\d+))?(\/[^\s"')]*)?/.exec(w);
+    if (m) {
+      probe.url = { scheme: m[1]!, host: m[2]!, port: m[3] ? Number(m[3]) : m[1] === 'https' ? 443 : 80, path: m[4] ?? '/' };
+      break;
+    }
+  }
+  const hostHeader = words.findIndex((w, i) => (w === '-H' || w === '--header') && /^host:/i.test(words[i + 1] ?? ''));
+  if (hostHeader !== -1) probe.hostHeader = words[hostHeader + 1]!.split(':')[1]!.trim();
+  return probe;
+}
+
+function installedRequirements(project: Loaded, df: DockerfileModel & { final: Stage }, findings: Finding[]): InstalledRequirements {
+  const out: InstalledRequirements = { files: [], requirements: [], direct: [], pipStages: [], known: false, installs: [] };
+  // The final stage's lineage, plus every stage it copies from (builders).
+  const stages = new Set<Stage>();
+  const visit = (s: Stage): void => {
+    for (const l of lineage(df, s)) {
+      if (stages.has(l)) continue;
+      stages.add(l);
+      for (const c of l.copies) {
+        if (c.from === undefined) continue;
+        const src = df.stages.find((x) => x.name === c.from || String(x.index) === c.from);
+        if (src) visit(src);
+      }
+    }
+  };
+  visit(df.final);
+  let untraceable = false;
+  for (const s of [...stages].sort((a, b) => a.index - b.index)) {
+    if (s.pipInstalls.length === 0) continue;
+    out.known = true;
+    out.pipStages.push(s.index);
+    const layout = project.layoutOf(s);
+    for (const pip of s.pipInstalls) {
+      const record = { stage: s.index, line: pip.line, files: [] as string[], direct: [...pip.packages] };
+      out.installs.push(record);
+      for (const f of pip.requirementFiles) {
+        const imagePath = posix.isAbsolute(f) ? f : posix.join(pip.workdir, f);
+        const ctxFile = layout?.contextFile(imagePath);
+        if (!ctxFile) {
+          // Written during the build (e.g. exported from a lock file): judge from the project's own files.
+          untraceable = true;
+          continue;
+        }
+        if (out.files.includes(ctxFile)) continue;
+        try {
+          const set = readRequirementsFile(project.files.root, ctxFile);
+          record.files.push(...set.files);
+          out.files.push(...set.files);
+          out.requirements.push(...set.requirements);
+        } catch (err) {
+          findings.push({ rule: 'build-context-missing-file', severity: 'error', file: ctxFile, line: 1, message: (err as Error).message.split(':')[0]!, fix: 'Fix the -r include so pip finds the file in the image.' });
+        }
+      }
+      if (pip.project) {
+        const ctxFile = layout?.contextFile(posix.join(pip.workdir, 'pyproject.toml'));
+        if (ctxFile) {
+          try {
+            const set = readPyproject(project.files.root, ctxFile);
+            record.files.push(ctxFile);
+            out.files.push(ctxFile);
+            out.requirements.push(...set.requirements);
+          } catch (err) {
+            const line = (err as { line?: number }).line;
+            if (line) findings.push({ rule: 'parse-error', severity: 'error', file: ctxFile, line, message: 'invalid TOML', fix: 'Fix the TOML syntax.' });
+            else untraceable = true;
+          }
+        } else untraceable = true;
+      }
+      for (const p of pip.packages) out.direct.push({ name: p, line: pip.line });
+    }
+  }
+  if (untraceable) out.known = false;
+  return out;
+}
+
+async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInfo | undefined> {
+  const { files } = project;
+  const env = project.runtimeEnv;
+  let module: string | undefined;
+  let source: SettingsInfo['source'] | undefined;
+  const fromEnv = env.get('DJANGO_SETTINGS_MODULE');
+  if (fromEnv) {
+    module = fromEnv;
+    source = { ...(project.runtimeEnvWhere.get('DJANGO_SETTINGS_MODULE') ?? { file: project.dockerfile?.path ?? 'Dockerfile', line: 1 }), how: 'DJANGO_SETTINGS_MODULE' };
+  } else if (project.command.server?.settingsFlag) {
+    module = project.command.server.settingsFlag;
+    source = { ...project.command.server.where, how: '--settings' };
+  } else {
+    // setdefault in the module the server imports (wsgi/asgi) or in manage.py
+    const app = project.command.server?.app?.split(':')[0];
+    const candidates: string[] = [];
+    if (app && project.command.server?.kind !== 'runserver') {
+      const f = moduleInProject(project, all, app);
+      if (f) candidates.push(f);
+    }
+    if (project.managePy) candidates.push(project.managePy);
+    for (const f of candidates) {
+      const text = files.text(f);
+      if (text === undefined) continue;
+      try {
+        const mod = await parsePython(f, text);
+        const call = mod.calls.find((c) => c.callee.endsWith('environ.setdefault') && stringOf(c.args[0]) === 'DJANGO_SETTINGS_MODULE');
+        const value = stringOf(call?.args[1]);
+        if (value && call) {
+          module = value;
+          source = { file: f, line: call.line, how: 'setdefault' };
+          break;
+        }
+      } catch (err) {
+        const line = (err as { line?: number }).line ?? 1;
+        project.findings.push({ rule: 'parse-error', severity: 'error', file: f, line, message: 'invalid Python syntax', fix: 'Fix the Python syntax.' });
+      }
+    }
+  }
+  if (!module || !source) return undefined;
+
+  // Find the module's file: in the image when there is a Dockerfile, else next to manage.py.
+  const roots = pythonRoots(project);
+  const rel = module.split('.').join('/');
+  let file: string | undefined;
+  let sourceDir: string | undefined;
+  let imageRoot: string | undefined;
+  if (project.layout) {
+    for (const r of roots) {
+      for (const c of [`${rel}.py`, `${rel}/__init__.py`]) {
+        const f = project.layout.contextFile(posix.join(r, c)) ?? bindMountFile(project.app, posix.join(r, c));
+        if (f) {
+          file = f;
+          imageRoot = r;
+          sourceDir = posix.normalize(f.slice(0, f.length - c.length)) || '.';
+          break;
+        }
+      }
+      if (file) break;
+    }
+  }
+  const inImage = project.layout ? file !== undefined : undefined;
+  if (!file) {
+    const dirs = [project.managePy ? posix.dirname(project.managePy) : '.', '.', 'src'];
+    for (const d of dirs) {
+      for (const c of [`${rel}.py`, `${rel}/__init__.py`]) {
+        const f = posix.normalize(posix.join(d, c));
+        if (files.kind(f) === 'file') {
+          file = f;
+          sourceDir = d;
+          break;
+        }
+      }
+      if (file) break;
+    }
+  }
+  if (!file || sourceDir === undefined) {
+    const empty = { names: new Map(), files: [], imports: [], envReads: [], errors: [], missing: [] };
+    return { module, file: '', source, symbolic: empty, concrete: empty, sourceDir: '.', ...(project.layout ? { inImage: false } : {}) };
+  }
+  const sd = sourceDir.replace(/\/$/, '') || '.';
+  const moduleFile = (m: string): string | undefined => {
+    const base = posix.join(sd, ...m.split('.'));
+    for (const c of [`${base}.py`, `${base}/__init__.py`]) if (files.kind(c) === 'file') return posix.normalize(c);
+    return undefined;
+  };
+  const root = imageRoot ?? project.workdir.path;
+  const imagePath = (f: string): string => posix.join(root, posix.relative(sd === '.' ? '' : sd, f));
+  const trees = new Map();
+  const base = { read: (f: string) => files.text(f), moduleFile, imagePath, trees };
+  const symbolic = await evaluateModule(module, file, base);
+  const concrete = await evaluateModule(module, file, { ...base, env });
+  for (const t of trees.values()) if (t && typeof t === 'object' && 'delete' in t) (t as { delete(): void }).delete();
+  return { module, file, source, symbolic, concrete, sourceDir: sd, ...(imageRoot ? { imageRoot } : {}), ...(inImage !== undefined ? { inImage } : {}) };
+}
+
+/** Folders Python imports from in the container: --chdir or cwd, --pythonpath, PYTHONPATH. */
+export function pythonRoots(project: Project): string[] {
+  const server = project.command.server;
+  const cwd = project.workdir.path;
+  const roots: string[] = [];
+  if (server?.chdir) roots.push(posix.isAbsolute(server.chdir) ? server.chdir : posix.join(cwd, server.chdir));
+  else roots.push(cwd);
+  for (const p of server?.pythonpath ?? []) roots.push(posix.isAbsolute(p) ? p : posix.join(cwd, p));
+  for (const p of (project.runtimeEnv.get('PYTHONPATH') ?? '').split(':').filter((x) => x && !x.includes('$'))) roots.push(posix.isAbsolute(p) ? p : posix.join(cwd, p));
+  return [...new Set(roots)];
+}
+
+function moduleInProject(project: Project, all: string[], module: string): string | undefined {
+  const rel = module.split('.').join('/');
+  const layout = (project as Loaded).layout;
+  if (layout) {
+    for (const r of pythonRoots(project)) {
+      for (const c of [`${rel}.py`, `${rel}/__init__.py`]) {
+        const f = layout.contextFile(posix.join(r, c));
+        if (f) return f;
+      }
+    }
+  }
+  return all.find((f) => f === `${rel}.py` || f.endsWith(`/${rel}.py`));
+}

@@ -1,0 +1,356 @@
+/**
+ * Catalogue section G (volumes, users, permissions) and section H (compose file and the
+ * database service).
+ */
+import { posix } from 'node:path';
+import { type DockerfileModel, lineage, type Stage } from '../../model/dockerfile-model.ts';
+import { dictGet, strOf } from '../../model/python-eval.ts';
+import { compareVersions } from '../../model/versions.ts';
+import { collectstaticRuns } from './django.ts';
+import { dbHost } from './network.ts';
+import {
+  type Ctx, DJANGO_DB_MIN, djangoLinesFor, djangoSpec, effectiveUser, engineOf, imageFacts, imageVenv, isRootUser, packagesOf, type RuleFn, setting,
+  settingsLoaded, where,
+} from './util.ts';
+
+// ---------------------------------------------------------------- ownership in the image
+
+interface OwnerEvent {
+  path: string;
+  owner: string;
+  recursive: boolean;
+  line: number;
+}
+
+function ownershipEvents(model: DockerfileModel, stage: Stage): { events: OwnerEvent[]; uids: Map<string, string> } {
+  const events: OwnerEvent[] = [];
+  const uids = new Map<string, string>();
+  for (const s of lineage(model, stage)) {
+    const items: Array<{ line: number; apply: () => void }> = [];
+    for (const c of s.copies) {
+      items.push({ line: c.line, apply: () => events.push({ path: c.dest, owner: c.chown ?? 'root', recursive: true, line: c.line }) });
+    }
+    for (const r of s.runs) {
+      items.push({
+        line: r.line,
+        apply: () => {
+          for (const cmd of r.commands) {
+            const w = cmd.words.map((x) => x.text);
+            const head = (w[0] ?? '').split('/').pop();
+            if (head === 'chown') {
+              const recursive = w.some((a) => a === '-R' || a === '--recursive' || /^-[a-zA-Z]*R/.test(a));
+              const args = w.slice(1).filter((a) => !a.startsWith('-'));
+              const owner = args[0];
+              if (owner) for (const p of args.slice(1)) events.push({ path: abs(p, r.workdir), owner, recursive, line: r.line });
+            } else if (head === 'mkdir') {
+              for (const p of w.slice(1).filter((a) => !a.startsWith('-'))) events.push({ path: abs(p, r.workdir), owner: r.user, recursive: false, line: r.line });
+            } else if (head === 'useradd' || head === 'adduser') {
+              let uid: string | undefined;
+              let home: string | undefined;
+              let createHome = head === 'adduser';
+              const names: string[] = [];
+              for (let i = 1; i < w.length; i++) {
+                const a = w[i]!;
+                if (a === '-u' || a === '--uid') uid = w[++i];
+                else if (a.startsWith('--uid=')) uid = a.slice(6);
+                else if (a === '-d' || a === '--home-dir' || a === '--home' || a === '-h') home = w[++i];
+                else if (a === '-m' || a === '--create-home') createHome = true;
+                else if (a === '-M' || a === '--no-create-home' || a === '-H') createHome = false;
+                else if (['-g', '--gid', '-G', '--groups', '-s', '--shell', '-c', '--comment', '-k', '-K', '--ingroup', '-p', '--gecos', '-e', '-f'].includes(a)) i++;
+                else if (!a.startsWith('-')) names.push(a);
+              }
+              const name = head === 'adduser' && names.length > 1 ? names[0] : names.at(-1);
+              if (name && uid) uids.set(name, uid);
+              if (name && createHome) events.push({ path: home ?? `/home/${name}`, owner: name, recursive: true, line: r.line });
+            }
+          }
+        },
+      });
+    }
+    for (const i of items.sort((a, b) => a.line - b.line)) i.apply();
+  }
+  return { events, uids };
+}
+
+function abs(p: string, workdir: string): string {
+  return posix.normalize(posix.isAbsolute(p) ? p : posix.join(workdir, p)).replace(/(.)\/$/, '$1');
+}
+
+function ownerOf(events: OwnerEvent[], path: string): OwnerEvent | undefined {
+  let found: OwnerEvent | undefined;
+  for (const e of events) {
+    const covers = e.path === path || (e.recursive && (e.path === '/' || path.startsWith(`${e.path}/`)));
+    if (covers) found = e;
+  }
+  return found;
+}
+
+function sameUser(owner: string, user: string, uids: Map<string, string>): boolean {
+  const o = owner.split(':')[0]!.trim();
+  const u = user.split(':')[0]!.trim();
+  if (o === u) return true;
+  return (uids.get(o) ?? o) === (uids.get(u) ?? u);
+}
+
+function underMount(ctx: Ctx, path: string): boolean {
+  return (ctx.p.app?.volumes ?? []).some((m) => path === m.target || path.startsWith(`${m.target}/`));
+}
+
+// ---------------------------------------------------------------- G
+
+const bindMountShadowsImage: RuleFn = (ctx) => {
+  const p = ctx.p;
+  if (!p.app || !p.dockerfile) return;
+  const venv = imageVenv(p);
+  const script = p.command.script;
+  const staticRoot = strOf(setting(p, 'STATIC_ROOT')?.value);
+  const collectedAtBuild = collectstaticRuns(ctx).build.length > 0;
+  for (const m of p.app.volumes) {
+    if (m.type !== 'bind') continue;
+    const under = (x: string | undefined): boolean => x !== undefined && (x === m.target || x.startsWith(`${m.target}/`));
+    if (under(venv)) ctx.report('bind-mount-shadows-image', m, `the bind mount on ${m.target} hides the image's virtualenv at ${venv}: "No module named 'django'"`, 'Keep the virtualenv outside the mounted folder (e.g. /opt/venv), or mount only in a development override.');
+    if (script && under(script.imagePath)) ctx.report('bind-mount-shadows-image', m, `the bind mount on ${m.target} replaces the entrypoint ${script.imagePath} with the host's copy (its line endings and exec bit)`, 'Install the entrypoint outside the mounted folder (e.g. /usr/local/bin).');
+    if (collectedAtBuild && under(staticRoot ?? undefined)) ctx.report('bind-mount-shadows-image', m, `the bind mount on ${m.target} hides STATIC_ROOT (${staticRoot}), collected at build time`, 'Collect static files outside the mounted folder (e.g. /srv/static).', 'warning');
+  }
+};
+
+const nonrootWriteDenied: RuleFn = (ctx) => {
+  const p = ctx.p;
+  const df = p.dockerfile;
+  if (!df || !settingsLoaded(p)) return;
+  const user = effectiveUser(p);
+  if (isRootUser(user.user) || !user.where) return;
+  const { events, uids } = ownershipEvents(df, df.final);
+  const targets: Array<{ path: string; why: string }> = [];
+  const engine = engineOf(p);
+  const dbs = setting(p, 'DATABASES');
+  if (engine && /sqlite/.test(engine) && dbs) {
+    const name = strOf(dictGet(dictGet(dbs.value, 'default'), 'NAME'));
+    if (name && name !== ':memory:') {
+      const file = abs(name, p.workdir.path);
+      targets.push({ path: posix.dirname(file), why: `the SQLite database ${file} (DATABASES, ${dbs.file} line ${dbs.line}) and its folder` });
+    }
+  }
+  const media = setting(p, 'MEDIA_ROOT');
+  const mediaPath = media ? strOf(media.value) : undefined;
+  if (mediaPath && media) targets.push({ path: abs(mediaPath, p.workdir.path), why: `MEDIA_ROOT (${media.file} line ${media.line})` });
+  const staticRoot = setting(p, 'STATIC_ROOT');
+  const staticPath = staticRoot ? strOf(staticRoot.value) : undefined;
+  if (staticPath && staticRoot && collectstaticRuns(ctx).runtime.length > 0) targets.push({ path: abs(staticPath, p.workdir.path), why: `STATIC_ROOT, collected at start (${staticRoot.file} line ${staticRoot.line})` });
+  for (const t of targets) {
+    if (underMount(ctx, t.path) || t.path.startsWith('/tmp') || t.path.startsWith('/dev/shm')) continue;
+    const owner = ownerOf(events, t.path);
+    if (owner && sameUser(owner.owner, user.user, uids)) continue;
+    const how = owner ? `${owner.owner === 'root' ? 'root' : owner.owner} (line ${owner.line})` : 'root';
+    ctx.report('nonroot-write-denied', user.where, `the app runs as ${user.user}, but ${t.path}, for ${t.why}, belongs to ${how}: writes fail with "Permission denied" / "unable to open database file"`, `Create it and chown it to ${user.user} before USER (RUN mkdir -p ${t.path} && chown ${user.user} ${t.path}), or put it on a volume.`);
+  }
+};
+
+const namedVolumeRootOwned: RuleFn = (ctx) => {
+  const p = ctx.p;
+  const df = p.dockerfile;
+  if (!df || !p.app) return;
+  const user = effectiveUser(p);
+  if (isRootUser(user.user)) return;
+  const { events, uids } = ownershipEvents(df, df.final);
+  for (const m of p.app.volumes) {
+    if (m.type !== 'volume') continue;
+    const owner = ownerOf(events, m.target);
+    if (owner && sameUser(owner.owner, user.user, uids)) continue;
+    ctx.report('named-volume-root-owned', m, `${m.source ? `volume ${m.source}` : 'the anonymous volume'} on ${m.target}: ${owner ? `the image has that folder owned by ${owner.owner} (${df.path} line ${owner.line})` : 'the image does not create that folder'}, so a fresh volume is root-owned and ${user.user} cannot write to it`, `In the Dockerfile, before USER: RUN mkdir -p ${m.target} && chown ${user.user} ${m.target}.`);
+  }
+};
+
+const runsAsRoot: RuleFn = (ctx) => {
+  const p = ctx.p;
+  const df = p.dockerfile;
+  if (!df) return;
+  const user = effectiveUser(p);
+  if (!isRootUser(user.user)) return;
+  ctx.report('runs-as-root', user.where ?? { file: df.path, line: df.final.line }, user.where ? `the container runs as ${user.user || 'root'}` : 'the final stage has no USER: the app runs as root', 'Create a user with a fixed uid (useradd --uid 10001 app) and add USER 10001 after the installs.');
+};
+
+// ---------------------------------------------------------------- H
+
+const composeVersionObsolete: RuleFn = (ctx) => {
+  const v = ctx.p.compose?.version;
+  if (v) ctx.report('compose-version-obsolete', v, `top-level version: "${v.value}" is obsolete: Compose v2 ignores it and warns`, 'Remove the version line.');
+};
+
+const composeV1Legacy: RuleFn = (ctx) => {
+  const p = ctx.p;
+  for (const file of ['README.md', 'Makefile', 'README.Docker.md']) {
+    const text = p.files.kind(file) === 'file' ? p.files.text(file) : undefined;
+    if (!text) continue;
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const words = lines[i]!.replace(/^\s*[$>]?\s*/, '').split(/\s+/);
+      if (words[0] === 'docker-compose' || (file === 'Makefile' && /^\t/.test(lines[i]!) && words.includes('docker-compose'))) {
+        ctx.report('compose-v1-legacy', { file, line: i + 1 }, 'docker-compose is Compose v1, which no longer gets updates and fails on current systems', 'Write docker compose (v2).', 'info');
+        break;
+      }
+    }
+  }
+  const v = p.compose?.version;
+  if (v && /^3(\.|$)/.test(v.value)) {
+    for (const s of p.compose!.services.values()) {
+      const long = [...s.dependsOn.values()].find((d) => !d.short);
+      if (long) {
+        ctx.report('compose-v1-legacy', long, `long-form depends_on with version "${v.value}": legacy 3.x tooling rejects it (Compose v2 accepts it)`, 'Remove the version line and use docker compose v2.', 'info');
+        break;
+      }
+    }
+  }
+};
+
+const healthcheckToolMissing: RuleFn = (ctx) => {
+  const p = ctx.p;
+  const h = p.health;
+  const df = p.dockerfile;
+  if (!h?.tool || !df) return;
+  if (!['curl', 'wget', 'nc', 'netcat', 'http'].includes(h.tool)) return;
+  const pkgs = packagesOf(df, df.final);
+  const f = imageFacts(df, df.final);
+  const has = h.tool === 'curl' ? pkgs.has('curl') : h.tool === 'wget' ? pkgs.has('wget') : pkgs.has('netcat-openbsd') || pkgs.has('netcat-traditional') || pkgs.has('netcat');
+  if (!has) {
+    ctx.report('healthcheck-tool-missing', h.where, `the healthcheck runs ${h.tool}, which ${f.root.image} does not have and the Dockerfile does not install: the container is never healthy`, 'Probe with Python: ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen(\'http://localhost:8000/\')"], or install the tool.');
+  }
+};
+
+function imageTag(image: string): { name: string; tag?: string } {
+  const at = image.split('@')[0]!;
+  const colon = at.lastIndexOf(':');
+  if (colon > at.lastIndexOf('/')) return { name: at.slice(0, colon), tag: at.slice(colon + 1) };
+  return { name: at };
+}
+
+const postgresPasswordMissing: RuleFn = (ctx) => {
+  for (const db of ctx.p.dbServices) {
+    if (!/postgres|postgis/.test(imageTag(db.image!.value).name)) continue;
+    const pw = db.environment.get('POSTGRES_PASSWORD') ?? db.environment.get('POSTGRES_PASSWORD_FILE');
+    const trust = db.environment.get('POSTGRES_HOST_AUTH_METHOD');
+    if (trust?.value === 'trust') {
+      ctx.report('postgres-password-missing', trust, 'POSTGRES_HOST_AUTH_METHOD=trust lets anyone who reaches the database in without a password', 'Set POSTGRES_PASSWORD from .env instead.', 'warning');
+    } else if (!pw || pw.value === '') {
+      ctx.report('postgres-password-missing', pw ?? { file: db.file, line: db.line }, `${db.name} has ${pw ? 'an empty' : 'no'} POSTGRES_PASSWORD: the image refuses to initialise ("Database is uninitialized and superuser password is not specified")`, 'Add POSTGRES_PASSWORD: ${DB_PASSWORD:?set DB_PASSWORD in .env}.');
+    }
+  }
+};
+
+function pgMajor(tag: string | undefined): number | undefined {
+  if (!tag || tag === 'latest' || !/^\d/.test(tag)) return undefined;
+  return Number(/^(\d+)/.exec(tag)![1]);
+}
+
+const LATEST_POSTGRES = 18;
+
+const postgres18VolumePath: RuleFn = (ctx) => {
+  for (const db of ctx.p.dbServices) {
+    const { name, tag } = imageTag(db.image!.value);
+    if (!/postgres|postgis/.test(name)) continue;
+    const major = pgMajor(tag) ?? (!tag || tag === 'latest' || /^[a-z]/.test(tag) ? LATEST_POSTGRES : undefined);
+    if (!major || major < 18 || db.environment.has('PGDATA')) continue;
+    for (const m of db.volumes) {
+      if (m.target === '/var/lib/postgresql/data') {
+        ctx.report('postgres18-volume-path', m, `${db.image!.value} is PostgreSQL ${major}${pgMajor(tag) ? '' : ' (what the tag means today)'}, which keeps data under /var/lib/postgresql/${major}/docker; a volume at /var/lib/postgresql/data stops it at start`, 'Mount the volume at /var/lib/postgresql.');
+      }
+    }
+  }
+};
+
+const postgresMajorDrift: RuleFn = (ctx) => {
+  for (const db of ctx.p.dbServices) {
+    const { tag } = imageTag(db.image!.value);
+    if (!tag || tag === 'latest' || !/^\d/.test(tag)) {
+      ctx.report('postgres-major-drift', db.image!, `${db.image!.value} has no major version: the next pull can bring a major that cannot read the existing data volume`, 'Pin the major, e.g. postgres:17-trixie.');
+    }
+  }
+};
+
+const dbVersionUnsupported: RuleFn = (ctx) => {
+  const { spec, where: djangoAt } = djangoSpec(ctx.p);
+  if (!spec || !djangoAt) return;
+  const lines = djangoLinesFor(spec);
+  if (lines.length === 0) return;
+  for (const db of ctx.p.dbServices) {
+    const { name, tag } = imageTag(db.image!.value);
+    const v = tag && /^\d/.test(tag) ? /^(\d+(?:\.\d+)?)/.exec(tag)![1]! : undefined;
+    if (!v) continue;
+    const kind = /postgres|postgis/.test(name) ? 'postgres' : /mariadb/.test(name) ? 'mariadb' : /mysql|percona/.test(name) ? 'mysql' : undefined;
+    if (!kind) continue;
+    const mins = lines.map((l) => String(DJANGO_DB_MIN[l]![kind]));
+    const lowest = mins.sort(compareVersions)[0]!;
+    if (compareVersions(v, lowest) < 0) {
+      ctx.report('db-version-unsupported', db.image!, `${db.image!.value} is older than Django ${spec} supports (${djangoAt.file} line ${djangoAt.line} needs ${kind} ${lowest} or later): "NotSupportedError"`, `Use ${name}:${kind === 'postgres' ? Math.max(Number(lowest), 17) : lowest} or newer.`);
+    }
+  }
+};
+
+const SERVICE_CREDS: Record<string, { user: string[]; password: string[]; name: string[]; defaultUser?: string }> = {
+  postgres: { user: ['POSTGRES_USER'], password: ['POSTGRES_PASSWORD'], name: ['POSTGRES_DB'], defaultUser: 'postgres' },
+  mysql: { user: ['MYSQL_USER'], password: ['MYSQL_PASSWORD'], name: ['MYSQL_DATABASE'] },
+  mariadb: { user: ['MARIADB_USER', 'MYSQL_USER'], password: ['MARIADB_PASSWORD', 'MYSQL_PASSWORD'], name: ['MARIADB_DATABASE', 'MYSQL_DATABASE'] },
+};
+
+const dbCredentialsDrift: RuleFn = (ctx) => {
+  const p = ctx.p;
+  if (!settingsLoaded(p)) return;
+  const h = dbHost(ctx);
+  const engine = engineOf(p) ?? '';
+  const db = p.dbServices.find((s) => s.name === h?.host) ?? (p.dbServices.length === 1 ? p.dbServices[0] : undefined);
+  const dbs = setting(p, 'DATABASES');
+  const d = dictGet(dbs?.value, 'default');
+  const kind = db ? (/postgres|postgis/.test(db.image!.value) ? 'postgres' : /mariadb/.test(db.image!.value) ? 'mariadb' : 'mysql') : undefined;
+  const sameKind = kind === 'postgres' ? /postgres|postgis/.test(engine) : /mysql/.test(engine);
+  if (db && dbs && d && kind && sameKind) {
+    const creds = SERVICE_CREDS[kind]!;
+    const svc = (keys: string[]): { value?: string; at?: { file: string; line: number } } => {
+      for (const k of keys) {
+        const v = db.environment.get(k);
+        if (v) return { ...(v.value !== undefined ? { value: v.value } : {}), at: v };
+      }
+      return {};
+    };
+    const user = svc(creds.user);
+    const userValue = user.at ? user.value : creds.defaultUser;
+    const name = svc(creds.name);
+    const nameValue = name.at ? name.value : kind === 'postgres' ? userValue : undefined;
+    const checks: Array<[string, string | undefined, string | undefined, { file: string; line: number } | undefined]> = [
+      ['USER', strOf(dictGet(d, 'USER')), userValue, user.at],
+      ['NAME', strOf(dictGet(d, 'NAME')), nameValue, name.at],
+      ['PASSWORD', strOf(dictGet(d, 'PASSWORD')), svc(creds.password).value, svc(creds.password).at],
+    ];
+    for (const [key, django, service, at] of checks) {
+      if (django === undefined || service === undefined || django === service) continue;
+      const sym = dictGet(dictGet(setting(p, 'DATABASES', 'symbolic')?.value, 'default'), key);
+      const origin = sym?.k === 'env' && p.runtimeEnvWhere.get(sym.name) ? p.runtimeEnvWhere.get(sym.name)! : where(dbs);
+      const shown = key === 'PASSWORD' ? 'a different password' : `"${service}"`;
+      ctx.report('db-credentials-drift', origin, `Django's DATABASES ${key} is ${key === 'PASSWORD' ? 'not the password' : `"${django}", but`} ${db.name} initialises ${key === 'PASSWORD' ? `with (${at ? `${at.file} line ${at.line}` : 'its default'})` : `with ${shown}${at ? ` (${at.file} line ${at.line})` : ' (the image default)'}`}: "password authentication failed" / "database does not exist"`, 'Read both from the same .env variables (DB_NAME, DB_USER, DB_PASSWORD).');
+    }
+  }
+  const url = p.runtimeEnv.get('DATABASE_URL');
+  const urlAt = p.runtimeEnvWhere.get('DATABASE_URL');
+  if (url && urlAt) {
+    const m = /^[a-z0-9+]+:\/\/([^/]*)@/i.exec(url);
+    const userinfo = m?.[1] ?? '';
+    const password = userinfo.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : '';
+    if (/[@#/?$%\s]/.test(password.replace(/%[0-9a-f]{2}/gi, ''))) {
+      ctx.report('db-credentials-drift', urlAt, 'the password in DATABASE_URL has characters (@ # / ? $ space) that break URL parsing unless percent-encoded', 'Percent-encode the password (urllib.parse.quote), or use a URL-safe one.', 'warning');
+    }
+  }
+};
+
+export const COMPOSE_RULES: Record<string, RuleFn> = {
+  'bind-mount-shadows-image': bindMountShadowsImage,
+  'nonroot-write-denied': nonrootWriteDenied,
+  'named-volume-root-owned': namedVolumeRootOwned,
+  'runs-as-root': runsAsRoot,
+  'compose-version-obsolete': composeVersionObsolete,
+  'compose-v1-legacy': composeV1Legacy,
+  'healthcheck-tool-missing': healthcheckToolMissing,
+  'postgres-password-missing': postgresPasswordMissing,
+  'postgres18-volume-path': postgres18VolumePath,
+  'postgres-major-drift': postgresMajorDrift,
+  'db-version-unsupported': dbVersionUnsupported,
+  'db-credentials-drift': dbCredentialsDrift,
+};

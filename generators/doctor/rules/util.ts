@@ -1,0 +1,287 @@
+/**
+ * Shared helpers for the rules: the reporting context, image facts (Python version, Debian
+ * release, what the base image already has), settings lookups, Django version tables.
+ */
+import { posix } from 'node:path';
+import { RULE_BY_ID, type Severity } from '../catalogue.ts';
+import type { Loaded } from '../load.ts';
+import type { Finding, Where } from '../types.ts';
+import { allInstalls, type DockerfileModel, lineage, type Stage } from '../../model/dockerfile-model.ts';
+import { type Binding, dictGet, strOf, type Val } from '../../model/python-eval.ts';
+import { matchesClause } from '../../model/compat.ts';
+import { normaliseName, type Requirement } from '../../model/requirements.ts';
+import { compareVersions } from '../../model/versions.ts';
+
+export interface Ctx {
+  p: Loaded;
+  report(rule: string, where: Where, message: string, fix: string, severity?: Severity): void;
+}
+
+export type RuleFn = (ctx: Ctx) => void;
+
+export function makeCtx(p: Loaded, out: Finding[]): Ctx {
+  return {
+    p,
+    report(rule, where, message, fix, severity) {
+      const info = RULE_BY_ID.get(rule);
+      if (!info) throw new Error(`unknown rule ${rule}`);
+      out.push({ rule, severity: severity ?? info.severity, file: where.file, line: Math.max(1, where.line), message, fix });
+    },
+  };
+}
+
+// ---------------------------------------------------------------- images
+
+export const CODENAMES = ['trixie', 'bookworm', 'bullseye', 'buster', 'stretch', 'jessie', 'wheezy'] as const;
+/** What a tag without a codename resolves to today. */
+export const CURRENT_DEFAULT_CODENAME = 'trixie';
+/** Newest Python a major-only or `latest` tag resolves to. */
+export const NEWEST_PYTHON = '3.14';
+
+export interface ImageFacts {
+  stage: Stage;
+  /** The stage whose FROM names a real image. */
+  root: Stage;
+  imageName: string;
+  tag: string;
+  isPython: boolean;
+  /** X.Y, when the tag names it (or assumed for floating tags). */
+  python?: string;
+  pythonAssumed: boolean;
+  codename?: string;
+  codenameAssumed: boolean;
+  variant: 'slim' | 'alpine' | 'full' | 'distroless' | 'other';
+  os: 'debian' | 'ubuntu' | 'alpine' | 'other';
+}
+
+export function imageFacts(model: DockerfileModel, stage: Stage): ImageFacts {
+  const root = lineage(model, stage)[0]!;
+  const tag = root.tag ?? 'latest';
+  const name = root.imageName;
+  const isPython = name === 'python';
+  const m = /^(\d+)\.(\d+)/.exec(tag);
+  const codename = CODENAMES.find((c) => tag.includes(c));
+  const alpine = /alpine/.test(tag) || name === 'alpine';
+  const distroless = /distroless/.test(name);
+  const variant: ImageFacts['variant'] = alpine ? 'alpine' : distroless ? 'distroless' : /slim/.test(tag) ? 'slim' : isPython ? 'full' : 'other';
+  const os: ImageFacts['os'] = alpine ? 'alpine' : name === 'ubuntu' ? 'ubuntu' : isPython || name === 'debian' ? 'debian' : 'other';
+  const facts: ImageFacts = {
+    stage, root, imageName: name, tag, isPython, pythonAssumed: false, codenameAssumed: false, variant, os,
+  };
+  if (isPython) {
+    if (m) facts.python = `${m[1]}.${m[2]}`;
+    else {
+      facts.python = NEWEST_PYTHON;
+      facts.pythonAssumed = true;
+    }
+  }
+  if (codename) facts.codename = codename;
+  else if (os === 'debian' && !alpine) {
+    facts.codename = name === 'debian' && /^\d+/.test(tag) ? ({ '13': 'trixie', '12': 'bookworm', '11': 'bullseye', '10': 'buster', '9': 'stretch' } as Record<string, string>)[tag.split(/[.-]/)[0]!] ?? CURRENT_DEFAULT_CODENAME : CURRENT_DEFAULT_CODENAME;
+    facts.codenameAssumed = true;
+  }
+  return facts;
+}
+
+/** Packages the official full `python:X.Y` (buildpack-deps) image already has. */
+const FULL_PYTHON_HAS = new Set([
+  'gcc', 'g++', 'make', 'build-essential', 'libc6-dev', 'libpq-dev', 'libpq5', 'default-libmysqlclient-dev', 'libmariadb-dev', 'libmariadb3', 'pkg-config', 'pkgconf',
+  'libjpeg-dev', 'zlib1g-dev', 'libpng-dev', 'libffi-dev', 'libssl-dev', 'libxml2-dev', 'libxslt-dev', 'curl', 'wget', 'git', 'bash',
+]);
+
+/** Names installed by apt/apk in a stage's lineage, plus what its base image has. */
+export function packagesOf(model: DockerfileModel, stage: Stage): Set<string> {
+  const facts = imageFacts(model, stage);
+  const set = new Set(allInstalls(model, stage).map((p) => p.name));
+  if (facts.variant === 'full') for (const p of FULL_PYTHON_HAS) set.add(p);
+  if (facts.os === 'alpine') set.add('wget'); // busybox
+  if (facts.os !== 'other' || facts.isPython) set.add('sh');
+  if (facts.os === 'debian' || facts.os === 'ubuntu') set.add('bash');
+  // -dev packages pull in their runtime libraries.
+  if (set.has('libpq-dev')) set.add('libpq5');
+  if (set.has('default-libmysqlclient-dev') || set.has('libmariadb-dev') || set.has('libmariadb-dev-compat')) set.add('libmariadb3');
+  if (set.has('build-essential')) for (const p of ['gcc', 'g++', 'make', 'libc6-dev']) set.add(p);
+  if (set.has('build-base')) for (const p of ['gcc', 'g++', 'make', 'musl-dev']) set.add(p);
+  if (set.has('pkgconf')) set.add('pkg-config');
+  if (set.has('postgresql-dev') || set.has('libpq-dev')) set.add('libpq');
+  return set;
+}
+
+export function hasAny(set: Set<string>, names: string[]): boolean {
+  return names.some((n) => set.has(n));
+}
+
+export const COMPILERS = ['gcc', 'build-essential', 'build-base', 'clang', 'g++', 'cc'];
+
+// ---------------------------------------------------------------- Python / Django tables
+
+/** Python versions each Django line supports (Django's installation FAQ and release notes). */
+export const DJANGO_PYTHONS: Record<string, [string, string]> = {
+  '3.2': ['3.6', '3.10'],
+  '4.0': ['3.8', '3.10'],
+  '4.1': ['3.8', '3.11'],
+  '4.2': ['3.8', '3.12'],
+  '5.0': ['3.10', '3.12'],
+  '5.1': ['3.10', '3.13'],
+  '5.2': ['3.10', '3.14'],
+  '6.0': ['3.12', '3.14'],
+  '6.1': ['3.12', '3.14'],
+};
+
+/** Minimum database server versions per Django line (release notes). */
+export const DJANGO_DB_MIN: Record<string, { postgres: number; mysql: string; mariadb: string }> = {
+  '3.2': { postgres: 9.6, mysql: '5.7', mariadb: '10.2' },
+  '4.0': { postgres: 10, mysql: '5.7', mariadb: '10.2' },
+  '4.1': { postgres: 11, mysql: '5.7', mariadb: '10.3' },
+  '4.2': { postgres: 12, mysql: '8.0.11', mariadb: '10.4' },
+  '5.0': { postgres: 12, mysql: '8.0.11', mariadb: '10.4' },
+  '5.1': { postgres: 13, mysql: '8.0.11', mariadb: '10.5' },
+  '5.2': { postgres: 14, mysql: '8.0.11', mariadb: '10.5' },
+  '6.0': { postgres: 14, mysql: '8.0.11', mariadb: '10.6' },
+  '6.1': { postgres: 15, mysql: '8.4', mariadb: '10.11' },
+};
+
+/** CPython end of life, YYYY-MM. */
+export const PYTHON_EOL: Record<string, string> = {
+  '2.7': '2020-01', '3.5': '2020-09', '3.6': '2021-12', '3.7': '2023-06', '3.8': '2024-10', '3.9': '2025-10', '3.10': '2026-10',
+  '3.11': '2027-10', '3.12': '2028-10', '3.13': '2029-10', '3.14': '2030-10',
+};
+
+export function djangoLinesFor(spec: string | undefined): string[] {
+  const lines = Object.keys(DJANGO_PYTHONS);
+  if (!spec) return lines;
+  const clauses = spec.split(',').filter((c) => c.trim());
+  return lines.filter((line) => Array.from({ length: 40 }, (_, patch) => `${line}.${patch}`).some((v) => clauses.every((c) => matchesClause(v, c))));
+}
+
+export function pythonInRange(python: string, range: [string, string]): boolean {
+  return compareVersions(python, range[0]) >= 0 && compareVersions(python, range[1]) <= 0;
+}
+
+// ---------------------------------------------------------------- requirements
+
+export interface ReqView {
+  requirements: Requirement[];
+  /** Names installed on pip command lines. */
+  direct: string[];
+  /** File to add a missing distribution to. */
+  entry?: string;
+  /** Taken from what the Dockerfile installs (true) or guessed from the project (false). */
+  traced: boolean;
+}
+
+export function requirementsView(p: Loaded): ReqView | undefined {
+  if (p.installed?.known) {
+    return { requirements: p.installed.requirements, direct: p.installed.direct.map((d) => normaliseName(d.name.replace(/[[=<>~!;].*$/, ''))), ...(p.installed.files[0] ? { entry: p.installed.files[0] } : {}), traced: true };
+  }
+  if (p.projectRequirements && p.projectRequirements.files.length > 0) {
+    const direct = (p.installed?.direct ?? []).map((d) => normaliseName(d.name.replace(/[[=<>~!;].*$/, '')));
+    return { requirements: p.projectRequirements.requirements, direct, ...(p.projectRequirements.files[0] ? { entry: p.projectRequirements.files[0] } : {}), traced: false };
+  }
+  return undefined;
+}
+
+export function hasDist(view: ReqView, name: string): boolean {
+  const n = normaliseName(name);
+  return view.requirements.some((r) => r.name === n) || view.direct.includes(n);
+}
+
+export function findReq(view: ReqView, name: string): Requirement | undefined {
+  const n = normaliseName(name);
+  return view.requirements.find((r) => r.name === n);
+}
+
+export function pinnedVersion(r: Requirement): string | undefined {
+  const m = /^===?([\w.]+)$/.exec(r.spec);
+  return m?.[1];
+}
+
+export function djangoSpec(p: Loaded): { spec?: string; where?: Where } {
+  const view = requirementsView(p);
+  const r = view ? findReq(view, 'django') : undefined;
+  if (!r) return {};
+  return { ...(r.spec ? { spec: r.spec } : {}), where: { file: r.file, line: r.line } };
+}
+
+// ---------------------------------------------------------------- settings
+
+export function setting(p: Loaded, name: string, mode: 'concrete' | 'symbolic' = 'concrete'): Binding | undefined {
+  const s = p.settings;
+  if (!s || !s.file) return undefined;
+  return (mode === 'concrete' ? s.concrete : s.symbolic).names.get(name);
+}
+
+export function settingsLoaded(p: Loaded): boolean {
+  return Boolean(p.settings?.file) && (p.settings?.symbolic.errors.length ?? 0) === 0;
+}
+
+export function strings(v: Val | undefined): { items: string[]; open: boolean } | undefined {
+  if (v?.k !== 'list') return undefined;
+  const items = v.items.flatMap((i) => (i.k === 'str' ? [i.v] : []));
+  return { items, open: Boolean(v.open) || items.length !== v.items.length };
+}
+
+export function databaseDefault(p: Loaded): { value: Val; binding: Binding } | undefined {
+  const b = setting(p, 'DATABASES');
+  const d = dictGet(b?.value, 'default');
+  return b && d ? { value: d, binding: b } : undefined;
+}
+
+export function engineOf(p: Loaded): string | undefined {
+  return strOf(dictGet(databaseDefault(p)?.value, 'ENGINE'));
+}
+
+export function where(b: Binding): Where {
+  return { file: b.file, line: b.line };
+}
+
+/** Where a concrete settings value came from: the compose/Dockerfile line that set its variable, else the settings line. */
+export function originOf(p: Loaded, name: string, sub?: string[]): Where | undefined {
+  const sym = setting(p, name, 'symbolic');
+  const con = setting(p, name, 'concrete');
+  if (!sym || !con) return con ? where(con) : undefined;
+  let v: Val | undefined = sym.value;
+  for (const k of sub ?? []) v = dictGet(v, k);
+  if (v?.k === 'env') {
+    const w = p.runtimeEnvWhere.get(v.name);
+    if (w && p.runtimeEnv.has(v.name)) return w;
+  }
+  return where(sym);
+}
+
+// ---------------------------------------------------------------- misc
+
+export function isLoopback(host: string): boolean {
+  return ['127.0.0.1', 'localhost', '::1', 'ip6-localhost'].includes(host) || host.startsWith('127.');
+}
+
+export function imageVenv(p: Loaded): string | undefined {
+  const venv = p.runtimeEnv.get('VIRTUAL_ENV');
+  if (venv) return posix.normalize(venv);
+  const first = (p.runtimeEnv.get('PATH') ?? '').split(':')[0] ?? '';
+  if (/\/bin$/.test(first) && /venv|virtualenv/.test(first)) return posix.dirname(first);
+  return undefined;
+}
+
+/** Effective user of the app container: compose `user:` over the Dockerfile's last USER. */
+export function effectiveUser(p: Loaded): { user: string; where?: Where } {
+  if (p.app?.user) return { user: p.app.user.value, where: { file: p.app.user.file, line: p.app.user.line } };
+  const df = p.dockerfile;
+  if (!df) return { user: 'root' };
+  let found: { user: string; line: number } | undefined;
+  for (const s of lineage(df, df.final)) if (s.users.length) found = s.users.at(-1);
+  return found ? { user: found.user, where: { file: df.path, line: found.line } } : { user: 'root' };
+}
+
+export function isRootUser(user: string): boolean {
+  const name = user.split(':')[0]!.trim();
+  return name === '' || name === 'root' || name === '0';
+}
+
+/** Parse `512m`, `1g`, `1GiB`, bytes → bytes. */
+export function parseMemory(s: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(s.trim());
+  if (!m) return undefined;
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Number(m[1]) * mult;
+}
