@@ -166,7 +166,11 @@ async function wrk(url, seconds) {
 async function cleanup() {
   if (dir) await compose(['down', '-v', '--remove-orphans', '--rmi', 'local', '-t', '5'], { timeoutMs: 3 * MIN });
   await docker(['image', 'rm', '-f', naiveTag]);
-  const left = (await docker(['image', 'ls', '-q', '--filter', `reference=${project}-*`])).stdout.split('\n').filter(Boolean);
+  // Built images carry the project label, also the cold build's that the warm rebuild untagged.
+  const left = [
+    ...(await docker(['image', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout.split('\n'),
+    ...(await docker(['image', 'ls', '-q', '--filter', `reference=${project}-*`])).stdout.split('\n'),
+  ].filter(Boolean);
   if (left.length) await docker(['image', 'rm', '-f', ...new Set(left)]);
   rmSync(work, { recursive: true, force: true });
 }

@@ -335,6 +335,8 @@ export class Stack {
         [['ps', '-aq', '--filter', label], ['rm', '-f', '-v']],
         [['volume', 'ls', '-q', '--filter', label], ['volume', 'rm', '-f']],
         [['network', 'ls', '-q', '--filter', label], ['network', 'rm']],
+        // built images carry the project label, also the ones a rebuild left untagged
+        [['image', 'ls', '-q', '--filter', label], ['image', 'rm', '-f']],
         [['image', 'ls', '-q', '--filter', `reference=${this.project}-*`], ['image', 'rm', '-f']],
       ];
       for (const [list, remove] of leftovers) {
@@ -375,7 +377,8 @@ export async function probe(stack: Stack, opts: { path?: string; reachTimeoutMs?
   const path = opts.path ?? '/';
   const finish = async (v: Omit<Verdict, 'logs'>): Promise<Verdict> => ({ ...v, logs: await stack.logs() });
 
-  const built = await stack.build();
+  // E2E_NO_CACHE=1 builds without the layer cache, as on a fresh machine (to time a cold run).
+  const built = await stack.build({ noCache: process.env.E2E_NO_CACHE === '1' });
   if (built.code !== 0) return { stage: 'build', detail: describeRun('docker compose build', built), logs: built.stdout + built.stderr };
 
   const up = await stack.up(opts.waitSeconds ?? 180);
