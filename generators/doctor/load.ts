@@ -187,8 +187,9 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
     }
     if (scriptArg) {
       const imagePath = posix.isAbsolute(scriptArg) ? scriptArg : posix.join(project.workdir.path, scriptArg);
-      const file = project.layout?.contextFile(imagePath) ?? bindMountFile(project.app, imagePath);
+      const file = project.layout?.contextFile(imagePath) ?? bindMountFile(project.app, imagePath, project.files);
       const text = file ? project.files.text(file) : undefined;
+      if (!file && project.layout && !project.layout.exists(imagePath)) out.scriptMissing = { imagePath, arg: scriptArg };
       if (file && text !== undefined) {
         const commands = splitCommands(text);
         const top = commands.filter((c) => c.depth === 0);
@@ -240,7 +241,7 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
 }
 
 /** A file that a compose bind mount puts at an image path. */
-export function bindMountFile(app: ComposeService | undefined, imagePath: string): string | undefined {
+export function bindMountFile(app: ComposeService | undefined, imagePath: string, files?: ProjectFiles): string | undefined {
   if (!app) return undefined;
   for (const m of app.volumes) {
     if (m.type !== 'bind' || !m.source) continue;
@@ -248,7 +249,8 @@ export function bindMountFile(app: ComposeService | undefined, imagePath: string
       const rel = imagePath.slice(m.target.length).replace(/^\//, '');
       const src = posix.normalize(posix.join(posix.dirname(app.file), m.source.replace(/^\.\/?/, '') || '.'));
       if (src.startsWith('..') || posix.isAbsolute(m.source)) return undefined;
-      return posix.normalize(posix.join(src, rel));
+      const file = posix.normalize(posix.join(src, rel));
+      return !files || files.kind(file) !== undefined ? file : undefined;
     }
   }
   return undefined;
@@ -408,7 +410,7 @@ async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInf
   if (project.layout) {
     for (const r of roots) {
       for (const c of [`${rel}.py`, `${rel}/__init__.py`]) {
-        const f = project.layout.contextFile(posix.join(r, c)) ?? bindMountFile(project.app, posix.join(r, c));
+        const f = project.layout.contextFile(posix.join(r, c)) ?? bindMountFile(project.app, posix.join(r, c), files);
         if (f) {
           file = f;
           imageRoot = r;

@@ -117,6 +117,8 @@ export interface EffectiveCommand {
   cmd?: CommandForm & Where & { origin: 'Dockerfile' | 'compose' };
   /** Entrypoint script read from the context, if the entrypoint runs one. */
   script?: { file: string; imagePath: string; text: string; commands: SimpleCommand[]; execsArgs: boolean; runDirectly: boolean };
+  /** The entrypoint names a script that is neither copied into the image nor bind-mounted. */
+  scriptMissing?: { imagePath: string; arg: string };
   server?: ServerInfo;
 }
 

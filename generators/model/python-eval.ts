@@ -165,6 +165,8 @@ function unescape(seq: string): string {
 class Evaluator {
   result: EvalResult = { names: new Map(), files: [], imports: [], envReads: [], errors: [], missing: [] };
   private modules = new Map<string, Map<string, Binding>>();
+  /** django-environ schemes: `environ.Env(DEBUG=(bool, False))` gives DEBUG a cast and a default. */
+  private scheme = new Map<string, { cast?: string; default?: Val }>();
   private depth = 0;
 
   constructor(
@@ -767,11 +769,21 @@ class Evaluator {
       const def = args.pos[1] ?? args.kw.get('default');
       return this.envRead(firstName, callee, def, def !== undefined, node, ctx);
     }
+    if (/(^|\.)Env$/.test(callee)) {
+      for (const [name, v] of args.kw) {
+        if (v.k === 'list' && v.items.length >= 1) {
+          const castText = v.items[0]!.k === 'unknown' ? (v.items[0] as { text: string }).text : undefined;
+          this.scheme.set(name, { ...(castText ? { cast: castText } : {}), ...(v.items[1] ? { default: v.items[1] } : {}) });
+        } else if (v.k === 'unknown') this.scheme.set(name, { cast: v.text });
+      }
+      return U(callee);
+    }
     if (/^(env|environ\.Env\(\))(\.(str|bool|int|list|url|db|db_url|float|json|path))?$/.test(callee) && firstName !== undefined && !callee.startsWith('os.')) {
       const method = callee.split('.').pop()!;
-      const def = args.kw.get('default') ?? (callee === 'env' ? undefined : args.pos[1]);
+      const schemed = this.scheme.get(firstName);
+      const def = args.kw.get('default') ?? (callee === 'env' ? schemed?.default : args.pos[1]);
       const castArg = args.kw.get('cast');
-      const cast = method === 'bool' || (castArg?.k === 'unknown' && castArg.text === 'bool') ? 'bool' : method === 'list' ? 'list' : method === 'int' ? 'int' : method === 'db' || method === 'db_url' || method === 'url' ? 'url' : callee === 'env' && def && def.k === 'bool' ? 'bool' : 'str';
+      const cast = method === 'bool' || (castArg?.k === 'unknown' && castArg.text === 'bool') || (callee === 'env' && schemed?.cast === 'bool') ? 'bool' : callee === 'env' && schemed?.cast === 'list' ? 'list' : callee === 'env' && schemed?.cast === 'int' ? 'int' : method === 'list' ? 'list' : method === 'int' ? 'int' : method === 'db' || method === 'db_url' || method === 'url' ? 'url' : callee === 'env' && def && def.k === 'bool' ? 'bool' : 'str';
       const v = this.envRead(firstName, callee, def, def !== undefined, node, ctx, cast);
       if (cast === 'url' && this.opts.env) return databaseUrl(v);
       return v;

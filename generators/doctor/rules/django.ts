@@ -194,7 +194,8 @@ const secureCookiesOverHttp: RuleFn = (ctx) => {
   }
 };
 
-const RAW_ENV = new Set(['os.environ.get', 'os.getenv', 'environ.get', 'getenv', 'os.environ[]', 'environ[]', 'env', 'config']);
+// Only the os-level readers return raw strings for sure; django-environ and decouple cast by schema.
+const RAW_ENV = new Set(['os.environ.get', 'os.getenv', 'environ.get', 'getenv', 'os.environ[]', 'environ[]']);
 
 const debugEnvTruthy: RuleFn = (ctx) => {
   const b = setting(ctx.p, 'DEBUG', 'symbolic');
@@ -241,7 +242,7 @@ const envListParsing: RuleFn = (ctx) => {
   for (const name of ['ALLOWED_HOSTS', 'CSRF_TRUSTED_ORIGINS']) {
     const b = setting(ctx.p, name, 'symbolic');
     const v = b?.value;
-    if (!b || v?.k !== 'env') continue;
+    if (!b || v?.k !== 'env' || !RAW_ENV.has(v.via)) continue;
     if (v.cast === undefined || v.cast === 'str') {
       ctx.report('env-list-parsing', where(b), `${name} is the raw string from ${v.name}: Django iterates it character by character, so no host matches`, `Split it: [h.strip() for h in os.environ.get("${v.name}", "").split(",") if h.strip()].`);
     } else if (v.cast === 'split' && !v.hasDefault && !v.via.startsWith('env')) {

@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import { topLevelNames } from '../../model/python-eval.ts';
 import { lineAt } from '../../model/shell-words.ts';
 import { bindMountFile, pythonRoots } from '../load.ts';
+import { listProjectFiles } from '../project.ts';
 import type { Ctx, RuleFn } from './util.ts';
 import { imageVenv } from './util.ts';
 
@@ -113,11 +114,20 @@ const workdirCopyMismatch: RuleFn = (ctx) => {
   const p = ctx.p;
   const df = p.dockerfile;
   if (!df || !p.layout) return;
+  const missing = p.command.scriptMissing;
+  const entry = p.command.entrypoint;
+  if (missing && entry) {
+    const name = posix.basename(missing.imagePath);
+    const local = listProjectFiles(p.files, 2).find((f) => posix.basename(f) === name);
+    if (local) {
+      ctx.report('workdir-copy-mismatch', { file: entry.file, line: entry.line }, `the entrypoint runs ${missing.arg}, which resolves to ${missing.imagePath} (working directory ${p.workdir.path}), but nothing copies ${local} there: "no such file or directory"`, `COPY ${local} to ${missing.imagePath} (or change the entrypoint path to where it is copied).`);
+    }
+  }
   const seen = new Set<string>();
   for (const use of scriptPaths(ctx)) {
     if (seen.has(`${use.where.file}:${use.where.line}`)) continue;
     seen.add(`${use.where.file}:${use.where.line}`);
-    if (p.layout.exists(use.path) || bindMountFile(p.app, use.path)) continue;
+    if (p.layout.exists(use.path) || bindMountFile(p.app, use.path, p.files)) continue;
     // Where does manage.py land instead?
     const landed: string[] = [];
     for (const copy of df.final.copies) {
@@ -144,7 +154,7 @@ function moduleInImage(ctx: Ctx, module: string): { file?: string; tried: string
     for (const c of [`${rel}.py`, `${rel}/__init__.py`]) {
       const imagePath = posix.join(r, c);
       tried.push(imagePath);
-      const f = p.layout?.contextFile(imagePath) ?? bindMountFile(p.app, imagePath);
+      const f = p.layout?.contextFile(imagePath) ?? bindMountFile(p.app, imagePath, p.files);
       if (f) return { file: f, tried };
     }
   }

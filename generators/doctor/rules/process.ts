@@ -27,9 +27,21 @@ function gitattributesKeepsLf(ctx: Ctx, file: string): boolean | undefined {
   return lf;
 }
 
+/** A RUN that strips carriage returns from the script (sed 's/\r$//', dos2unix). */
+function stripsCr(ctx: Ctx, imagePath: string): boolean {
+  const df = ctx.p.dockerfile;
+  if (!df) return false;
+  return lineage(df, df.final).some((s) => s.runs.some((r) => r.commands.some((c) => {
+    const w = c.words.map((x) => x.text);
+    const touches = w.some((x) => x === imagePath || posix.basename(x) === posix.basename(imagePath));
+    return touches && (w[0] === 'dos2unix' || (w[0] === 'sed' && w.some((x) => x.includes('\\r') || x.includes('\r'))) || (w[0] === 'tr' && w.includes('-d')));
+  })));
+}
+
 const entrypointCrlf: RuleFn = (ctx) => {
   const script = ctx.p.command.script;
   if (!script) return;
+  if (stripsCr(ctx, script.imagePath)) return;
   const crlf = script.text.indexOf('\r\n');
   if (crlf !== -1) {
     ctx.report('entrypoint-crlf', { file: script.file, line: lineAt(script.text, crlf) }, `${script.file} has Windows (CRLF) line endings: the shell looks for "${(script.text.split('\n')[0] ?? '').replace(/\r$/, '').replace(/^#!/, '')}\\r" and fails with "no such file or directory"`, 'Convert the file to LF and add "*.sh text eol=lf" to .gitattributes.');

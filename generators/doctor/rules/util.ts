@@ -241,7 +241,10 @@ export function originOf(p: Loaded, name: string, sub?: string[]): Where | undef
   const con = setting(p, name, 'concrete');
   if (!sym || !con) return con ? where(con) : undefined;
   let v: Val | undefined = sym.value;
-  for (const k of sub ?? []) v = dictGet(v, k);
+  for (const k of sub ?? []) {
+    if (v?.k === 'env') break;
+    v = dictGet(v, k);
+  }
   if (v?.k === 'env') {
     const w = p.runtimeEnvWhere.get(v.name);
     if (w && p.runtimeEnv.has(v.name)) return w;
