@@ -116,6 +116,11 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   // ---- command ----
   project.command = effectiveCommand(project, df);
 
+  if (project.command.server) {
+    const configBind = await applyGunicornConfig(project);
+    project.command.server.bind = resolveBind(project.command.server, project.runtimeEnv, configBind);
+  }
+
   // ---- healthcheck ----
   project.health = healthProbe(project, df);
 
@@ -223,6 +228,27 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
       }
     }
   }
+  // A CMD that runs a start script (CMD ["/start"]): the server is inside it.
+  if (!out.server && out.cmd && (!out.entrypoint || out.script?.execsArgs)) {
+    const argv = argvOf(out.cmd);
+    const head = argv[0] ?? '';
+    const arg = /(^|\/)(ba|da)?sh$/.test(head) && argv[1] && argv[1] !== '-c' ? argv[1] : head.includes('/') || /\.(sh|bash)$/.test(head) ? head : undefined;
+    if (arg && !/^\/(usr\/)?(local\/)?s?bin\//.test(arg)) {
+      const imagePath = posix.isAbsolute(arg) ? arg : posix.join(project.workdir.path, arg);
+      const file = project.layout?.contextFile(imagePath) ?? bindMountFile(project.app, imagePath, project.files);
+      const text = file ? project.files.text(file) : undefined;
+      if (file && text !== undefined) {
+        const cmds = splitCommands(text);
+        for (let i = cmds.length - 1; i >= 0; i--) {
+          const s = classifyServer(cmds[i]!.words.map((w) => w.text), { file, line: lineAt(text, cmds[i]!.start) }, 'script');
+          if (s) {
+            out.server = s;
+            break;
+          }
+        }
+      }
+    }
+  }
   if (!out.server) {
     const parts: string[] = [];
     if (out.entrypoint && !out.script) parts.push(...argvOf(out.entrypoint));
@@ -233,11 +259,42 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
       if (s) out.server = s;
     }
   }
-  if (out.server) {
-    let configBind: { value: string; source: string } | undefined;
-    out.server.bind = resolveBind(out.server, project.runtimeEnv, configBind);
-  }
   return out;
+}
+
+/** gunicorn reads ./gunicorn.conf.py (or -c FILE): its bind, workers, wsgi_app, chdir and worker_tmp_dir. */
+async function applyGunicornConfig(project: Loaded): Promise<{ value: string; source: string } | undefined> {
+  const server = project.command.server;
+  if (server?.kind !== 'gunicorn') return undefined;
+  const flag = server.argv.findIndex((a) => a === '-c' || a === '--config' || a.startsWith('--config='));
+  const given = flag === -1 ? undefined : server.argv[flag]!.startsWith('--config=') ? server.argv[flag]!.slice(9) : server.argv[flag + 1];
+  if (given?.startsWith('python:')) return undefined;
+  const cwd = project.workdir.path;
+  const imagePath = posix.isAbsolute(given ?? '') ? given! : posix.join(server.chdir ? posix.join(cwd, server.chdir) : cwd, given ?? 'gunicorn.conf.py');
+  const file = project.layout?.contextFile(imagePath) ?? bindMountFile(project.app, imagePath, project.files);
+  if (!file) return undefined;
+  const result = await evaluateModule('gunicorn_conf', file, {
+    read: (f) => project.files.text(f), moduleFile: () => undefined, imagePath: () => imagePath, env: project.runtimeEnv,
+  });
+  for (const e of result.errors) parseError(project.findings, e.file, e.line, 'invalid Python syntax');
+  const get = (name: string): string | undefined => {
+    const v = result.names.get(name)?.value;
+    if (v?.k === 'str') return v.v;
+    if (v?.k === 'num') return String(v.v);
+    if (v?.k === 'list' && v.items[0]?.k === 'str') return v.items[0].v;
+    return undefined;
+  };
+  const workers = get('workers');
+  if (workers && /^\d+$/.test(workers) && server.workers === undefined) server.workers = Number(workers);
+  const tmp = get('worker_tmp_dir');
+  if (tmp && !server.workerTmpDir) server.workerTmpDir = tmp;
+  const app = get('wsgi_app');
+  if (app && !server.app) server.app = app;
+  const chdir = get('chdir');
+  if (chdir && !server.chdir) server.chdir = chdir;
+  const bind = get('bind');
+  const line = result.names.get('bind')?.line;
+  return bind ? { value: bind, source: `${file}${line ? ` line ${line}` : ''}` } : undefined;
 }
 
 /** A file that a compose bind mount puts at an image path. */
