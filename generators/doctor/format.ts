@@ -18,9 +18,10 @@ function plural(n: number, word: string): string {
 
 export function summaryLine(result: DoctorResult): string {
   const { error, warning, info } = result.counts;
-  const files = plural(result.checked.length, 'file');
-  if (error + warning + info === 0) return `doctor: no problems found (${files} checked)`;
-  return `doctor: ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'info')} (${files} checked)`;
+  const containers = result.checked.some((f) => /(^|\/)(Dockerfile|[\w.-]*compose[\w.-]*\.ya?ml)$/.test(f));
+  const files = `${plural(result.checked.length, 'file')} checked${containers ? '' : '; no Dockerfile or compose file found'}`;
+  if (error + warning + info === 0) return `doctor: no problems found (${files})`;
+  return `doctor: ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'info')} (${files})`;
 }
 
 export function formatText(result: DoctorResult, colour: boolean): string {

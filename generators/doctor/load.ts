@@ -13,7 +13,7 @@ import { lineAt } from '../model/shell-words.ts';
 import {
   argvOf, classifyServer, commandFromCompose, commandsOf, type EffectiveCommand, evaluateModule, finalCmd, finalEntrypoint, finalWorkdir, type HealthProbe,
   ImageLayout, type InstalledRequirements, listProjectFiles, parseDockerIgnore, type Project, ProjectFiles, readCompose, readDockerfile, readPyproject,
-  readRequirementsFile, resolveBind, type ServerInfo, type SettingsInfo, splitCommands,
+  readRequirementsFile, resolveBind, type ServerInfo, type SettingsInfo, splitCommands, UnreadableFile,
 } from './project.ts';
 import type { Finding } from './types.ts';
 
@@ -44,7 +44,14 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   };
 
   // ---- compose ----
-  const compose = readCompose(root);
+  let compose: ReturnType<typeof readCompose>;
+  try {
+    compose = readCompose(root);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code && e.path) throw new UnreadableFile(posix.relative(root, e.path) || e.path, e.code);
+    throw err;
+  }
   if (compose) {
     project.compose = compose;
     for (const e of compose.errors) parseError(findings, e.file, e.line, `invalid YAML: ${e.message}`);
@@ -151,8 +158,10 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
       const set = readPyproject(root);
       reqs.push(...set.requirements);
       reqFiles.push(...set.files);
-    } catch {
-      // not a PEP 621 project
+    } catch (err) {
+      // Not a PEP 621 project is fine; invalid TOML is a finding.
+      const line = (err as { line?: number }).line;
+      if (line && !findings.some((f) => f.file === 'pyproject.toml')) parseError(findings, 'pyproject.toml', line, 'invalid TOML');
     }
   }
   project.projectRequirements = { files: reqFiles, requirements: reqs };
