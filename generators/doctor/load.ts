@@ -8,7 +8,8 @@ import { UsageError } from '../model/errors.ts';
 import { type ComposeService } from '../model/compose-model.ts';
 import { type DockerfileModel, lineage, type Stage } from '../model/dockerfile-model.ts';
 import { parsePython, stringOf } from '../model/python-source.ts';
-import type { Requirement } from '../model/requirements.ts';
+import { normaliseName, type Requirement } from '../model/requirements.ts';
+import { parse as parseToml } from '@decimalturn/toml-patch';
 import { lineAt } from '../model/shell-words.ts';
 import {
   argvOf, classifyServer, commandFromCompose, commandsOf, type EffectiveCommand, evaluateModule, finalCmd, finalEntrypoint, finalWorkdir, type HealthProbe,
@@ -162,6 +163,13 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
       // Not a PEP 621 project is fine; invalid TOML is a finding.
       const line = (err as { line?: number }).line;
       if (line && !findings.some((f) => f.file === 'pyproject.toml')) parseError(findings, 'pyproject.toml', line, 'invalid TOML');
+    }
+  }
+  if (reqFiles.length === 0) {
+    const locked = lockedProjectRequirements(files);
+    if (locked) {
+      reqs.push(...locked.requirements);
+      reqFiles.push(locked.file);
     }
   }
   project.projectRequirements = { files: reqFiles, requirements: reqs };
@@ -386,6 +394,8 @@ function installedRequirements(project: Loaded, df: DockerfileModel & { final: S
     for (const pip of s.pipInstalls) {
       const record = { stage: s.index, line: pip.line, files: [] as string[], direct: [...pip.packages] };
       out.installs.push(record);
+      // pipenv/poetry install from their own files: judge from the project's Pipfile / pyproject.
+      if (pip.lockTool === 'pipenv' || pip.lockTool === 'poetry') untraceable = true;
       for (const f of pip.requirementFiles) {
         const imagePath = posix.isAbsolute(f) ? f : posix.join(pip.workdir, f);
         const ctxFile = layout?.contextFile(imagePath);
@@ -404,7 +414,7 @@ function installedRequirements(project: Loaded, df: DockerfileModel & { final: S
           findings.push({ rule: 'build-context-missing-file', severity: 'error', file: ctxFile, line: 1, message: (err as Error).message.split(':')[0]!, fix: 'Fix the -r include so pip finds the file in the image.' });
         }
       }
-      if (pip.project) {
+      if (pip.project && pip.lockTool !== 'poetry') {
         const ctxFile = layout?.contextFile(posix.join(pip.workdir, 'pyproject.toml'));
         if (ctxFile) {
           try {
@@ -546,4 +556,50 @@ function moduleInProject(project: Project, all: string[], module: string): strin
     }
   }
   return all.find((f) => f === `${rel}.py` || f.endsWith(`/${rel}.py`));
+}
+
+/** Poetry's caret/tilde ranges as PEP 440 clauses (enough for version gates). */
+function poetrySpec(spec: string): string {
+  const s = spec.trim();
+  if (s === '*' || s === '') return '';
+  const bump = (parts: number[], at: number): string => parts.map((p, i) => (i < at ? p : i === at ? p + 1 : 0)).slice(0, Math.max(at + 1, 2)).join('.');
+  const m = /^([\^~])\s*(\d+(?:\.\d+)*)$/.exec(s);
+  if (m) {
+    const parts = m[2]!.split('.').map(Number);
+    const at = m[1] === '^' ? Math.max(0, parts.findIndex((p) => p !== 0) === -1 ? parts.length - 1 : parts.findIndex((p) => p !== 0)) : Math.min(1, parts.length - 1);
+    return `>=${m[2]},<${bump(parts, at)}`;
+  }
+  if (/^\d/.test(s)) return `==${s}`;
+  return s.replace(/\s+/g, '');
+}
+
+/** Dependencies of a Pipfile ([packages]) or a Poetry pyproject ([tool.poetry.dependencies]). */
+function lockedProjectRequirements(files: ProjectFiles): { file: string; requirements: Requirement[] } | undefined {
+  for (const [file, section] of [['Pipfile', 'packages'], ['pyproject.toml', 'tool.poetry.dependencies']] as const) {
+    const text = files.kind(file) === 'file' ? files.text(file) : undefined;
+    if (text === undefined) continue;
+    let data: Record<string, unknown>;
+    try {
+      data = parseToml(text) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    let table: unknown = data;
+    for (const k of section.split('.')) table = (table as Record<string, unknown> | undefined)?.[k];
+    if (!table || typeof table !== 'object') continue;
+    const lines = text.split('\n');
+    const header = lines.findIndex((l) => l.trim() === `[${section}]`);
+    const requirements: Requirement[] = [];
+    for (const [rawName, value] of Object.entries(table as Record<string, unknown>)) {
+      if (rawName.toLowerCase() === 'python') continue;
+      const name = normaliseName(rawName);
+      const version = typeof value === 'string' ? value : typeof (value as { version?: unknown }).version === 'string' ? (value as { version: string }).version : '*';
+      const extrasRaw = typeof value === 'object' && value !== null ? (value as { extras?: unknown }).extras : undefined;
+      const extras = Array.isArray(extrasRaw) ? extrasRaw.map((e) => normaliseName(String(e))).sort() : [];
+      const idx = lines.findIndex((l, i) => i > header && new RegExp(`^\\s*["']?${rawName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*=`, 'i').test(l));
+      requirements.push({ key: extras.length ? `${name}[${extras.join(',')}]` : name, name, extras, spec: file === 'Pipfile' ? (version === '*' ? '' : version.replace(/\s+/g, '')) : poetrySpec(version), file, line: idx + 1 || 1 });
+    }
+    return { file, requirements };
+  }
+  return undefined;
 }

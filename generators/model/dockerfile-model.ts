@@ -58,6 +58,8 @@ export interface PipInstall {
   breaksSystemPackages: boolean;
   /** Installs into a virtualenv (VIRTUAL_ENV, a venv's bin on PATH, or uv/poetry). */
   inVenv: boolean;
+  /** Installs what a lock file or Pipfile lists (pipenv, poetry, uv sync). */
+  lockTool?: 'pipenv' | 'poetry' | 'uv';
   workdir: string;
 }
 
@@ -193,11 +195,11 @@ function readPip(cmd: SimpleCommand, env: Map<string, string>, workdir: string, 
     tool = 'uv-pip';
     i = 3;
   } else if (base(w[0]) === 'uv' && w[1] === 'sync') {
-    return { line, requirementFiles: [], packages: [], project: true, breaksSystemPackages: false, inVenv: true, workdir };
+    return { line, requirementFiles: [], packages: [], project: true, breaksSystemPackages: false, inVenv: true, workdir, lockTool: 'uv' };
   } else if (base(w[0]) === 'poetry' && w[1] === 'install') {
-    return { line, requirementFiles: [], packages: [], project: true, breaksSystemPackages: false, inVenv: env.get('POETRY_VIRTUALENVS_CREATE') !== 'false', workdir };
-  } else if (base(w[0]) === 'pipenv' && w[1] === 'install') {
-    return { line, requirementFiles: ['Pipfile'], packages: [], project: false, breaksSystemPackages: false, inVenv: !w.includes('--system'), workdir };
+    return { line, requirementFiles: [], packages: [], project: true, breaksSystemPackages: false, inVenv: env.get('POETRY_VIRTUALENVS_CREATE') !== 'false', workdir, lockTool: 'poetry' };
+  } else if (base(w[0]) === 'pipenv' && (w[1] === 'install' || w[1] === 'sync')) {
+    return { line, requirementFiles: [], packages: [], project: false, breaksSystemPackages: false, inVenv: !w.includes('--system'), workdir, lockTool: 'pipenv' };
   } else return undefined;
   const out: PipInstall = { line, requirementFiles: [], packages: [], project: false, breaksSystemPackages: false, inVenv: false, workdir };
   const path = env.get('PATH') ?? DEFAULT_PATH;

@@ -100,4 +100,17 @@ describe('doctor on projects written the usual ways', () => {
     const r = await checkProject(project({ ...base, 'compose.yaml': compose }));
     expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
+
+  it('Pipfile and Poetry dependencies are read when the image installs from a lock', async () => {
+    const pipfile = '[packages]\ndjango = "~=5.2.0"\ngunicorn = "*"\ndjango-environ = "*"\nwhitenoise = "*"\n\n[dev-packages]\npytest = "*"\n';
+    const dockerfile = base.Dockerfile.replace('COPY requirements.txt /tmp/requirements.txt\nRUN pip install --no-cache-dir -r /tmp/requirements.txt', 'COPY Pipfile Pipfile.lock ./\nRUN pip install pipenv && pipenv install --deploy --system');
+    const { 'requirements.txt': _drop, ...rest } = base;
+    void _drop;
+    const r = await checkProject(project({ ...rest, Dockerfile: dockerfile, Pipfile: pipfile, 'Pipfile.lock': '{}' }));
+    expect(r.findings.filter((f) => f.rule === 'missing-python-dep').map((f) => `${f.file}:${f.line}`)).toEqual(['config/settings.py:6']);
+    const poetry = '[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\npython = "^3.12"\nDjango = "~4.1"\n';
+    const old = await checkProject(project({ ...rest, 'pyproject.toml': poetry }));
+    expect(old.findings.filter((f) => f.rule === 'python-django-mismatch').map((f) => `${f.file}:${f.line}`)).toEqual(['Dockerfile:1']);
+  });
 });
+
