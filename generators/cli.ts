@@ -8,28 +8,35 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { QueuedAdapter, TerminalAdapter } from '@yeoman/adapter';
-import { createEnv } from 'yeoman-environment';
-import { runDoctorCli } from './doctor/cli.ts';
-import { runDocsCli } from './docs-cli.ts';
+import type { QueuedAdapter, TerminalAdapter } from '@yeoman/adapter';
 import { QUESTIONS, readAnswersFile } from './model/answers.ts';
 import { CONFIG_KEYS } from './model/org-config.ts';
 import { packageRoot } from './model/paths.ts';
 
-/** Refuses to prompt when stdin is not a terminal: CI and pipes get a clear error, not a hang or a silent exit 0. */
-class NonInteractiveAdapter extends TerminalAdapter {
-  override async prompt<A>(questions: unknown): Promise<A> {
-    const list = (Array.isArray(questions) ? questions : [questions]) as Array<{ message?: unknown; name?: string }>;
-    const what = list.map((q) => (typeof q.message === 'string' ? q.message : q.name)).join('; ');
-    const conflict = /overwrite/i.test(what);
-    const err = new Error(
-      conflict
-        ? `would overwrite a changed file (${what.replace(/^.*Overwrite\s*/i, '').replace(/\?.*$/, '')}) but there is no terminal to ask: compare with --dry-run, then pass --force to overwrite`
-        : `no terminal to ask "${what}": pass --yes to take detected values and defaults, or give the answer as a flag (see --help)`,
-    );
-    err.name = 'UsageError';
-    throw err;
+
+/**
+ * The Yeoman adapter for this terminal. Without one it refuses to prompt: CI and pipes get a
+ * clear error, not a hang or a silent exit 0. Yeoman is imported here, not at start-up, so
+ * `doctor` and `docs` do not pay for it.
+ */
+async function makeAdapter(): Promise<{ adapter: TerminalAdapter; queued: QueuedAdapter }> {
+  const { QueuedAdapter, TerminalAdapter } = await import('@yeoman/adapter');
+  class NonInteractiveAdapter extends TerminalAdapter {
+    override async prompt<A>(questions: unknown): Promise<A> {
+      const list = (Array.isArray(questions) ? questions : [questions]) as Array<{ message?: unknown; name?: string }>;
+      const what = list.map((q) => (typeof q.message === 'string' ? q.message : q.name)).join('; ');
+      const conflict = /overwrite/i.test(what);
+      const err = new Error(
+        conflict
+          ? `would overwrite a changed file (${what.replace(/^.*Overwrite\s*/i, '').replace(/\?.*$/, '')}) but there is no terminal to ask: compare with --dry-run, then pass --force to overwrite`
+          : `no terminal to ask "${what}": pass --yes to take detected values and defaults, or give the answer as a flag (see --help)`,
+      );
+      err.name = 'UsageError';
+      throw err;
+    }
   }
+  const adapter: TerminalAdapter = process.stdin.isTTY ? new TerminalAdapter() : new NonInteractiveAdapter();
+  return { adapter, queued: new QueuedAdapter({ adapter }) };
 }
 
 const version = (JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -67,8 +74,8 @@ function help(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'doctor') return runDoctorCli(argv.slice(1));
-  if (argv[0] === 'docs') return runDocsCli(argv.slice(1), version);
+  if (argv[0] === 'doctor') return (await import('./doctor/cli.ts')).runDoctorCli(argv.slice(1));
+  if (argv[0] === 'docs') return (await import('./docs-cli.ts')).runDocsCli(argv.slice(1), version);
   const options = {
     ...Object.fromEntries(QUESTIONS.map((q) => [q.flag, { type: 'string' as const }])),
     ...Object.fromEntries(Object.values(CONFIG_KEYS).map((c) => [c.flag, { type: 'string' as const, multiple: c.type === 'labels' }])),
@@ -98,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
   // A folder we create for a new project is removed again if the run fails: bad input writes nothing.
   const created = !existsSync(folder) ? mkdirSync(folder, { recursive: true }) : undefined;
 
-  const adapter = process.stdin.isTTY ? new TerminalAdapter() : new NonInteractiveAdapter();
+  const { adapter, queued } = await makeAdapter();
   // Yeoman logs "An error occured while running …#task" before the error itself; we print one line instead.
   // The per-file status lines for the generator's own merge bases are noise next to the summary.
   const statusLog = adapter.log as unknown as Record<string, (path: string) => unknown>;
@@ -109,7 +116,8 @@ async function main(argv: string[]): Promise<number> {
   const logError = adapter.log.error.bind(adapter.log);
   adapter.log.error = ((...args: Parameters<typeof logError>) =>
     String(args[0]).startsWith('An error occured while running') ? adapter.log : logError(...args)) as typeof adapter.log.error;
-  const env = createEnv({ cwd: folder, adapter: new QueuedAdapter({ adapter }) });
+  const { createEnv } = await import('yeoman-environment');
+  const env = createEnv({ cwd: folder, adapter: queued });
   env.register(fileURLToPath(new URL('./app/index.js', import.meta.url)), { namespace: 'django-docker:app', packagePath: packageRoot });
   const generatorOptions: Record<string, unknown> = {};
   if (typeof values.answers === 'string') {
