@@ -36,6 +36,17 @@ async function makeAdapter(): Promise<{ adapter: TerminalAdapter; queued: Queued
     }
   }
   const adapter: TerminalAdapter = process.stdin.isTTY ? new TerminalAdapter() : new NonInteractiveAdapter();
+  // Yeoman logs "An error occured while running …#task" before the error itself; we print one line instead.
+  // The per-file status lines for the generator's own merge bases are noise next to the summary.
+  const statusLog = adapter.log as unknown as Record<string, (path: string) => unknown>;
+  for (const status of ['create', 'force', 'identical', 'skip']) {
+    const original = statusLog[status]?.bind(adapter.log);
+    if (original) statusLog[status] = (path: string) => (String(path).startsWith('.django-docker/') ? adapter.log : original(path));
+  }
+  const logError = adapter.log.error.bind(adapter.log);
+  adapter.log.error = ((...args: Parameters<typeof logError>) =>
+    String(args[0]).startsWith('An error occured while running') ? adapter.log : logError(...args)) as typeof adapter.log.error;
+  // After the log is set up: the queued adapter takes the log as it is now.
   return { adapter, queued: new QueuedAdapter({ adapter }) };
 }
 
@@ -105,17 +116,7 @@ async function main(argv: string[]): Promise<number> {
   // A folder we create for a new project is removed again if the run fails: bad input writes nothing.
   const created = !existsSync(folder) ? mkdirSync(folder, { recursive: true }) : undefined;
 
-  const { adapter, queued } = await makeAdapter();
-  // Yeoman logs "An error occured while running …#task" before the error itself; we print one line instead.
-  // The per-file status lines for the generator's own merge bases are noise next to the summary.
-  const statusLog = adapter.log as unknown as Record<string, (path: string) => unknown>;
-  for (const status of ['create', 'force', 'identical', 'skip']) {
-    const original = statusLog[status]?.bind(adapter.log);
-    if (original) statusLog[status] = (path: string) => (String(path).startsWith('.django-docker/') ? adapter.log : original(path));
-  }
-  const logError = adapter.log.error.bind(adapter.log);
-  adapter.log.error = ((...args: Parameters<typeof logError>) =>
-    String(args[0]).startsWith('An error occured while running') ? adapter.log : logError(...args)) as typeof adapter.log.error;
+  const { queued } = await makeAdapter();
   const { createEnv } = await import('yeoman-environment');
   const env = createEnv({ cwd: folder, adapter: queued });
   env.register(fileURLToPath(new URL('./app/index.js', import.meta.url)), { namespace: 'django-docker:app', packagePath: packageRoot });
