@@ -23,6 +23,8 @@ export interface ServerDatabase {
   /** Compose healthcheck `test` in exec form; `$$` escapes compose interpolation so the container's shell expands it. */
   healthcheck: string[];
   healthcheckWhy: string;
+  /** Why the image tag is pinned the way it is. */
+  imageWhy: string;
   /** Extra secret the service needs, read from .env. */
   extraSecrets: string[];
 }
@@ -52,6 +54,7 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
     serviceEnv: { POSTGRES_DB: 'DB_NAME', POSTGRES_USER: 'DB_USER', POSTGRES_PASSWORD: 'DB_PASSWORD' },
     healthcheck: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}"'],
     healthcheckWhy: '-h 127.0.0.1 probes TCP: the unix socket answers during first-start init, before the server listens (db-not-ready)',
+    imageWhy: 'Pinned major: a moved `latest` would not read the existing volume (postgres-major-drift).',
     extraSecrets: [],
   },
   mysql: {
@@ -71,6 +74,7 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
     },
     healthcheck: ['CMD-SHELL', 'mysqladmin ping -h 127.0.0.1 -u "$${MYSQL_USER}" -p"$${MYSQL_PASSWORD}" --silent'],
     healthcheckWhy: '-h 127.0.0.1 probes TCP: first-start init runs a socket-only server that would answer early (db-not-ready)',
+    imageWhy: 'Pinned to an LTS release: a moved `latest` could upgrade the data files under an existing volume.',
     extraSecrets: ['DB_ROOT_PASSWORD'],
   },
   mariadb: {
@@ -90,6 +94,7 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
     },
     healthcheck: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
     healthcheckWhy: "the image's own script: --connect needs the TCP server up, not just the init-time socket (db-not-ready)",
+    imageWhy: 'Pinned to an LTS release: a moved `latest` could upgrade the data files under an existing volume.',
     extraSecrets: ['DB_ROOT_PASSWORD'],
   },
   sqlite: { kind: 'file', label: 'SQLite', engine: 'django.db.backends.sqlite3' },

@@ -185,9 +185,13 @@ function readPip(cmd: SimpleCommand, env: Map<string, string>, workdir: string, 
   let i = 0;
   let tool = '';
   const base = (s: string | undefined): string => (s ?? '').split('/').pop() ?? '';
-  if (PIP.test(base(w[0])) && w[1] === 'install') {
+  // pip's global options may come before the command: `pip --python /opt/venv/bin/python install …`
+  const globalValued = new Set(['--python', '--cache-dir', '--log', '--proxy', '--retries', '--timeout', '--exists-action', '--trusted-host', '--cert', '--client-cert']);
+  let command = 1;
+  while (PIP.test(base(w[0])) && w[command]?.startsWith('-')) command += globalValued.has(w[command]!) ? 2 : 1;
+  if (PIP.test(base(w[0])) && w[command] === 'install') {
     tool = 'pip';
-    i = 2;
+    i = command + 1;
   } else if (/^python(\d(\.\d+)?)?$/.test(base(w[0])) && w[1] === '-m' && w[2] === 'pip' && w[3] === 'install') {
     tool = 'pip';
     i = 4;
@@ -203,7 +207,8 @@ function readPip(cmd: SimpleCommand, env: Map<string, string>, workdir: string, 
   } else return undefined;
   const out: PipInstall = { line, requirementFiles: [], packages: [], project: false, breaksSystemPackages: false, inVenv: false, workdir };
   const path = env.get('PATH') ?? DEFAULT_PATH;
-  out.inVenv = Boolean(env.get('VIRTUAL_ENV')) || /venv|virtualenv/.test(path.split(':')[0] ?? '') || tool === 'uv-pip' && !w.includes('--system') || /\/(venv|\.venv|virtualenv)\//.test(w[0] ?? '');
+  const target = w.indexOf('--python');
+  out.inVenv = (target > 0 && target < i && /venv|virtualenv/.test(w[target + 1] ?? '')) || Boolean(env.get('VIRTUAL_ENV')) || /venv|virtualenv/.test(path.split(':')[0] ?? '') || tool === 'uv-pip' && !w.includes('--system') || /\/(venv|\.venv|virtualenv)\//.test(w[0] ?? '');
   out.breaksSystemPackages = w.includes('--break-system-packages') || ['1', 'true', 'yes'].includes((env.get('PIP_BREAK_SYSTEM_PACKAGES') ?? '').toLowerCase());
   const valued = new Set(['-c', '--constraint', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--target', '-t', '--prefix', '--root', '--platform', '--python-version', '--implementation', '--abi', '--cache-dir', '--src', '--trusted-host', '--progress-bar', '--python']);
   for (; i < w.length; i++) {

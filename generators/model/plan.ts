@@ -36,6 +36,7 @@ export interface DbService {
   env: Array<[string, string]>;
   healthcheck: string[];
   healthcheckWhy: string;
+  imageWhy: string;
 }
 
 export interface Plan {
@@ -91,6 +92,13 @@ export interface Plan {
     format: RequirementSet['format'];
     /** The lock manager's own installer, pip-installed into the builder's system Python. */
     installer?: string;
+    /**
+     * The command that installs into the virtualenv. The builder's own pip does it from outside
+     * (`--python`), so the venv needs no pip and the image carries none (about 20 MB less);
+     * Poetry keeps pip in the venv, as it may build source distributions there.
+     */
+    pipInstall: string;
+    venvWithPip: boolean;
     entry: string;
     /** Copied before `pip install` so the dependency layer is cached apart from the code. */
     copyFiles: string[];
@@ -205,6 +213,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
       env: Object.entries(table.serviceEnv).map(([k, v]) => [k, env2compose(v)]),
       healthcheck: table.healthcheck,
       healthcheckWhy: table.healthcheckWhy,
+      imageWhy: table.imageWhy,
     };
     database.engine = table.engine;
     database.service = service;
@@ -296,6 +305,8 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     requirements: {
       format,
       ...(format === 'uv' || format === 'poetry' || format === 'pipenv' ? { installer: PINS[format] } : {}),
+      pipInstall: format === 'poetry' ? 'pip install' : `pip --python ${paths.venv}/bin/python install`,
+      venvWithPip: format === 'poetry',
       entry,
       copyFiles: reqs?.files ?? ['requirements.txt'],
       additions,

@@ -84,7 +84,7 @@ export function planSchema(): Schema {
   const { $schema: _s, name: _n, organisation: _o, ...answerProps } = answers.properties as Record<string, Schema>;
   const envVar = obj({ name: str, compose: str, example: str, secret: { type: 'boolean' }, optional: { type: 'boolean' }, why: str }, ['example', 'secret', 'optional']);
   const driver = obj({ name: str, requirement: str, builderPackages: strList, runtimePackages: strList, builderWhy: str, runtimeWhy: str });
-  const service = obj({ name: str, image: str, port: { type: 'integer' }, dataDir: str, volume: str, env: pairList, healthcheck: strList, healthcheckWhy: str });
+  const service = obj({ name: str, image: str, port: { type: 'integer' }, dataDir: str, volume: str, env: pairList, healthcheck: strList, healthcheckWhy: str, imageWhy: str });
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `${BASE}/plan.schema.json`,
@@ -113,7 +113,7 @@ export function planSchema(): Schema {
       ),
       packages: obj({ builder: strList, runtime: strList, builderWhy: str, runtimeWhy: str }),
       requirements: obj(
-        { format: { enum: ['requirements', 'pyproject', 'uv', 'poetry', 'pipenv'] }, installer: str, entry: str, copyFiles: strList, additions: strList, previous: strList, needs: strList },
+        { format: { enum: ['requirements', 'pyproject', 'uv', 'poetry', 'pipenv'] }, installer: str, pipInstall: str, venvWithPip: { type: 'boolean' }, entry: str, copyFiles: strList, additions: strList, previous: strList, needs: strList },
         ['installer'],
       ),
       env: { type: 'array', items: envVar },

@@ -42,7 +42,8 @@ describe('invariants of generated files', () => {
         expect(web.ports).toHaveLength(1);
         const mapping = web.ports![0]!;
         expect(mapping.split(':').at(-1)).toBe(String(port));
-        expect(composeDefault(mapping.slice(0, mapping.lastIndexOf(':')))).toBe(String(port));
+        // The default host side is loopback on the same port.
+        expect(composeDefault(mapping.slice(0, mapping.lastIndexOf(':')))).toBe(`127.0.0.1:${port}`);
       });
 
       it('WORKDIR equals the COPY target of the code, and manage.py lands there', () => {

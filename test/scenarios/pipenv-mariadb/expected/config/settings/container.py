@@ -90,3 +90,13 @@ LOGGING = {
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT")
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES")
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+
+# `check --deploy` warns about each HTTPS setting left off; silence only those that are off
+# on purpose here, so turning HTTPS on brings the checks back.
+SILENCED_SYSTEM_CHECKS = [
+    *globals().get("SILENCED_SYSTEM_CHECKS", []),
+    *(["security.W008"] if not SECURE_SSL_REDIRECT else []),
+    *(["security.W012", "security.W016"] if not SESSION_COOKIE_SECURE else []),
+    *(["security.W004"] if not SECURE_HSTS_SECONDS else []),
+]
