@@ -10,7 +10,7 @@
  * Anything outside that subset becomes `unknown`; the evaluator never throws on input.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import { pythonParser } from './python-source.ts';
+import { firstError, pythonParser } from './python-source.ts';
 
 export type Val =
   | { k: 'str'; v: string }
@@ -988,17 +988,6 @@ function decodeURIComponentSafe(s: string): string {
   } catch {
     return s;
   }
-}
-
-function firstError(node: Node): Node | undefined {
-  if (node.isError || node.isMissing) return node;
-  if (!node.hasError) return undefined;
-  for (const child of node.children) {
-    if (!child) continue;
-    const found = firstError(child);
-    if (found) return found;
-  }
-  return node;
 }
 
 /** Evaluate a module and everything it star-imports; `names` is its namespace at the end. */

@@ -59,7 +59,8 @@ export function pythonParser(): Promise<Parser> {
   return parserPromise;
 }
 
-function firstError(node: Node): Node | undefined {
+/** The first syntax error under a node (an ERROR or MISSING node), for the line of a parse finding. */
+export function firstError(node: Node): Node | undefined {
   if (node.isError || node.isMissing) return node;
   if (!node.hasError) return undefined;
   for (const child of node.children) {
