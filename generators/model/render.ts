@@ -30,8 +30,8 @@ export type ExistingFile = (path: string) => string | undefined;
 const helpers = {
   /** Exec-form JSON array, as Dockerfiles and compose use it. */
   json: (items: readonly string[]): string => `[${items.map((i) => JSON.stringify(i)).join(', ')}]`,
-  /** A YAML double-quoted scalar (JSON strings are valid YAML). */
-  yamlString: (s: string): string => JSON.stringify(s),
+  /** A quoted YAML scalar, quoted as prettier would: single quotes when the text holds double quotes. */
+  yamlString: (s: string): string => (s.includes('"') && !s.includes("'") ? `'${s}'` : JSON.stringify(s)),
 };
 
 /** `plan.a.b` paths a template reads. */
@@ -63,9 +63,19 @@ function renderTemplate(name: string, plan: Plan, root?: string): string {
   return plan.answers.comments || name.endsWith('.md.ejs') ? out : stripComments(name.replace(/\.ejs$/, ''), out);
 }
 
-async function formatWithPrettier(path: string, text: string): Promise<string> {
+/**
+ * Prettier lays out YAML and Markdown that came from an organisation's override template. The
+ * bundled templates are written prettier-clean (a unit test runs prettier over every scenario's
+ * output and expects no change), so the usual run skips its ~100 ms.
+ */
+async function formatWithPrettier(path: string, text: string, template: string, plan: Plan, root: string | undefined): Promise<string> {
+  if (!isOverridden(template, plan, root)) return text;
   const prettier = await import('prettier');
   return prettier.format(text, { filepath: path, proseWrap: 'preserve' });
+}
+
+function isOverridden(name: string, plan: Plan, root: string | undefined): boolean {
+  return Boolean(plan.templatesOverride && root !== undefined && existsSync(join(root, plan.templatesOverride, name)));
 }
 
 /** Lines of an ignore-style file that are patterns (no comments, no blanks). */
@@ -119,7 +129,7 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
 
   add('Dockerfile', renderTemplate('Dockerfile.ejs', plan, root), `two-stage image on ${plan.image.base}, user ${plan.user.name} (${plan.user.uid}), port ${plan.port}`);
   mergeable('.dockerignore', 'dockerignore.ejs', 'keeps .git, venvs, .env and local data out of the image');
-  add('compose.yaml', await formatWithPrettier('compose.yaml', renderTemplate('compose.yaml.ejs', plan, root)), `web${plan.database.service ? ` + ${plan.database.service.name} (${plan.database.service.image})` : ''}, port ${plan.port}`);
+  add('compose.yaml', await formatWithPrettier('compose.yaml', renderTemplate('compose.yaml.ejs', plan, root), 'compose.yaml.ejs', plan, root), `web${plan.database.service ? ` + ${plan.database.service.name} (${plan.database.service.image})` : ''}, port ${plan.port}`);
   add(plan.project.settingsFile, renderTemplate('settings_container.py.ejs', plan, root), `container settings, imports ${plan.project.baseSettingsModule}`);
   add('.env.example', renderTemplate('env.example.ejs', plan, root), 'every variable compose reads, with safe defaults');
   if (plan.migrateOnStart) {
@@ -132,7 +142,7 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
   else if (!patterns(gitignore).has('.env') && !patterns(gitignore).has('.env*')) {
     add('.gitignore', `${gitignore.endsWith('\n') || gitignore === '' ? gitignore : `${gitignore}\n`}\n${ignoreEnv}`, 'keeps .env out of git', { action: 'merged' });
   }
-  add('README.Docker.md', await formatWithPrettier('README.Docker.md', renderTemplate('README.Docker.md.ejs', plan, root)), 'how to run, what each file does, how to change an answer');
+  add('README.Docker.md', await formatWithPrettier('README.Docker.md', renderTemplate('README.Docker.md.ejs', plan, root), 'README.Docker.md.ejs', plan, root), 'how to run, what each file does, how to change an answer');
   return out;
 }
 

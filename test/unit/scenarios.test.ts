@@ -32,6 +32,15 @@ describe('golden scenarios', () => {
       for (const [rel, text] of expected) expect(actual.get(rel), rel).toBe(text);
     });
 
+    it(`${name}: YAML and Markdown come out prettier-clean (prettier changes nothing)`, async () => {
+      const prettier = await import('prettier');
+      const tree = readTree(dirs.get(name)!);
+      for (const [rel, text] of tree) {
+        if (!/\.(ya?ml|md)$/.test(rel) || rel.startsWith('.django-docker/')) continue;
+        expect(await prettier.format(text, { filepath: rel, proseWrap: 'preserve' }), rel).toBe(text);
+      }
+    });
+
     it(`${name}: the entrypoint is executable and LF-only, .env holds fresh secrets`, () => {
       const dir = dirs.get(name)!;
       const tree = readTree(dir);
