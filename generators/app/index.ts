@@ -191,8 +191,14 @@ export default class AppGenerator extends Generator<AppOptions> {
       delete save.django;
       delete save.projectName;
     }
-    this.config.set(save as Record<string, unknown>);
-    if (Object.keys(this.organisationFlags).length > 0) this.storedConfig().set('organisation', this.organisationFlags);
+    // Only what changed: setting equal values would still rewrite .yo-rc.json (a new mtime).
+    const stored = this.storedConfig();
+    for (const [key, value] of Object.entries(save)) {
+      if (JSON.stringify(stored.get(key)) !== JSON.stringify(value)) stored.set(key, value);
+    }
+    if (Object.keys(this.organisationFlags).length > 0 && JSON.stringify(stored.get('organisation')) !== JSON.stringify(this.organisationFlags)) {
+      stored.set('organisation', this.organisationFlags);
+    }
   }
 
   end(): void {
