@@ -222,9 +222,14 @@ async function cliVersusNoop(runs) {
 }
 
 async function doctorSpeed(target, runs) {
-  // In-process, after start-up: the first check pays for the Python parser's wasm; later ones do not.
-  const { checkProject } = await import('../generators/doctor/doctor.js');
+  // Start-up: loading the doctor's modules and the Python parser's wasm. Then the first check
+  // (cold code paths) and the warm median.
   let t0 = performance.now();
+  const { checkProject } = await import('../generators/doctor/doctor.js');
+  const { pythonParser } = await import('../generators/model/python-source.js');
+  await pythonParser();
+  const startupMs = performance.now() - t0;
+  t0 = performance.now();
   const first = await checkProject(target);
   const firstMs = performance.now() - t0;
   if (first.findings.some((f) => f.severity === 'error')) throw new Error('doctor found errors in a generated project');
@@ -236,7 +241,7 @@ async function doctorSpeed(target, runs) {
   }
   const w = median(warm);
   row(
-    `\`doctor\` on the generated project, in-process: first check after start-up / warm median of ${runs * 3}; each / the 100 ms goal`,
+    `\`doctor\` on the generated project, in-process, after a start-up of ${startupMs.toFixed(0)} ms (modules + parser): first check / warm median of ${runs * 3}; each / the 100 ms goal`,
     `${firstMs.toFixed(0)} ms / ${w.toFixed(0)} ms = ${ratio(firstMs / 100)} / ${ratio(w / 100)} of the goal`,
     '≤ 100 ms',
   );
