@@ -36,7 +36,8 @@ for (const suite of suites) {
   try {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     passed += r.numPassedTests;
-    failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+    // A file that fails to load fails no test: count it, but do not count a failing test twice.
+    failed += r.numFailedTests > 0 ? r.numFailedTests : (r.numFailedTestSuites ?? 0);
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
   } catch {
     console.error(`${suite}: vitest wrote no report`);
