@@ -1,12 +1,16 @@
 /**
- * Golden files: each scenario's output is compared verbatim with test/scenarios/<name>/expected.
- * UPDATE_GOLDENS=1 (npm run update-goldens) rewrites them instead; review the diff before committing.
+ * Golden files: what each scenario's run creates or changes is compared verbatim with
+ * test/scenarios/<name>/expected (input files the run leaves alone are not repeated there, and
+ * must come out byte-identical; `.env` holds fresh secrets and is checked apart; the merge bases
+ * in .django-docker/base/ must equal the files just written). UPDATE_GOLDENS=1 (npm run
+ * update-goldens) rewrites expected/; review the diff before committing.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateAll, modeOf, prepareScenario, readAnswers, readTree, runGenerator, scenarioNames, scenariosDir } from '../support/scenarios.ts';
 
+const BASES = '.django-docker/base/';
 const skipRandom = (rel: string): boolean => rel === '.env';
 
 describe('golden scenarios', () => {
@@ -16,20 +20,31 @@ describe('golden scenarios', () => {
   });
 
   for (const name of scenarioNames()) {
-    it(`${name}: output matches expected/ byte for byte`, () => {
+    it(`${name}: what the run writes matches expected/ byte for byte; the rest of the input is untouched`, () => {
       const dir = dirs.get(name)!;
-      const actual = readTree(dir, skipRandom);
+      const inputDir = join(scenariosDir, name, 'input');
+      const input = existsSync(inputDir) ? readTree(inputDir) : new Map<string, string>();
+      const after = readTree(dir, (rel) => skipRandom(rel) || rel.startsWith(BASES));
+      for (const [rel, text] of input) expect(after.has(rel), `${rel} is still there`).toBe(true);
+      const written = new Map([...after].filter(([rel, text]) => input.get(rel) !== text));
       const expectedDir = join(scenariosDir, name, 'expected');
       if (process.env.UPDATE_GOLDENS) {
         rmSync(expectedDir, { recursive: true, force: true });
-        for (const [rel, text] of actual) {
+        for (const [rel, text] of written) {
           mkdirSync(dirname(join(expectedDir, rel)), { recursive: true });
           writeFileSync(join(expectedDir, rel), text);
         }
       }
       const expected = readTree(expectedDir);
-      expect([...actual.keys()]).toEqual([...expected.keys()]);
-      for (const [rel, text] of expected) expect(actual.get(rel), rel).toBe(text);
+      expect([...written.keys()]).toEqual([...expected.keys()]);
+      for (const [rel, text] of expected) expect(written.get(rel), rel).toBe(text);
+    });
+
+    it(`${name}: the merge base of every written file is that file`, () => {
+      const tree = readTree(dirs.get(name)!);
+      const bases = [...tree.keys()].filter((rel) => rel.startsWith(BASES));
+      expect(bases.length).toBeGreaterThan(5);
+      for (const base of bases) expect(tree.get(base), base).toBe(tree.get(base.slice(BASES.length)));
     });
 
     it(`${name}: YAML and Markdown come out prettier-clean (prettier changes nothing)`, async () => {

@@ -1,9 +1,0 @@
-from django.contrib import admin
-from django.urls import path
-
-from . import views
-
-urlpatterns = [
-    path("", views.home, name="home"),
-    path("admin/", admin.site.urls),
-]
