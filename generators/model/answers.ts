@@ -70,7 +70,11 @@ function pythonIdentifier(name: string): string {
   return /^[a-z_][a-z0-9_]*$/.test(id) && !PY_RESERVED.has(id) ? id : 'mysite';
 }
 
-const PY_RESERVED = new Set(['django', 'test', 'site', 'app', 'config', 'and', 'as', 'class', 'def', 'for', 'from', 'if', 'import', 'in', 'is', 'not', 'or', 'pass', 'return', 'with', 'while', 'yield', 'lambda', 'global', 'try', 'raise', 'del', 'async', 'await']);
+// Python keywords, and module names a project package would shadow (as startproject refuses them).
+const PY_RESERVED = new Set([
+  ...'and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+  ...'django test site os sys re io json email logging types string code random time http html select signal socket queue uuid secrets token typing'.split(' '),
+]);
 
 /** The Django spec the gate checks: the project's pin, or the answered line for a new project. */
 export function djangoSpecOf(detected: Detected, django: NewProjectDjango): { spec: string | undefined; label: string } {
@@ -153,7 +157,7 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
       const n = Number(s);
       if (!/^\d+$/.test(s) || !Number.isInteger(n)) throw new UsageError(`--uid ${s} is not a number: give a uid such as 10001`);
       if (n === 0) throw new UsageError('--uid 0 is root: give a non-root uid such as 10001');
-      if (n < 1000 || n > 60000 * 10) throw new UsageError(`--uid ${n} is outside 1000–600000: give a uid such as 10001, clear of system accounts`);
+      if (n < 1000 || n > 600000) throw new UsageError(`--uid ${n} is outside 1000–600000: give a uid such as 10001, clear of system accounts`);
       return n as Answers[K];
     }
     case 'comments': {
