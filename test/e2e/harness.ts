@@ -177,7 +177,7 @@ export function answersToFlags(answers: Record<string, Answer>): string[] {
  * Copies a scenario's input into a fresh temp folder named after the scenario (the project
  * name comes from the folder) and runs the built CLI there, as a user would, without a terminal.
  */
-export async function generateScenario(scenario: string): Promise<{ dir: string; root: string; stdout: string }> {
+export async function generateScenario(scenario: string, extra: Record<string, Answer> = {}): Promise<{ dir: string; root: string; stdout: string }> {
   const cli = join(repoRoot, 'generators', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm run test:e2e does)`);
   const root = mkdtempSync(join(tmpdir(), 'dd-e2e-'));
@@ -185,7 +185,7 @@ export async function generateScenario(scenario: string): Promise<{ dir: string;
   mkdirSync(dir);
   const input = join(scenariosDir, scenario, 'input');
   if (existsSync(input)) cpSync(input, dir, { recursive: true });
-  const r = await run(process.execPath, [cli, dir, ...answersToFlags(readAnswers(scenario))], { timeoutMs: MINUTE });
+  const r = await run(process.execPath, [cli, dir, ...answersToFlags({ ...readAnswers(scenario), ...extra })], { timeoutMs: MINUTE });
   if (r.code !== 0) throw new Error(describeRun(`django-docker ${scenario}`, r));
   return { dir, root, stdout: r.stdout };
 }
@@ -458,8 +458,8 @@ export async function wheelAvailable(image: string, requirement: string): Promis
  * each tool the builder stage pip-installs by name (poetry, uv, pipenv), and any extra binary
  * wheels the caller names. Environment limits only; the generator's own failures still fail.
  */
-export async function cannotRun(scenario: string, opts: { wheels?: string[] } = {}): Promise<string | undefined> {
-  const gen = await generateScenario(scenario);
+export async function cannotRun(scenario: string, opts: { wheels?: string[]; extra?: Record<string, Answer> } = {}): Promise<string | undefined> {
+  const gen = await generateScenario(scenario, opts.extra);
   try {
     const missing = await missingImages(gen.dir);
     if (missing.length) return `image ${missing.join(', ')} is not on this machine and cannot be pulled`;

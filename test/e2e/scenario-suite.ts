@@ -41,6 +41,8 @@ export interface ScenarioSpec {
    * or nothing, for a project without a database.
    */
   persistence: 'admin-login' | 'notes' | 'shell-user' | 'none';
+  /** flags added to the scenario's answers.json, e.g. another Python where the scenario's is not at hand */
+  extraAnswers?: Record<string, string | boolean>;
   /** when set, this machine cannot run the scenario: the tests are skipped with this reason in their titles */
   skip?: string;
 }
@@ -64,7 +66,8 @@ interface Ctx {
 }
 
 export function scenarioSuite(spec: ScenarioSpec): void {
-  const title = `${spec.scenario} (${spec.database}, port ${spec.port})${spec.skip ? ` — skipped: ${spec.skip}` : ''}`;
+  const extra = spec.extraAnswers ? ` with ${Object.entries(spec.extraAnswers).map(([k, v]) => `--${k} ${v}`).join(' ')}` : '';
+  const title = `${spec.scenario}${extra} (${spec.database}, port ${spec.port})${spec.skip ? ` — skipped: ${spec.skip}` : ''}`;
   const d = spec.skip ? describe.skip : describe;
   d(title, () => {
     let ctx: Ctx | undefined;
@@ -79,7 +82,7 @@ export function scenarioSuite(spec: ScenarioSpec): void {
     };
 
     beforeAll(async () => {
-      const gen = await generateScenario(spec.scenario);
+      const gen = await generateScenario(spec.scenario, spec.extraAnswers);
       root = gen.root;
       stack = new Stack(gen.dir, spec.scenario, spec.port);
       const upStartedAt = Date.now();
