@@ -7,6 +7,7 @@
 // and running as root). Every command is bounded in time; everything it starts is removed.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { copyScenarioInput } from '../test/support/scenario-input.mjs';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
@@ -256,8 +257,7 @@ async function main() {
   // ---- generate
   dir = join(work, args.scenario);
   mkdirSync(dir);
-  const input = join(repo, 'test', 'scenarios', args.scenario, 'input');
-  if (existsSync(input)) cpSync(input, dir, { recursive: true });
+  copyScenarioInput(join(repo, 'test', 'scenarios', args.scenario), dir);
   const answers = JSON.parse(readFileSync(join(repo, 'test', 'scenarios', args.scenario, 'answers.json'), 'utf8'));
   const flags = Object.entries(answers).flatMap(([k, v]) => (v === true ? [`--${k}`] : v === false ? [] : [`--${k}`, String(v)]));
   await must('django-docker', run(process.execPath, [cli, dir, ...flags], { timeoutMs: MIN }));

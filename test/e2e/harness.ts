@@ -13,13 +13,14 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyScenarioInput, scenariosDir } from '../support/scenario-input.mjs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+export { scenariosDir };
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const scenariosDir = join(repoRoot, 'test', 'scenarios');
 export const negativeDir = fileURLToPath(new URL('./negative/', import.meta.url));
 
 const MINUTE = 60_000;
@@ -183,8 +184,7 @@ export async function generateScenario(scenario: string, extra: Record<string, A
   const root = mkdtempSync(join(tmpdir(), 'dd-e2e-'));
   const dir = join(root, scenario);
   mkdirSync(dir);
-  const input = join(scenariosDir, scenario, 'input');
-  if (existsSync(input)) cpSync(input, dir, { recursive: true });
+  copyScenarioInput(join(scenariosDir, scenario), dir);
   const r = await run(process.execPath, [cli, dir, ...answersToFlags({ ...readAnswers(scenario), ...extra })], { timeoutMs: MINUTE });
   if (r.code !== 0) throw new Error(describeRun(`django-docker ${scenario}`, r));
   return { dir, root, stdout: r.stdout };

@@ -4,14 +4,16 @@
  * run, `.env` aside because its secrets are fresh on every run).
  * Regenerate the expected folders with `npm run update-goldens` and review the diff.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers from 'yeoman-test';
 import AppGenerator from '../../generators/app/index.ts';
+import { copyScenarioInput, scenariosDir } from './scenario-input.mjs';
 
-export const scenariosDir = fileURLToPath(new URL('../scenarios/', import.meta.url));
+export { copyScenarioInput, scenariosDir };
+
 const generatorPath = fileURLToPath(new URL('../../generators/app/index.ts', import.meta.url));
 
 export function scenarioNames(): string[] {
@@ -27,8 +29,7 @@ export function prepareScenario(name: string): string {
   // The folder is named after the scenario: the project name comes from it, and goldens must not vary.
   const dir = join(mkdtempSync(join(tmpdir(), 'dd-')), name);
   mkdirSync(dir);
-  const input = join(scenariosDir, name, 'input');
-  if (existsSync(input)) cpSync(input, dir, { recursive: true });
+  copyScenarioInput(join(scenariosDir, name), dir);
   return dir;
 }
 

@@ -3,12 +3,12 @@
  * exactly as it was (names, bytes and mtimes). Runs the real `django-docker` bin.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { scenariosDir } from '../support/scenarios.ts';
+import { copyScenarioInput, scenariosDir } from '../support/scenarios.ts';
 
 const cli = fileURLToPath(new URL('../../generators/cli.js', import.meta.url));
 
@@ -35,7 +35,7 @@ function run(dir: string, args: string[]): { status: number | null; stderr: stri
 
 function existingProject(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'dd-bad-')), 'proj');
-  cpSync(join(scenariosDir, 'startproject-postgres', 'input'), dir, { recursive: true });
+  copyScenarioInput(join(scenariosDir, 'startproject-postgres'), dir);
   return dir;
 }
 
@@ -105,7 +105,7 @@ describe('bad input is refused with one line and writes nothing', () => {
 
   it('a uv project whose lock lacks what the container runs: prints the uv command', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'dd-bad-')), 'proj');
-    cpSync(join(scenariosDir, 'uv-postgres', 'input'), dir, { recursive: true });
+    copyScenarioInput(join(scenariosDir, 'uv-postgres'), dir);
     const pyproject = join(dir, 'pyproject.toml');
     writeFileSync(pyproject, readFileSync(pyproject, 'utf8').replace('    "gunicorn>=26.2",\n', '').replace('    "whitenoise>=6.8",\n', ''));
     expectRefused(dir, ['--yes'], /the container needs gunicorn==26\.2\.0, whitenoise==6\.8\.2, which pyproject\.toml and uv\.lock lack: run `uv add "gunicorn==26\.2\.0" "whitenoise==6\.8\.2"`, then run again/);
@@ -113,7 +113,7 @@ describe('bad input is refused with one line and writes nothing', () => {
 
   it('a lock file out of date with its manifest', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'dd-bad-')), 'proj');
-    cpSync(join(scenariosDir, 'poetry-sqlite', 'input'), dir, { recursive: true });
+    copyScenarioInput(join(scenariosDir, 'poetry-sqlite'), dir);
     const pyproject = join(dir, 'pyproject.toml');
     writeFileSync(pyproject, readFileSync(pyproject, 'utf8').replace('whitenoise = "^6.8"', 'whitenoise = "^6.8"\nrequests = "^2.32"'));
     expectRefused(dir, ['--yes'], /poetry\.lock is out of date with pyproject\.toml \(it does not lock requests\): run `poetry lock`, then run again/);
@@ -121,7 +121,7 @@ describe('bad input is refused with one line and writes nothing', () => {
 
   it('more than one lock file', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'dd-bad-')), 'proj');
-    cpSync(join(scenariosDir, 'uv-postgres', 'input'), dir, { recursive: true });
+    copyScenarioInput(join(scenariosDir, 'uv-postgres'), dir);
     writeFileSync(join(dir, 'poetry.lock'), '');
     expectRefused(dir, ['--yes'], /found uv\.lock and poetry\.lock: keep the lock file of the manager your team uses/);
   });

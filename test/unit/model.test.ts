@@ -1,5 +1,5 @@
 /** The model's pieces on their own: parsing, detection, the compatibility gate, requirement merging. */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,11 +9,11 @@ import { detect, type DetectedProject } from '../../generators/model/detect.ts';
 import { buildPlan } from '../../generators/model/plan.ts';
 import { dictGet, parsePython } from '../../generators/model/python-source.ts';
 import { ADDED_NOTE, addToPyprojectText, addToRequirementsText, readRequirementsFile } from '../../generators/model/requirements.ts';
-import { scenariosDir } from '../support/scenarios.ts';
+import { copyScenarioInput, scenariosDir } from '../support/scenarios.ts';
 
 function copyScenario(name: string): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'dd-model-')), name);
-  cpSync(join(scenariosDir, name, 'input'), dir, { recursive: true });
+  copyScenarioInput(join(scenariosDir, name), dir);
   return dir;
 }
 

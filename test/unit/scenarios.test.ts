@@ -5,10 +5,11 @@
  * in .django-docker/base/ must equal the files just written). UPDATE_GOLDENS=1 (npm run
  * update-goldens) rewrites expected/; review the diff before committing.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateAll, modeOf, prepareScenario, readAnswers, readTree, runGenerator, scenarioNames, scenariosDir } from '../support/scenarios.ts';
+import { copyScenarioInput, generateAll, modeOf, prepareScenario, readAnswers, readTree, runGenerator, scenarioNames, scenariosDir } from '../support/scenarios.ts';
 
 const BASES = '.django-docker/base/';
 const skipRandom = (rel: string): boolean => rel === '.env';
@@ -22,8 +23,9 @@ describe('golden scenarios', () => {
   for (const name of scenarioNames()) {
     it(`${name}: what the run writes matches expected/ byte for byte; the rest of the input is untouched`, () => {
       const dir = dirs.get(name)!;
-      const inputDir = join(scenariosDir, name, 'input');
-      const input = existsSync(inputDir) ? readTree(inputDir) : new Map<string, string>();
+      const inputDir = mkdtempSync(join(tmpdir(), 'dd-input-'));
+      copyScenarioInput(join(scenariosDir, name), inputDir);
+      const input = readTree(inputDir);
       const after = readTree(dir, (rel) => skipRandom(rel) || rel.startsWith(BASES));
       for (const [rel, text] of input) expect(after.has(rel), `${rel} is still there`).toBe(true);
       const written = new Map([...after].filter(([rel, text]) => input.get(rel) !== text));

@@ -4,13 +4,13 @@
  * answer. Each folder: from.json and to.json (flags of the two runs), optional input/.
  * UPDATE_GOLDENS=1 rewrites expected.diff.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTwoFilesPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
-import { readTree, runGenerator } from '../support/scenarios.ts';
+import { copyScenarioInput, readTree, runGenerator } from '../support/scenarios.ts';
 
 const transitionsDir = fileURLToPath(new URL('../transitions/', import.meta.url));
 const ignore = (rel: string): boolean => rel === '.env' || rel.startsWith('.django-docker/base/');
@@ -29,7 +29,7 @@ describe('transitions: a changed answer changes only what depends on it', () => 
       const folder = join(transitionsDir, name);
       const dir = join(mkdtempSync(join(tmpdir(), 'dd-tr-')), 'site');
       mkdirSync(dir);
-      if (existsSync(join(folder, 'input'))) cpSync(join(folder, 'input'), dir, { recursive: true });
+      copyScenarioInput(folder, dir);
       await runGenerator(dir, JSON.parse(readFileSync(join(folder, 'from.json'), 'utf8')));
       const before = readTree(dir, ignore);
       // The second run uses Yeoman's real conflict handling (no --force).
