@@ -39,14 +39,12 @@ export interface DetectedProject {
   requiredEnv: string[];
   /** Requirement lines an earlier run added (from the generator's state), swapped on this run. */
   previousAdditions: string[];
-  existingFiles: string[];
 }
 
 export interface NewProject {
   kind: 'new';
   root: string;
   folderName: string;
-  existingFiles: string[];
 }
 
 export type Detected = DetectedProject | NewProject;
@@ -147,12 +145,11 @@ export async function detect(root: string): Promise<Detected> {
   }
   const files = listFiles(root);
   const folderName = basename(root);
-  const existingFiles = GENERATED_FILES.filter((f) => files.includes(f));
   const managePys = files.filter((f) => basename(f) === 'manage.py').sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
   const managePy = managePys[0];
   if (!managePy) {
     const projectish = files.filter((f) => !NEUTRAL_FILES.test(basename(f)) && !GENERATED_FILES.includes(f));
-    if (projectish.length === 0) return { kind: 'new', root, folderName, existingFiles };
+    if (projectish.length === 0) return { kind: 'new', root, folderName };
     throw new UsageError(
       `no Django project here: ${root} has files but no manage.py; run in the folder that holds manage.py, or in an empty folder to start a new project`,
     );
@@ -244,6 +241,5 @@ export async function detect(root: string): Promise<Detected> {
     ...(requirements?.requiresPython ? { requiresPython: requirements.requiresPython } : {}),
     requiredEnv: [...new Set(chain.requiredEnv)].sort(),
     previousAdditions,
-    existingFiles,
   };
 }

@@ -46,7 +46,7 @@ function table(rows: Array<[string, string]>): string {
 
 export async function renderReferencePage(set: AnswerSet, generatorVersion: string): Promise<string> {
   const folderName = typeof set.answers.projectName === 'string' ? set.answers.projectName : 'mysite';
-  const detected: NewProject = { kind: 'new', root: '.', folderName, existingFiles: [] };
+  const detected: NewProject = { kind: 'new', root: '.', folderName };
   const answers = finaliseAnswers(detected, set.answers);
   const plan = buildPlan(detected, answers);
   const files = await renderFiles(plan, () => undefined);

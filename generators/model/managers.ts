@@ -4,7 +4,7 @@
  * already be in the manifest and the lock: otherwise it prints the command to run and writes
  * nothing, rather than a Dockerfile whose install step would fail.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from '@decimalturn/toml-patch';
 import { SourceParseError, UsageError } from './errors.ts';
@@ -98,8 +98,4 @@ export function checkLockCovers(manager: LockManager, additions: readonly string
   if (additions.length === 0) return;
   const { add, manifest, lock } = LOCK_MANAGERS[manager];
   throw new UsageError(`the container needs ${additions.join(', ')}, which ${manifest} and ${lock} lack: run \`${add} ${additions.map((a) => `"${a}"`).join(' ')}\`, then run again`);
-}
-
-export function hasLockFile(root: string, manager: LockManager): boolean {
-  return existsSync(join(root, LOCK_MANAGERS[manager].lock));
 }

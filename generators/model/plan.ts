@@ -59,8 +59,6 @@ export interface Plan {
     /** `pkg.wsgi:application` as servers want it. */
     wsgiApp: string;
     asgiApp?: string;
-    /** Files the CMD and settings need, relative to the app dir: checked by the invariant tests. */
-    requiredAppFiles: string[];
   };
   image: { base: string; python: string; debian: string };
   paths: {
@@ -210,7 +208,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
       port: table.port,
       dataDir: table.dataDir(answers.dbVersion),
       volume: 'db-data',
-      env: Object.entries(table.serviceEnv).map(([k, v]) => [k, env2compose(v)]),
+      env: [],
       healthcheck: table.healthcheck,
       healthcheckWhy: table.healthcheckWhy,
       imageWhy: table.imageWhy,
@@ -225,6 +223,12 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
       { name: 'DB_USER', compose: '${DB_USER:-app}', example: 'app', why: 'shared with the DB service' },
       { name: 'DB_PASSWORD', compose: '${DB_PASSWORD:?set DB_PASSWORD in .env (see .env.example)}', example: 'change-me', secret: true, why: 'shared with the DB service; only read when its volume is first created' },
     );
+    // The DB service reads the very values the web service gets (db-credentials-drift); its
+    // administrator password is its own, required from .env.
+    service.env = Object.entries(table.serviceEnv).map(([key, name]): [string, string] => [
+      key,
+      env.find((e) => e.name === name)?.compose ?? `\${${name}:?set ${name} in .env (see .env.example)}`,
+    ]);
   } else if (table.kind === 'file') {
     database.engine = table.engine;
     database.sqlitePath = `${paths.dataDir}/db.sqlite3`;
@@ -273,11 +277,6 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
       baseSettingsModule,
       wsgiApp,
       ...(asgiApp ? { asgiApp } : {}),
-      requiredAppFiles: [
-        'manage.py',
-        `${settingsModule.replaceAll('.', '/')}.py`,
-        `${(answers.server === 'uvicorn' ? asgiApp! : wsgiApp).split(':')[0]!.replaceAll('.', '/')}.py`,
-      ],
     },
     image: { base: `${registry}python:${answers.python}-slim-${answers.debian}`, python: answers.python, debian: answers.debian },
     paths,
@@ -331,12 +330,6 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     volumes,
     migrateOnStart: table.kind !== 'none',
   };
-}
-
-function env2compose(name: string): string {
-  return name === 'DB_PASSWORD' || name === 'DB_ROOT_PASSWORD'
-    ? `\${${name}:?set ${name} in .env (see .env.example)}`
-    : `\${${name}:-app}`;
 }
 
 /** Plans the generator must not write: a lock manager whose lock lacks what the container runs. */

@@ -96,7 +96,7 @@ export function planSchema(): Schema {
       project: obj(
         {
           isNew: { type: 'boolean' }, name: str, package: str, sourceDir: str, copySource: str, settingsModule: str, settingsFile: str,
-          baseSettingsModule: str, wsgiApp: str, asgiApp: str, requiredAppFiles: strList,
+          baseSettingsModule: str, wsgiApp: str, asgiApp: str,
         },
         ['asgiApp'],
       ),

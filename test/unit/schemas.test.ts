@@ -38,7 +38,7 @@ describe('JSON Schemas', () => {
 
   it('plans validate against the plan schema', () => {
     const ajv = validator();
-    const detected: NewProject = { kind: 'new', root: '.', folderName: 'mysite', existingFiles: [] };
+    const detected: NewProject = { kind: 'new', root: '.', folderName: 'mysite' };
     for (const raw of [{}, { database: 'postgres' as const }, { database: 'mariadb' as const, server: 'uvicorn' as const }]) {
       const plan = buildPlan(detected, finaliseAnswers(detected, raw), { registry: 'registry.example.com/', labels: { 'org.opencontainers.image.vendor': 'X' }, pipIndexUrl: 'https://index.example.com/simple' });
       expect(ajv.validate('plan.schema.json', JSON.parse(JSON.stringify(plan))), ajv.errorsText()).toBe(true);
