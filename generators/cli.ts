@@ -9,10 +9,9 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { QueuedAdapter, TerminalAdapter } from '@yeoman/adapter';
-import { QUESTIONS, readAnswersFile } from './model/answers.ts';
-import { CONFIG_KEYS } from './model/org-config.ts';
-import { packageRoot } from './model/paths.ts';
-
+import { QUESTIONS, readAnswersFile } from './generate/answers.ts';
+import { CONFIG_KEYS } from './generate/org-config.ts';
+import { packageRoot } from './common/paths.ts';
 
 /**
  * The Yeoman adapter for this terminal. Without one it refuses to prompt: CI and pipes get a
@@ -66,7 +65,10 @@ const ENV_FLAGS = {
 function help(): string {
   const rows: Array<[string, string]> = [
     ...QUESTIONS.map((q): [string, string] => [`--${q.flag} <${q.choices ? q.choices.join('|') : 'value'}>`, q.description]),
-    ...Object.values(CONFIG_KEYS).map((c): [string, string] => [`--${c.flag} <${c.type === 'labels' ? 'key=value' : 'value'}>`, c.description]),
+    ...Object.values(CONFIG_KEYS).map((c): [string, string] => [
+      `--${c.flag} <${c.type === 'labels' ? 'key=value' : 'value'}>`,
+      c.description,
+    ]),
     ...Object.entries(ENV_FLAGS).map(([name, o]): [string, string] => [`${'short' in o ? `-${o.short}, ` : ''}--${name}`, o.description]),
   ];
   const width = Math.max(...rows.map(([f]) => f.length)) + 2;

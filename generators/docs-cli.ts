@@ -1,17 +1,21 @@
 /**
  * `django-docker docs [--answers file.json] [--out dir]`: render reference pages for answer
- * sets without a project (see model/docs.ts). Default: the default answers into docs/reference.
+ * sets without a project (see generate/docs.ts). Default: the default answers into docs/reference.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type AnswerSet, answerSetsFrom, renderReferencePage } from './model/docs.ts';
-import { UsageError } from './model/errors.ts';
+import { type AnswerSet, answerSetsFrom, renderReferencePage } from './generate/docs.ts';
+import { UsageError } from './common/errors.ts';
 
 export async function runDocsCli(argv: string[], version: string): Promise<number> {
   let values: { answers?: string; out?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { answers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { answers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
   } catch (err) {
     console.error(`django-docker docs: ${(err as Error).message.split('\n')[0]}; see --help`);
     return 2;
@@ -50,7 +54,9 @@ export async function runDocsCli(argv: string[], version: string): Promise<numbe
     return 0;
   } catch (err) {
     const e = err as Error;
-    console.error(`django-docker docs: ${e.name === 'UsageError' ? e.message : `unexpected error, please report it: ${e.stack ?? e.message}`}`);
+    console.error(
+      `django-docker docs: ${e.name === 'UsageError' ? e.message : `unexpected error, please report it: ${e.stack ?? e.message}`}`,
+    );
     return 1;
   }
 }

@@ -122,9 +122,16 @@ async function imageSize(ref) {
  * counts layer sizes; one throwaway container, no entrypoint.
  */
 async function filesInImage(image, paths) {
-  const script = 'for p in "$@"; do printf "%s\\t%s\\n" "$p" "$(find "$p" ! -type d -printf "%s\\n" | awk "{s+=\\$1} END {print s+0}")"; done';
+  const script =
+    'for p in "$@"; do printf "%s\\t%s\\n" "$p" "$(find "$p" ! -type d -printf "%s\\n" | awk "{s+=\\$1} END {print s+0}")"; done';
   const r = await must(`sizes in ${image}`, docker(['run', '--rm', '--entrypoint', 'sh', image, '-c', script, 'sh', ...paths]));
-  return Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split('\t')).map(([p, n]) => [p, Number(n)]));
+  return Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'))
+      .map(([p, n]) => [p, Number(n)]),
+  );
 }
 
 /**
@@ -135,7 +142,10 @@ async function filesInImage(image, paths) {
 async function requirementsInstalled(base, projectDir) {
   const script =
     'pip install --quiet --no-cache-dir --disable-pip-version-check --target /tmp/t -r requirements.txt >&2 && find /tmp/t ! -type d -printf "%s\\n" | awk "{s+=\\$1} END {print s+0}"';
-  const r = await must('pip install --target', docker(['run', '--rm', '-v', `${projectDir}:/src:ro`, '-w', '/src', '--entrypoint', 'sh', base, '-c', script], 10 * MIN));
+  const r = await must(
+    'pip install --target',
+    docker(['run', '--rm', '-v', `${projectDir}:/src:ro`, '-w', '/src', '--entrypoint', 'sh', base, '-c', script], 10 * MIN),
+  );
   return Number(r.stdout.trim());
 }
 
@@ -219,7 +229,11 @@ async function cliVersusNoop(runs) {
   }
   if (!existsSync(join(work, 'cli-1', 'Dockerfile'))) throw new Error('django-docker wrote no Dockerfile');
   const [o, t] = [median(ours), median(theirs)];
-  row(`\`django-docker --yes\` (empty folder) / no-op Yeoman generator, wall time, median of ${runs}`, `${sec(o)} / ${sec(t)} = ${ratio(o / t)}`, '≤ 1.2');
+  row(
+    `\`django-docker --yes\` (empty folder) / no-op Yeoman generator, wall time, median of ${runs}`,
+    `${sec(o)} / ${sec(t)} = ${ratio(o / t)}`,
+    '≤ 1.2',
+  );
 }
 
 async function doctorSpeed(target, runs) {
@@ -227,7 +241,7 @@ async function doctorSpeed(target, runs) {
   // (cold code paths) and the warm median.
   let t0 = performance.now();
   const { checkProject } = await import('../generators/doctor/doctor.js');
-  const { pythonParser } = await import('../generators/model/python-source.js');
+  const { pythonParser } = await import('../generators/project/python-source.js');
   await pythonParser();
   const startupMs = performance.now() - t0;
   t0 = performance.now();
@@ -286,13 +300,27 @@ async function main() {
   const staticRoot = (
     await must(
       'STATIC_ROOT',
-      docker(['run', '--rm', '--entrypoint', 'python', '-e', 'DJANGO_SECRET_KEY=bench-only-not-a-secret', image, 'manage.py', 'shell', '-c', 'from django.conf import settings; print("STATIC_ROOT", settings.STATIC_ROOT)']),
+      docker([
+        'run',
+        '--rm',
+        '--entrypoint',
+        'python',
+        '-e',
+        'DJANGO_SECRET_KEY=bench-only-not-a-secret',
+        image,
+        'manage.py',
+        'shell',
+        '-c',
+        'from django.conf import settings; print("STATIC_ROOT", settings.STATIC_ROOT)',
+      ]),
     )
   ).stdout.match(/^STATIC_ROOT (\S+)$/m)[1];
   const files = await filesInImage(image, [venv, workdir, staticRoot]);
   const packages = await requirementsInstalled(base, dir);
   // Runtime system packages: the final stage's apt-get layers, as docker history sizes them.
-  const history = (await must('history', docker(['history', '--no-trunc', '--human=false', '--format', '{{.Size}}\t{{.CreatedBy}}', image]))).stdout;
+  const history = (
+    await must('history', docker(['history', '--no-trunc', '--human=false', '--format', '{{.Size}}\t{{.CreatedBy}}', image]))
+  ).stdout;
   const baseLayers = (await must('history base', docker(['history', '-q', '--no-trunc', base]))).stdout.trim().split('\n').length;
   const own = history.trim().split('\n').slice(0, -baseLayers);
   const apt = own.filter((l) => /apt-get install/.test(l)).reduce((n, l) => n + Number(l.split('\t')[0]), 0);
@@ -382,9 +410,12 @@ try {
   await cleanup();
 }
 const version = (await docker(['version', '--format', '{{.Server.Version}}'])).stdout.trim();
-const os = /^PRETTY_NAME="?([^"\n]+)/m.exec(existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '')?.[1] ?? process.platform;
+const os =
+  /^PRETTY_NAME="?([^"\n]+)/m.exec(existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '')?.[1] ?? process.platform;
 console.log(`\n## django-docker benchmark, ${new Date().toISOString().slice(0, 10)}`);
-console.log(`Machine: ${cpus().length} cores, ${os}, Docker ${version}, Node ${process.version}; scenario ${args.scenario}; took ${Math.round((Date.now() - started) / 1000)} s\n`);
+console.log(
+  `Machine: ${cpus().length} cores, ${os}, Docker ${version}, Node ${process.version}; scenario ${args.scenario}; took ${Math.round((Date.now() - started) / 1000)} s\n`,
+);
 console.log('| measure | measured | goal |');
 console.log('|---|---|---|');
 for (const [what, value, goal] of rows) console.log(`| ${what} | ${value} | ${goal} |`);

@@ -7,15 +7,22 @@ import { accessSync, constants, existsSync, readFileSync, type Stats } from 'nod
 import { join } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import {
-  type Answers, type AnswerKey, defaultAnswers, finaliseAnswers, answerWarnings, QUESTIONS, type RawAnswers, validateAnswer,
-} from '../model/answers.ts';
-import { type Detected, detect } from '../model/detect.ts';
-import { UsageError } from '../model/errors.ts';
-import { buildPlan, checkPlan, type Plan } from '../model/plan.ts';
-import { appendMissingEnv, renderDotEnv, renderFiles } from '../model/render.ts';
-import { reconcile, type Reconciled, type Status } from '../model/reconcile.ts';
-import { basePath, STATE_DIR } from '../model/state.ts';
-import { CONFIG_KEYS, loadOrgConfig, type OrgConfig, parseLabelFlags } from '../model/org-config.ts';
+  type Answers,
+  type AnswerKey,
+  defaultAnswers,
+  finaliseAnswers,
+  answerWarnings,
+  QUESTIONS,
+  type RawAnswers,
+  validateAnswer,
+} from '../generate/answers.ts';
+import { type Detected, detect } from '../project/detect.ts';
+import { UsageError } from '../common/errors.ts';
+import { buildPlan, checkPlan, type Plan } from '../generate/plan.ts';
+import { appendMissingEnv, renderDotEnv, renderFiles } from '../generate/render.ts';
+import { reconcile, type Reconciled, type Status } from '../generate/reconcile.ts';
+import { basePath, STATE_DIR } from '../project/state.ts';
+import { CONFIG_KEYS, loadOrgConfig, type OrgConfig, parseLabelFlags } from '../generate/org-config.ts';
 
 export type AppOptions = BaseOptions & {
   yes?: boolean;
@@ -101,7 +108,8 @@ export default class AppGenerator extends Generator<AppOptions> {
     const saved = this.config.getAll() as RawAnswers;
     if (Object.keys(saved).length > 0) this.previous = saved as Partial<Answers>;
     for (const q of QUESTIONS) {
-      if (this.raw[q.key] === undefined && saved[q.key] !== undefined && !this.switchOn('ask')) this.raw[q.key] = validateAnswer(q.key, saved[q.key]);
+      if (this.raw[q.key] === undefined && saved[q.key] !== undefined && !this.switchOn('ask'))
+        this.raw[q.key] = validateAnswer(q.key, saved[q.key]);
     }
   }
 
@@ -184,7 +192,10 @@ export default class AppGenerator extends Generator<AppOptions> {
     const envText = env === undefined ? renderDotEnv(this.plan, secret) : appendMissingEnv(this.plan, env, secret);
     if (envText !== env) {
       write('.env', envText, undefined, true);
-      this.envNote = env === undefined ? 'fresh secrets for the first run (kept out of git and the image)' : 'added the variables this setup now reads; your values are kept';
+      this.envNote =
+        env === undefined
+          ? 'fresh secrets for the first run (kept out of git and the image)'
+          : 'added the variables this setup now reads; your values are kept';
     }
     const save: Partial<Answers> = { ...this.answers };
     if (this.detected.kind === 'existing') {
@@ -196,7 +207,10 @@ export default class AppGenerator extends Generator<AppOptions> {
     for (const [key, value] of Object.entries(save)) {
       if (JSON.stringify(stored.get(key)) !== JSON.stringify(value)) stored.set(key, value);
     }
-    if (Object.keys(this.organisationFlags).length > 0 && JSON.stringify(stored.get('organisation')) !== JSON.stringify(this.organisationFlags)) {
+    if (
+      Object.keys(this.organisationFlags).length > 0 &&
+      JSON.stringify(stored.get('organisation')) !== JSON.stringify(this.organisationFlags)
+    ) {
       stored.set('organisation', this.organisationFlags);
     }
   }
@@ -208,11 +222,19 @@ export default class AppGenerator extends Generator<AppOptions> {
           .map((k) => `${k} ${String(this.previous![k]) || '(none)'} → ${String(this.answers[k]) || '(none)'}`)
       : [];
     const verbs: Record<Status, string> = {
-      create: 'wrote  ', update: 'updated', merged: 'merged ', conflict: 'CONFLICT', replace: 'replaced', unchanged: 'same   ',
+      create: 'wrote  ',
+      update: 'updated',
+      merged: 'merged ',
+      conflict: 'CONFLICT',
+      replace: 'replaced',
+      unchanged: 'same   ',
     };
     const lines = this.files
       .filter((f) => f.status !== 'unchanged' && !f.path.startsWith(`${STATE_DIR}/`))
-      .map((f) => `  ${verbs[f.status]} ${f.path.padEnd(28)} ${f.status === 'create' ? '' : `+${f.added} -${f.removed}  `}${f.status === 'conflict' ? 'your edits and ours overlap: resolve the <<<<<<< markers' : f.why}`);
+      .map(
+        (f) =>
+          `  ${verbs[f.status]} ${f.path.padEnd(28)} ${f.status === 'create' ? '' : `+${f.added} -${f.removed}  `}${f.status === 'conflict' ? 'your edits and ours overlap: resolve the <<<<<<< markers' : f.why}`,
+      );
     if (this.envNote) lines.push(`  updated ${'.env'.padEnd(28)} ${this.envNote}`);
     const head = `Django container setup for ${this.plan.project.name}: Python ${this.plan.image.python}, ${this.plan.database.label}, ${this.plan.server.kind} on port ${this.plan.port}, user ${this.plan.user.name} (${this.plan.user.uid})`;
     this.log.info(
@@ -220,10 +242,11 @@ export default class AppGenerator extends Generator<AppOptions> {
         head,
         ...(changedAnswers.length ? [`Changed: ${changedAnswers.join(', ')}`] : []),
         ...(lines.length ? lines : ['  nothing to change: every file already matches']),
-        ...((this.options as unknown as Record<string, unknown>).dryRun ? ['Dry run: nothing was written; the diffs above show what would change.'] : []),
+        ...((this.options as unknown as Record<string, unknown>).dryRun
+          ? ['Dry run: nothing was written; the diffs above show what would change.']
+          : []),
         `Next: docker compose up --build   then open http://localhost:${this.plan.port}/`,
       ].join('\n'),
     );
   }
-
 }

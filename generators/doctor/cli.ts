@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../model/errors.ts';
-import { packageRoot } from '../model/paths.ts';
+import { UsageError } from '../common/errors.ts';
+import { packageRoot } from '../common/paths.ts';
 import { checkProject } from './doctor.ts';
 import { exitCode, format, type Format, FORMATS } from './format.ts';
 import { UnreadableFile } from './project.ts';
@@ -45,7 +45,12 @@ export function version(): string {
 export async function runDoctorCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     io.err(`django-docker doctor: ${(err as Error).message.split('\n')[0]}; see --help\n`);
     return 2;
@@ -70,7 +75,8 @@ export async function runDoctorCli(argv: string[], io: CliIo = defaultIo): Promi
     return exitCode(result);
   } catch (err) {
     if (err instanceof UsageError || err instanceof UnreadableFile) io.err(`django-docker doctor: ${err.message}\n`);
-    else io.err(`django-docker doctor: could not run, please report it: ${(err as Error).stack?.split('\n').slice(0, 3).join(' ') ?? err}\n`);
+    else
+      io.err(`django-docker doctor: could not run, please report it: ${(err as Error).stack?.split('\n').slice(0, 3).join(' ') ?? err}\n`);
     return 2;
   }
 }

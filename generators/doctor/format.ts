@@ -35,7 +35,14 @@ export function formatText(result: DoctorResult, colour: boolean): string {
 }
 
 export function formatJson(result: DoctorResult): string {
-  const findings = result.findings.map((f) => ({ rule: f.rule, severity: f.severity, file: f.file, line: f.line, message: f.message, fix: f.fix }));
+  const findings = result.findings.map((f) => ({
+    rule: f.rule,
+    severity: f.severity,
+    file: f.file,
+    line: f.line,
+    message: f.message,
+    fix: f.fix,
+  }));
   return `${JSON.stringify({ findings }, null, 2)}\n`;
 }
 

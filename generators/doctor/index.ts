@@ -3,7 +3,7 @@
  * generator. It writes nothing; it prints the findings and sets the exit status like the bin.
  */
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { UsageError } from '../model/errors.ts';
+import { UsageError } from '../common/errors.ts';
 import { checkProject } from './doctor.ts';
 import { exitCode, format, type Format, FORMATS } from './format.ts';
 import { version } from './cli.ts';

@@ -4,17 +4,39 @@
  * the doctor.
  */
 import { posix } from 'node:path';
-import { UsageError } from '../model/errors.ts';
-import { type ComposeService } from '../model/compose-model.ts';
-import { type DockerfileModel, lineage, type Stage } from '../model/dockerfile-model.ts';
-import { parsePython, stringOf } from '../model/python-source.ts';
-import { normaliseName, type Requirement } from '../model/requirements.ts';
+import { UsageError } from '../common/errors.ts';
+import { type ComposeService } from './parse/compose-model.ts';
+import { type DockerfileModel, lineage, type Stage } from './parse/dockerfile-model.ts';
+import { parsePython, stringOf } from '../project/python-source.ts';
+import { normaliseName, type Requirement } from '../project/requirements.ts';
 import { parse as parseToml } from '@decimalturn/toml-patch';
-import { lineAt } from '../model/shell-words.ts';
+import { lineAt } from './parse/shell-words.ts';
 import {
-  argvOf, classifyServer, commandFromCompose, commandsOf, type EffectiveCommand, evaluateModule, finalCmd, finalEntrypoint, finalWorkdir, type HealthProbe,
-  ImageLayout, type InstalledRequirements, listProjectFiles, parseDockerIgnore, type Project, ProjectFiles, readCompose, readDockerfile, readPyproject,
-  readRequirementsFile, resolveBind, type ServerInfo, type SettingsInfo, splitCommands, UnreadableFile,
+  argvOf,
+  classifyServer,
+  commandFromCompose,
+  commandsOf,
+  type EffectiveCommand,
+  evaluateModule,
+  finalCmd,
+  finalEntrypoint,
+  finalWorkdir,
+  type HealthProbe,
+  ImageLayout,
+  type InstalledRequirements,
+  listProjectFiles,
+  parseDockerIgnore,
+  type Project,
+  ProjectFiles,
+  readCompose,
+  readDockerfile,
+  readPyproject,
+  readRequirementsFile,
+  resolveBind,
+  type ServerInfo,
+  type SettingsInfo,
+  splitCommands,
+  UnreadableFile,
 } from './project.ts';
 import type { Finding } from './types.ts';
 
@@ -26,7 +48,14 @@ export interface LoadOptions {
 const DB_IMAGES = /(^|\/)(postgres|postgis|mysql|mariadb|percona)$/;
 
 function parseError(findings: Finding[], file: string, line: number, message: string): void {
-  findings.push({ rule: 'parse-error', severity: 'error', file, line, message, fix: 'Fix the syntax on this line; Docker, Compose or Python would stop here too.' });
+  findings.push({
+    rule: 'parse-error',
+    severity: 'error',
+    file,
+    line,
+    message,
+    fix: 'Fix the syntax on this line; Docker, Compose or Python would stop here too.',
+  });
 }
 
 export interface Loaded extends Project {
@@ -40,8 +69,16 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   if (files.kind('.') !== 'dir') throw new UsageError(`${root} is not a folder: give the folder that holds the Django project`);
   const findings: Finding[] = [];
   const project: Loaded = {
-    files, findings, appServices: [], dbServices: [], runtimeEnv: new Map(), runtimeEnvWhere: new Map(), workdir: { path: '/' }, command: {},
-    today: options.today ?? new Date().toISOString().slice(0, 10), layoutOf: () => undefined,
+    files,
+    findings,
+    appServices: [],
+    dbServices: [],
+    runtimeEnv: new Map(),
+    runtimeEnvWhere: new Map(),
+    workdir: { path: '/' },
+    command: {},
+    today: options.today ?? new Date().toISOString().slice(0, 10),
+    layoutOf: () => undefined,
   };
 
   // ---- compose ----
@@ -61,10 +98,11 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     project.dbServices = services.filter((s) => s.image && DB_IMAGES.test(s.image.value.split(/[:@]/)[0]!));
     const built = services.filter((s) => s.build);
     project.appServices = built;
-    project.app = built.find((s) => s.ports.length > 0) ?? built.find((s) => ['web', 'app', 'django', 'backend', 'api'].includes(s.name)) ?? built[0];
+    project.app =
+      built.find((s) => s.ports.length > 0) ?? built.find((s) => ['web', 'app', 'django', 'backend', 'api'].includes(s.name)) ?? built[0];
   }
   if (compose?.dotenvFile) {
-    const { parseDotEnv } = await import('../model/dotenv.ts');
+    const { parseDotEnv } = await import('../project/dotenv.ts');
     for (const e of parseDotEnv(files.text(compose.dotenvFile) ?? '').errors) parseError(findings, compose.dotenvFile, e.line, e.message);
   }
 
@@ -115,7 +153,8 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   }
 
   // ---- working directory ----
-  if (app?.workingDir) project.workdir = { path: posix.normalize(app.workingDir.value), where: { file: app.workingDir.file, line: app.workingDir.line } };
+  if (app?.workingDir)
+    project.workdir = { path: posix.normalize(app.workingDir.value), where: { file: app.workingDir.file, line: app.workingDir.line } };
   else if (df) {
     const w = finalWorkdir(df, df.final);
     project.workdir = { path: w.path, ...(w.line ? { where: { file: df.path, line: w.line } } : {}) };
@@ -135,7 +174,9 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   // ---- manage.py ----
   const all = listProjectFiles(files);
   const inImage = project.layout?.contextFile(posix.join(project.workdir.path, 'manage.py'));
-  const manages = all.filter((f) => posix.basename(f) === 'manage.py').sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+  const manages = all
+    .filter((f) => posix.basename(f) === 'manage.py')
+    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
   project.managePy = inImage ?? manages[0];
 
   // ---- requirements ----
@@ -175,7 +216,9 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   project.projectRequirements = { files: reqFiles, requirements: reqs };
 
   if (!project.managePy && !df && !compose) {
-    throw new UsageError(`no Django project here: ${root} has no manage.py, Dockerfile or compose file; run the doctor in the project folder`);
+    throw new UsageError(
+      `no Django project here: ${root} has no manage.py, Dockerfile or compose file; run the doctor in the project folder`,
+    );
   }
 
   // ---- settings ----
@@ -191,9 +234,16 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
   const out: EffectiveCommand = {};
   const dfEntry = df ? finalEntrypoint(df, df.final) : undefined;
   const dfCmd = df ? finalCmd(df, df.final) : undefined;
-  if (app?.entrypoint) out.entrypoint = { ...commandFromCompose(app.entrypoint.value), file: app.entrypoint.file, line: app.entrypoint.line, origin: 'compose' };
+  if (app?.entrypoint)
+    out.entrypoint = {
+      ...commandFromCompose(app.entrypoint.value),
+      file: app.entrypoint.file,
+      line: app.entrypoint.line,
+      origin: 'compose',
+    };
   else if (dfEntry && df) out.entrypoint = { ...dfEntry, file: df.path, line: dfEntry.line, origin: 'Dockerfile' };
-  if (app?.command) out.cmd = { ...commandFromCompose(app.command.value), file: app.command.file, line: app.command.line, origin: 'compose' };
+  if (app?.command)
+    out.cmd = { ...commandFromCompose(app.command.value), file: app.command.file, line: app.command.line, origin: 'compose' };
   else if (!app?.entrypoint && dfCmd && df) out.cmd = { ...dfCmd, file: df.path, line: dfCmd.line, origin: 'Dockerfile' };
 
   // An entrypoint that runs a script from the image: read it.
@@ -216,7 +266,14 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
         const commands = splitCommands(text);
         const top = commands.filter((c) => c.depth === 0);
         const isExecArgs = (c: (typeof commands)[number]): boolean => c.words[0]?.text === 'exec' && c.words[1]?.text === '$@';
-        out.script = { file, imagePath, text, commands, execsArgs: commands.some(isExecArgs) || top.some((c) => c.words[0]?.text === '$@'), runDirectly };
+        out.script = {
+          file,
+          imagePath,
+          text,
+          commands,
+          execsArgs: commands.some(isExecArgs) || top.some((c) => c.words[0]?.text === '$@'),
+          runDirectly,
+        };
       }
     }
   }
@@ -229,7 +286,11 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
     if (/^(ba|da)?sh$/.test(head) && argv[1] === '-c' && argv[2] !== undefined) {
       const cmds = splitCommands(argv[2]);
       for (let i = cmds.length - 1; i >= 0; i--) {
-        const s = classifyServer(cmds[i]!.words.map((w) => w.text), where, origin);
+        const s = classifyServer(
+          cmds[i]!.words.map((w) => w.text),
+          where,
+          origin,
+        );
         if (s) return s;
       }
     }
@@ -238,7 +299,11 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
   if (out.script && !out.script.execsArgs) {
     const cmds = out.script.commands;
     for (let i = cmds.length - 1; i >= 0; i--) {
-      const s = classifyServer(cmds[i]!.words.map((w) => w.text), { file: out.script.file, line: lineAt(out.script.text, cmds[i]!.start) }, 'script');
+      const s = classifyServer(
+        cmds[i]!.words.map((w) => w.text),
+        { file: out.script.file, line: lineAt(out.script.text, cmds[i]!.start) },
+        'script',
+      );
       if (s) {
         out.server = s;
         break;
@@ -249,7 +314,12 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
   if (!out.server && out.cmd && (!out.entrypoint || out.script?.execsArgs)) {
     const argv = argvOf(out.cmd);
     const head = argv[0] ?? '';
-    const arg = /(^|\/)(ba|da)?sh$/.test(head) && argv[1] && argv[1] !== '-c' ? argv[1] : head.includes('/') || /\.(sh|bash)$/.test(head) ? head : undefined;
+    const arg =
+      /(^|\/)(ba|da)?sh$/.test(head) && argv[1] && argv[1] !== '-c'
+        ? argv[1]
+        : head.includes('/') || /\.(sh|bash)$/.test(head)
+          ? head
+          : undefined;
     if (arg && !/^\/(usr\/)?(local\/)?s?bin\//.test(arg)) {
       const imagePath = posix.isAbsolute(arg) ? arg : posix.join(project.workdir.path, arg);
       const file = project.layout?.contextFile(imagePath) ?? bindMountFile(project.app, imagePath, project.files);
@@ -257,7 +327,11 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
       if (file && text !== undefined) {
         const cmds = splitCommands(text);
         for (let i = cmds.length - 1; i >= 0; i--) {
-          const s = classifyServer(cmds[i]!.words.map((w) => w.text), { file, line: lineAt(text, cmds[i]!.start) }, 'script');
+          const s = classifyServer(
+            cmds[i]!.words.map((w) => w.text),
+            { file, line: lineAt(text, cmds[i]!.start) },
+            'script',
+          );
           if (s) {
             out.server = s;
             break;
@@ -272,7 +346,11 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
     if (out.cmd) parts.push(...argvOf(out.cmd));
     const where = out.cmd ?? out.entrypoint;
     if (where && parts.length > 0) {
-      const s = find(parts, { file: where.file, line: where.line }, out.cmd ? (out.cmd.origin === 'compose' ? 'compose-command' : 'cmd') : 'entrypoint');
+      const s = find(
+        parts,
+        { file: where.file, line: where.line },
+        out.cmd ? (out.cmd.origin === 'compose' ? 'compose-command' : 'cmd') : 'entrypoint',
+      );
       if (s) out.server = s;
     }
   }
@@ -287,11 +365,16 @@ async function applyGunicornConfig(project: Loaded): Promise<{ value: string; so
   const given = flag === -1 ? undefined : server.argv[flag]!.startsWith('--config=') ? server.argv[flag]!.slice(9) : server.argv[flag + 1];
   if (given?.startsWith('python:')) return undefined;
   const cwd = project.workdir.path;
-  const imagePath = posix.isAbsolute(given ?? '') ? given! : posix.join(server.chdir ? posix.join(cwd, server.chdir) : cwd, given ?? 'gunicorn.conf.py');
+  const imagePath = posix.isAbsolute(given ?? '')
+    ? given!
+    : posix.join(server.chdir ? posix.join(cwd, server.chdir) : cwd, given ?? 'gunicorn.conf.py');
   const file = project.layout?.contextFile(imagePath) ?? bindMountFile(project.app, imagePath, project.files);
   if (!file) return undefined;
   const result = await evaluateModule('gunicorn_conf', file, {
-    read: (f) => project.files.text(f), moduleFile: () => undefined, imagePath: () => imagePath, env: project.runtimeEnv,
+    read: (f) => project.files.text(f),
+    moduleFile: () => undefined,
+    imagePath: () => imagePath,
+    env: project.runtimeEnv,
   });
   for (const e of result.errors) parseError(project.findings, e.file, e.line, 'invalid Python syntax');
   const get = (name: string): string | undefined => {
@@ -411,7 +494,14 @@ function installedRequirements(project: Loaded, df: DockerfileModel & { final: S
           out.files.push(...set.files);
           out.requirements.push(...set.requirements);
         } catch (err) {
-          findings.push({ rule: 'build-context-missing-file', severity: 'error', file: ctxFile, line: 1, message: (err as Error).message.split(':')[0]!, fix: 'Fix the -r include so pip finds the file in the image.' });
+          findings.push({
+            rule: 'build-context-missing-file',
+            severity: 'error',
+            file: ctxFile,
+            line: 1,
+            message: (err as Error).message.split(':')[0]!,
+            fix: 'Fix the -r include so pip finds the file in the image.',
+          });
         }
       }
       if (pip.project && pip.lockTool !== 'poetry') {
@@ -424,7 +514,15 @@ function installedRequirements(project: Loaded, df: DockerfileModel & { final: S
             out.requirements.push(...set.requirements);
           } catch (err) {
             const line = (err as { line?: number }).line;
-            if (line) findings.push({ rule: 'parse-error', severity: 'error', file: ctxFile, line, message: 'invalid TOML', fix: 'Fix the TOML syntax.' });
+            if (line)
+              findings.push({
+                rule: 'parse-error',
+                severity: 'error',
+                file: ctxFile,
+                line,
+                message: 'invalid TOML',
+                fix: 'Fix the TOML syntax.',
+              });
             else untraceable = true;
           }
         } else untraceable = true;
@@ -444,7 +542,10 @@ async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInf
   const fromEnv = env.get('DJANGO_SETTINGS_MODULE');
   if (fromEnv) {
     module = fromEnv;
-    source = { ...(project.runtimeEnvWhere.get('DJANGO_SETTINGS_MODULE') ?? { file: project.dockerfile?.path ?? 'Dockerfile', line: 1 }), how: 'DJANGO_SETTINGS_MODULE' };
+    source = {
+      ...(project.runtimeEnvWhere.get('DJANGO_SETTINGS_MODULE') ?? { file: project.dockerfile?.path ?? 'Dockerfile', line: 1 }),
+      how: 'DJANGO_SETTINGS_MODULE',
+    };
   } else if (project.command.server?.settingsFlag) {
     module = project.command.server.settingsFlag;
     source = { ...project.command.server.where, how: '--settings' };
@@ -471,7 +572,14 @@ async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInf
         }
       } catch (err) {
         const line = (err as { line?: number }).line ?? 1;
-        project.findings.push({ rule: 'parse-error', severity: 'error', file: f, line, message: 'invalid Python syntax', fix: 'Fix the Python syntax.' });
+        project.findings.push({
+          rule: 'parse-error',
+          severity: 'error',
+          file: f,
+          line,
+          message: 'invalid Python syntax',
+          fix: 'Fix the Python syntax.',
+        });
       }
     }
   }
@@ -529,7 +637,16 @@ async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInf
   const symbolic = await evaluateModule(module, file, base);
   const concrete = await evaluateModule(module, file, { ...base, env });
   for (const t of trees.values()) if (t && typeof t === 'object' && 'delete' in t) (t as { delete(): void }).delete();
-  return { module, file, source, symbolic, concrete, sourceDir: sd, ...(imageRoot ? { imageRoot } : {}), ...(inImage !== undefined ? { inImage } : {}) };
+  return {
+    module,
+    file,
+    source,
+    symbolic,
+    concrete,
+    sourceDir: sd,
+    ...(imageRoot ? { imageRoot } : {}),
+    ...(inImage !== undefined ? { inImage } : {}),
+  };
 }
 
 /** Folders Python imports from in the container: --chdir or cwd, --pythonpath, PYTHONPATH. */
@@ -540,7 +657,8 @@ export function pythonRoots(project: Project): string[] {
   if (server?.chdir) roots.push(posix.isAbsolute(server.chdir) ? server.chdir : posix.join(cwd, server.chdir));
   else roots.push(cwd);
   for (const p of server?.pythonpath ?? []) roots.push(posix.isAbsolute(p) ? p : posix.join(cwd, p));
-  for (const p of (project.runtimeEnv.get('PYTHONPATH') ?? '').split(':').filter((x) => x && !x.includes('$'))) roots.push(posix.isAbsolute(p) ? p : posix.join(cwd, p));
+  for (const p of (project.runtimeEnv.get('PYTHONPATH') ?? '').split(':').filter((x) => x && !x.includes('$')))
+    roots.push(posix.isAbsolute(p) ? p : posix.join(cwd, p));
   return [...new Set(roots)];
 }
 
@@ -562,11 +680,18 @@ function moduleInProject(project: Project, all: string[], module: string): strin
 function poetrySpec(spec: string): string {
   const s = spec.trim();
   if (s === '*' || s === '') return '';
-  const bump = (parts: number[], at: number): string => parts.map((p, i) => (i < at ? p : i === at ? p + 1 : 0)).slice(0, Math.max(at + 1, 2)).join('.');
+  const bump = (parts: number[], at: number): string =>
+    parts
+      .map((p, i) => (i < at ? p : i === at ? p + 1 : 0))
+      .slice(0, Math.max(at + 1, 2))
+      .join('.');
   const m = /^([\^~])\s*(\d+(?:\.\d+)*)$/.exec(s);
   if (m) {
     const parts = m[2]!.split('.').map(Number);
-    const at = m[1] === '^' ? Math.max(0, parts.findIndex((p) => p !== 0) === -1 ? parts.length - 1 : parts.findIndex((p) => p !== 0)) : Math.min(1, parts.length - 1);
+    const at =
+      m[1] === '^'
+        ? Math.max(0, parts.findIndex((p) => p !== 0) === -1 ? parts.length - 1 : parts.findIndex((p) => p !== 0))
+        : Math.min(1, parts.length - 1);
     return `>=${m[2]},<${bump(parts, at)}`;
   }
   if (/^\d/.test(s)) return `==${s}`;
@@ -575,7 +700,10 @@ function poetrySpec(spec: string): string {
 
 /** Dependencies of a Pipfile ([packages]) or a Poetry pyproject ([tool.poetry.dependencies]). */
 function lockedProjectRequirements(files: ProjectFiles): { file: string; requirements: Requirement[] } | undefined {
-  for (const [file, section] of [['Pipfile', 'packages'], ['pyproject.toml', 'tool.poetry.dependencies']] as const) {
+  for (const [file, section] of [
+    ['Pipfile', 'packages'],
+    ['pyproject.toml', 'tool.poetry.dependencies'],
+  ] as const) {
     const text = files.kind(file) === 'file' ? files.text(file) : undefined;
     if (text === undefined) continue;
     let data: Record<string, unknown>;
@@ -593,11 +721,25 @@ function lockedProjectRequirements(files: ProjectFiles): { file: string; require
     for (const [rawName, value] of Object.entries(table as Record<string, unknown>)) {
       if (rawName.toLowerCase() === 'python') continue;
       const name = normaliseName(rawName);
-      const version = typeof value === 'string' ? value : typeof (value as { version?: unknown }).version === 'string' ? (value as { version: string }).version : '*';
+      const version =
+        typeof value === 'string'
+          ? value
+          : typeof (value as { version?: unknown }).version === 'string'
+            ? (value as { version: string }).version
+            : '*';
       const extrasRaw = typeof value === 'object' && value !== null ? (value as { extras?: unknown }).extras : undefined;
       const extras = Array.isArray(extrasRaw) ? extrasRaw.map((e) => normaliseName(String(e))).sort() : [];
-      const idx = lines.findIndex((l, i) => i > header && new RegExp(`^\\s*["']?${rawName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*=`, 'i').test(l));
-      requirements.push({ key: extras.length ? `${name}[${extras.join(',')}]` : name, name, extras, spec: file === 'Pipfile' ? (version === '*' ? '' : version.replace(/\s+/g, '')) : poetrySpec(version), file, line: idx + 1 || 1 });
+      const idx = lines.findIndex(
+        (l, i) => i > header && new RegExp(`^\\s*["']?${rawName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*=`, 'i').test(l),
+      );
+      requirements.push({
+        key: extras.length ? `${name}[${extras.join(',')}]` : name,
+        name,
+        extras,
+        spec: file === 'Pipfile' ? (version === '*' ? '' : version.replace(/\s+/g, '')) : poetrySpec(version),
+        file,
+        line: idx + 1 || 1,
+      });
     }
     return { file, requirements };
   }

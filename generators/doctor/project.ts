@@ -6,20 +6,45 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { type ComposeModel, type ComposeService, readCompose } from '../model/compose-model.ts';
-import { type DockerIgnore, parseDockerIgnore } from '../model/dockerignore.ts';
+import { type ComposeModel, type ComposeService, readCompose } from './parse/compose-model.ts';
+import { type DockerIgnore, parseDockerIgnore } from './parse/dockerignore.ts';
 import {
-  type CommandForm, commandsOf, type DfCopy, type DockerfileModel, finalCmd, finalEntrypoint, finalWorkdir, lineage, readDockerfile, type Stage,
-} from '../model/dockerfile-model.ts';
-import { type GitIndex, readGitIndex } from '../model/git-index.ts';
-import { type EvalResult, evaluateModule, strOf } from '../model/python-eval.ts';
-import { readPyproject, readRequirementsFile, type Requirement } from '../model/requirements.ts';
-import { expandVariables, lexShell, type SimpleCommand, splitCommands } from '../model/shell-words.ts';
+  type CommandForm,
+  commandsOf,
+  type DfCopy,
+  type DockerfileModel,
+  finalCmd,
+  finalEntrypoint,
+  finalWorkdir,
+  lineage,
+  readDockerfile,
+  type Stage,
+} from './parse/dockerfile-model.ts';
+import { type GitIndex, readGitIndex } from '../project/git-index.ts';
+import { type EvalResult, evaluateModule, strOf } from '../project/python-eval.ts';
+import { readPyproject, readRequirementsFile, type Requirement } from '../project/requirements.ts';
+import { expandVariables, lexShell, type SimpleCommand, splitCommands } from './parse/shell-words.ts';
 import type { Finding, Where } from './types.ts';
 
 export const SKIP_DIRS = new Set([
-  '.git', 'node_modules', '.venv', 'venv', 'env', '.env', '__pycache__', '.tox', '.nox', 'dist', 'build',
-  'staticfiles', 'media', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.scratch',
+  '.git',
+  'node_modules',
+  '.venv',
+  'venv',
+  'env',
+  '.env',
+  '__pycache__',
+  '.tox',
+  '.nox',
+  'dist',
+  'build',
+  'staticfiles',
+  'media',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  'site-packages',
+  '.scratch',
 ]);
 
 /** Read-only view of the checked folder, with caches. */
@@ -212,13 +237,13 @@ export function listProjectFiles(files: ProjectFiles, maxDepth = 4): string[] {
 
 /** Image paths → context paths, for the final stage and the stages it copies from. */
 export class ImageLayout {
-  constructor(
-    private p: { files: ProjectFiles; model: DockerfileModel; stage: Stage; context: string; ignore?: DockerIgnore },
-  ) {}
+  constructor(private p: { files: ProjectFiles; model: DockerfileModel; stage: Stage; context: string; ignore?: DockerIgnore }) {}
 
   /** All COPY/ADD of the stage's lineage, newest first. */
   private copies(): DfCopy[] {
-    return lineage(this.p.model, this.p.stage).flatMap((s) => s.copies).reverse();
+    return lineage(this.p.model, this.p.stage)
+      .flatMap((s) => s.copies)
+      .reverse();
   }
 
   /** Is a context path present in the build context (exists and not excluded)? */
@@ -251,7 +276,8 @@ export class ImageLayout {
               if (this.inContext(ctx)) return { copy, contextPath: ctx };
             }
           } else if (kind === 'file') {
-            const target = copy.destIsDir || candidates.length > 1 ? `${copy.dest === '/' ? '' : copy.dest}/${posix.basename(c)}` : copy.dest;
+            const target =
+              copy.destIsDir || candidates.length > 1 ? `${copy.dest === '/' ? '' : copy.dest}/${posix.basename(c)}` : copy.dest;
             if (p === target && this.inContext(c)) return { copy, contextPath: c };
             if (copy.destIsDir && p === copy.dest) return { copy, contextPath: c };
           }
@@ -272,8 +298,14 @@ export class ImageLayout {
           next.push(dir === '.' ? part : `${dir}/${part}`);
           continue;
         }
-        const re = new RegExp(`^${part.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
-        for (const name of this.p.files.list(stripContext(this.p.context, dir === '.' ? '' : dir) || '.')) if (re.test(name)) next.push(dir === '.' ? name : `${dir}/${name}`);
+        const re = new RegExp(
+          `^${part
+            .replace(/[.+^${}()|\\]/g, '\\$&')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]')}$`,
+        );
+        for (const name of this.p.files.list(stripContext(this.p.context, dir === '.' ? '' : dir) || '.'))
+          if (re.test(name)) next.push(dir === '.' ? name : `${dir}/${name}`);
       }
       current = next;
     }
@@ -293,11 +325,162 @@ export class ImageLayout {
 }
 
 const VALUE_FLAGS: Record<string, Set<string>> = {
-  gunicorn: new Set(['-b', '--bind', '-w', '--workers', '-k', '--worker-class', '-t', '--timeout', '-c', '--config', '--chdir', '--pythonpath', '--worker-tmp-dir', '--access-logfile', '--error-logfile', '--log-file', '--log-level', '-e', '--env', '-n', '--name', '--threads', '--max-requests', '--max-requests-jitter', '--graceful-timeout', '--keep-alive', '--access-logformat', '--forwarded-allow-ips', '-u', '--user', '-g', '--group', '-p', '--pid', '--worker-connections', '--limit-request-line', '--limit-request-fields', '--limit-request-field_size', '--statsd-host', '--backlog', '--umask', '--paste', '--certfile', '--keyfile', '--log-config', '--logger-class', '-m']),
-  uvicorn: new Set(['--host', '--port', '--uds', '--fd', '--app-dir', '--workers', '--loop', '--http', '--ws', '--lifespan', '--interface', '--env-file', '--log-level', '--log-config', '--root-path', '--limit-concurrency', '--backlog', '--limit-max-requests', '--timeout-keep-alive', '--ssl-keyfile', '--ssl-certfile', '--forwarded-allow-ips', '--reload-dir', '--h11-max-incomplete-event-size', '--timeout-graceful-shutdown', '--header']),
-  daphne: new Set(['-b', '--bind', '-p', '--port', '-u', '--unix-socket', '--fd', '-e', '--endpoint', '-v', '--verbosity', '-t', '--http-timeout', '--access-log', '--log-fmt', '--ping-interval', '--ping-timeout', '--root-path', '--application-close-timeout', '--websocket_timeout', '--websocket_connect_timeout', '--proxy-headers-host', '--proxy-headers-port', '--server-name']),
-  hypercorn: new Set(['-b', '--bind', '-w', '--workers', '-k', '--worker-class', '-c', '--config', '--access-logfile', '--error-logfile', '--log-level', '--root-path', '--certfile', '--keyfile', '--graceful-timeout', '--insecure-bind', '--quic-bind', '-u', '--user', '-g', '--group', '--umask', '--pid', '--access-logformat']),
-  waitress: new Set(['--host', '--port', '--listen', '--threads', '--call', '--url-scheme', '--ident', '--unix-socket', '--unix-socket-perms', '--backlog', '--recv-bytes', '--send-bytes', '--outbuf-overflow', '--outbuf-high-watermark', '--inbuf-overflow', '--connection-limit', '--cleanup-interval', '--channel-timeout', '--url-prefix', '--max-request-header-size', '--max-request-body-size', '--asyncore-loop-timeout', '--trusted-proxy', '--trusted-proxy-count', '--trusted-proxy-headers']),
+  gunicorn: new Set([
+    '-b',
+    '--bind',
+    '-w',
+    '--workers',
+    '-k',
+    '--worker-class',
+    '-t',
+    '--timeout',
+    '-c',
+    '--config',
+    '--chdir',
+    '--pythonpath',
+    '--worker-tmp-dir',
+    '--access-logfile',
+    '--error-logfile',
+    '--log-file',
+    '--log-level',
+    '-e',
+    '--env',
+    '-n',
+    '--name',
+    '--threads',
+    '--max-requests',
+    '--max-requests-jitter',
+    '--graceful-timeout',
+    '--keep-alive',
+    '--access-logformat',
+    '--forwarded-allow-ips',
+    '-u',
+    '--user',
+    '-g',
+    '--group',
+    '-p',
+    '--pid',
+    '--worker-connections',
+    '--limit-request-line',
+    '--limit-request-fields',
+    '--limit-request-field_size',
+    '--statsd-host',
+    '--backlog',
+    '--umask',
+    '--paste',
+    '--certfile',
+    '--keyfile',
+    '--log-config',
+    '--logger-class',
+    '-m',
+  ]),
+  uvicorn: new Set([
+    '--host',
+    '--port',
+    '--uds',
+    '--fd',
+    '--app-dir',
+    '--workers',
+    '--loop',
+    '--http',
+    '--ws',
+    '--lifespan',
+    '--interface',
+    '--env-file',
+    '--log-level',
+    '--log-config',
+    '--root-path',
+    '--limit-concurrency',
+    '--backlog',
+    '--limit-max-requests',
+    '--timeout-keep-alive',
+    '--ssl-keyfile',
+    '--ssl-certfile',
+    '--forwarded-allow-ips',
+    '--reload-dir',
+    '--h11-max-incomplete-event-size',
+    '--timeout-graceful-shutdown',
+    '--header',
+  ]),
+  daphne: new Set([
+    '-b',
+    '--bind',
+    '-p',
+    '--port',
+    '-u',
+    '--unix-socket',
+    '--fd',
+    '-e',
+    '--endpoint',
+    '-v',
+    '--verbosity',
+    '-t',
+    '--http-timeout',
+    '--access-log',
+    '--log-fmt',
+    '--ping-interval',
+    '--ping-timeout',
+    '--root-path',
+    '--application-close-timeout',
+    '--websocket_timeout',
+    '--websocket_connect_timeout',
+    '--proxy-headers-host',
+    '--proxy-headers-port',
+    '--server-name',
+  ]),
+  hypercorn: new Set([
+    '-b',
+    '--bind',
+    '-w',
+    '--workers',
+    '-k',
+    '--worker-class',
+    '-c',
+    '--config',
+    '--access-logfile',
+    '--error-logfile',
+    '--log-level',
+    '--root-path',
+    '--certfile',
+    '--keyfile',
+    '--graceful-timeout',
+    '--insecure-bind',
+    '--quic-bind',
+    '-u',
+    '--user',
+    '-g',
+    '--group',
+    '--umask',
+    '--pid',
+    '--access-logformat',
+  ]),
+  waitress: new Set([
+    '--host',
+    '--port',
+    '--listen',
+    '--threads',
+    '--call',
+    '--url-scheme',
+    '--ident',
+    '--unix-socket',
+    '--unix-socket-perms',
+    '--backlog',
+    '--recv-bytes',
+    '--send-bytes',
+    '--outbuf-overflow',
+    '--outbuf-high-watermark',
+    '--inbuf-overflow',
+    '--connection-limit',
+    '--cleanup-interval',
+    '--channel-timeout',
+    '--url-prefix',
+    '--max-request-header-size',
+    '--max-request-body-size',
+    '--asyncore-loop-timeout',
+    '--trusted-proxy',
+    '--trusted-proxy-count',
+    '--trusted-proxy-headers',
+  ]),
 };
 
 function optionValue(args: string[], names: string[]): string[] {
@@ -355,7 +538,8 @@ export function classifyServer(argvIn: string[], where: Where, origin: string): 
   const head = (argv[0] ?? '').split('/').pop()!;
   const args = argv.slice(1);
   if (head === 'manage.py' && args[0] === 'runserver') return serverInfo('runserver', argv, args.slice(1), where, origin);
-  if ((head === 'django-admin' || head === 'django-admin.py') && args[0] === 'runserver') return serverInfo('runserver', argv, args.slice(1), where, origin);
+  if ((head === 'django-admin' || head === 'django-admin.py') && args[0] === 'runserver')
+    return serverInfo('runserver', argv, args.slice(1), where, origin);
   if (head === 'gunicorn') return serverInfo('gunicorn', argv, args, where, origin);
   if (head === 'uvicorn') return serverInfo('uvicorn', argv, args, where, origin);
   if (head === 'daphne') return serverInfo('daphne', argv, args, where, origin);
@@ -443,19 +627,32 @@ export function parseHostPort(bind: string, defaultHost: string, defaultPort?: n
   if (colon === -1) return { host: bind || defaultHost, ...(defaultPort !== undefined ? { port: defaultPort } : {}) };
   const host = bind.slice(0, colon);
   const port = Number(bind.slice(colon + 1));
-  return { host: host || defaultHost, ...(Number.isInteger(port) && bind.slice(colon + 1) !== '' ? { port } : defaultPort !== undefined ? { port: defaultPort } : {}) };
+  return {
+    host: host || defaultHost,
+    ...(Number.isInteger(port) && bind.slice(colon + 1) !== '' ? { port } : defaultPort !== undefined ? { port: defaultPort } : {}),
+  };
 }
 
 /** The bind a server ends up with, from its flags, its environment and defaults. */
-export function resolveBind(server: ServerInfo, env: Map<string, string | undefined>, configBind?: { value: string; source: string }): ServerInfo['bind'] {
+export function resolveBind(
+  server: ServerInfo,
+  env: Map<string, string | undefined>,
+  configBind?: { value: string; source: string },
+): ServerInfo['bind'] {
   const def = DEFAULT_BINDS[server.kind];
-  const expand = (s: string): string | undefined => expandVariables(s, new Map([...env].filter((e): e is [string, string] => e[1] !== undefined)));
+  const expand = (s: string): string | undefined =>
+    expandVariables(s, new Map([...env].filter((e): e is [string, string] => e[1] !== undefined)));
   if (server.kind === 'runserver') {
     const raw = server.binds[0];
     if (!raw) return { host: '127.0.0.1', port: 8000, explicit: false, source: 'runserver default' };
     const v = expand(raw) ?? raw;
     const hp = parseHostPort(v, '127.0.0.1', 8000);
-    return { host: hp.host === '0' ? '0.0.0.0' : hp.host, ...(hp.port !== undefined ? { port: hp.port } : {}), explicit: true, source: raw };
+    return {
+      host: hp.host === '0' ? '0.0.0.0' : hp.host,
+      ...(hp.port !== undefined ? { port: hp.port } : {}),
+      explicit: true,
+      source: raw,
+    };
   }
   if (server.kind === 'uwsgi') {
     const raw = server.binds[0];
@@ -486,12 +683,14 @@ export function resolveBind(server: ServerInfo, env: Map<string, string | undefi
       return { host: hp.host, ...(hp.port !== undefined ? { port: hp.port } : {}), explicit: true, source: configBind.source };
     }
     const port = env.get('PORT');
-    if (port !== undefined && env.has('PORT')) return { host: '0.0.0.0', ...(port && /^\d+$/.test(port) ? { port: Number(port) } : {}), explicit: false, source: 'PORT' };
+    if (port !== undefined && env.has('PORT'))
+      return { host: '0.0.0.0', ...(port && /^\d+$/.test(port) ? { port: Number(port) } : {}), explicit: false, source: 'PORT' };
   }
   if (server.kind === 'uvicorn') {
     const host = env.get('UVICORN_HOST');
     const port = env.get('UVICORN_PORT');
-    if (host || port) return { host: host ?? def.host, port: port ? Number(port) : def.port!, explicit: true, source: 'UVICORN_HOST/UVICORN_PORT' };
+    if (host || port)
+      return { host: host ?? def.host, port: port ? Number(port) : def.port!, explicit: true, source: 'UVICORN_HOST/UVICORN_PORT' };
   }
   return { host: def.host, ...(def.port !== undefined ? { port: def.port } : {}), explicit: false, source: `${server.kind} default` };
 }
@@ -512,4 +711,18 @@ export function argvOf(form: CommandForm): string[] {
   return form.form === 'exec' ? form.argv : ['/bin/sh', '-c', form.text];
 }
 
-export { commandsOf, finalCmd, finalEntrypoint, finalWorkdir, readCompose, readDockerfile, parseDockerIgnore, readPyproject, readRequirementsFile, splitCommands, strOf, evaluateModule, existsSync };
+export {
+  commandsOf,
+  finalCmd,
+  finalEntrypoint,
+  finalWorkdir,
+  readCompose,
+  readDockerfile,
+  parseDockerIgnore,
+  readPyproject,
+  readRequirementsFile,
+  splitCommands,
+  strOf,
+  evaluateModule,
+  existsSync,
+};

@@ -178,7 +178,10 @@ export function answersToFlags(answers: Record<string, Answer>): string[] {
  * Copies a scenario's input into a fresh temp folder named after the scenario (the project
  * name comes from the folder) and runs the built CLI there, as a user would, without a terminal.
  */
-export async function generateScenario(scenario: string, extra: Record<string, Answer> = {}): Promise<{ dir: string; root: string; stdout: string }> {
+export async function generateScenario(
+  scenario: string,
+  extra: Record<string, Answer> = {},
+): Promise<{ dir: string; root: string; stdout: string }> {
   const cli = join(repoRoot, 'generators', 'cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm run test:e2e does)`);
   const root = mkdtempSync(join(tmpdir(), 'dd-e2e-'));
@@ -332,12 +335,27 @@ export class Stack {
       await this.compose(['down', '-v', '--remove-orphans', '--rmi', 'local', '-t', '5'], 3 * MINUTE);
       const label = `label=com.docker.compose.project=${this.project}`;
       const leftovers: Array<[string[], string[]]> = [
-        [['ps', '-aq', '--filter', label], ['rm', '-f', '-v']],
-        [['volume', 'ls', '-q', '--filter', label], ['volume', 'rm', '-f']],
-        [['network', 'ls', '-q', '--filter', label], ['network', 'rm']],
+        [
+          ['ps', '-aq', '--filter', label],
+          ['rm', '-f', '-v'],
+        ],
+        [
+          ['volume', 'ls', '-q', '--filter', label],
+          ['volume', 'rm', '-f'],
+        ],
+        [
+          ['network', 'ls', '-q', '--filter', label],
+          ['network', 'rm'],
+        ],
         // built images carry the project label, also the ones a rebuild left untagged
-        [['image', 'ls', '-q', '--filter', label], ['image', 'rm', '-f']],
-        [['image', 'ls', '-q', '--filter', `reference=${this.project}-*`], ['image', 'rm', '-f']],
+        [
+          ['image', 'ls', '-q', '--filter', label],
+          ['image', 'rm', '-f'],
+        ],
+        [
+          ['image', 'ls', '-q', '--filter', `reference=${this.project}-*`],
+          ['image', 'rm', '-f'],
+        ],
       ];
       for (const [list, remove] of leftovers) {
         const ids = (await docker(list)).stdout.split('\n').filter(Boolean);
@@ -391,7 +409,8 @@ export async function probe(stack: Stack, opts: { path?: string; reachTimeoutMs?
     return undefined;
   };
   const early = await dead();
-  if (up.code !== 0 || early) return finish({ stage: 'start', detail: `${early ?? 'up --wait failed'}\n${describeRun('docker compose up', up)}` });
+  if (up.code !== 0 || early)
+    return finish({ stage: 'start', detail: `${early ?? 'up --wait failed'}\n${describeRun('docker compose up', up)}` });
 
   const url = await stack.url();
   if (!url) return finish({ stage: 'start', detail: `no published port for ${stack.service}:${stack.containerPort}` });
@@ -411,7 +430,8 @@ export async function probe(stack: Stack, opts: { path?: string; reachTimeoutMs?
     if (diedBecause) return finish({ stage: 'start', detail: diedBecause, url });
     return finish({ stage: 'reach', detail: `no HTTP answer from ${url}${path}: ${lastError}`, url });
   }
-  if (res.status !== 200) return finish({ stage: 'serve', detail: `GET ${path} answered ${res.status}`, status: res.status, body: res.text, url });
+  if (res.status !== 200)
+    return finish({ stage: 'serve', detail: `GET ${path} answered ${res.status}`, status: res.status, body: res.text, url });
   return finish({ stage: 'ok', detail: `GET ${path} answered 200`, status: 200, body: res.text, url });
 }
 
@@ -429,7 +449,9 @@ export async function imagesOf(dir: string): Promise<string[]> {
   const r = await run('docker', ['compose', '--project-directory', dir, 'config', '--format', 'json'], { cwd: dir, timeoutMs: MINUTE });
   if (r.code !== 0) throw new Error(describeRun('docker compose config', r));
   const config = JSON.parse(r.stdout) as { services: Record<string, { image?: string; build?: unknown }> };
-  const images = Object.values(config.services).filter((s) => !s.build && s.image).map((s) => s.image!);
+  const images = Object.values(config.services)
+    .filter((s) => !s.build && s.image)
+    .map((s) => s.image!);
   return [...new Set([...froms, ...images])];
 }
 
@@ -458,7 +480,10 @@ export async function wheelAvailable(image: string, requirement: string): Promis
  * each tool the builder stage pip-installs by name (poetry, uv, pipenv), and any extra binary
  * wheels the caller names. Environment limits only; the generator's own failures still fail.
  */
-export async function cannotRun(scenario: string, opts: { wheels?: string[]; extra?: Record<string, Answer> } = {}): Promise<string | undefined> {
+export async function cannotRun(
+  scenario: string,
+  opts: { wheels?: string[]; extra?: Record<string, Answer> } = {},
+): Promise<string | undefined> {
   const gen = await generateScenario(scenario, opts.extra);
   try {
     const missing = await missingImages(gen.dir);

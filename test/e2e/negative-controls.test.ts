@@ -40,7 +40,13 @@ const controls: Control[] = [
   },
   { fixture: 'workdir-copy-mismatch', rule: 'workdir-copy-mismatch', stage: 'start', logs: /can't open file '\/srv\/site\/manage\.py'/ },
   { fixture: 'bind-loopback', rule: 'bind-loopback', stage: 'reach', logs: /Listening at: http:\/\/127\.0\.0\.1:8000/, health: 'healthy' },
-  { fixture: 'allowed-hosts-missing', rule: 'allowed-hosts-missing', stage: 'serve', status: 400, logs: /Invalid HTTP_HOST header: '127\.0\.0\.1:\d+'/ },
+  {
+    fixture: 'allowed-hosts-missing',
+    rule: 'allowed-hosts-missing',
+    stage: 'serve',
+    status: 400,
+    logs: /Invalid HTTP_HOST header: '127\.0\.0\.1:\d+'/,
+  },
   {
     fixture: 'sqlite-dir-not-writable',
     rule: 'nonroot-write-denied / named-volume-root-owned',

@@ -31,7 +31,12 @@ describe('regenerated sqlite → postgres with three hand edits', () => {
     const first = await run(process.execPath, [cli, dir, '--yes', '--project-name', 'site1'], { timeoutMs: MIN });
     if (first.code !== 0) throw new Error(describeRun('first run', first));
     edit(dir, 'Dockerfile', 'FROM python:3.13-slim-trixie\n', 'FROM python:3.13-slim-trixie\nLABEL org.example.team="web"\n');
-    edit(dir, 'compose.yaml', 'keeps them.\n', 'keeps them.\n  sidecar:\n    image: python:3.13-slim-trixie\n    command: ["sleep", "infinity"]\n    init: true\n');
+    edit(
+      dir,
+      'compose.yaml',
+      'keeps them.\n',
+      'keeps them.\n  sidecar:\n    image: python:3.13-slim-trixie\n    command: ["sleep", "infinity"]\n    init: true\n',
+    );
     edit(dir, 'site1/settings_container.py', '# Everything to stdout/stderr', '# Our log shipper reads stdout');
     regen = await run(process.execPath, [cli, dir, '--database', 'postgres'], { timeoutMs: MIN });
     stack = new Stack(dir, 'regen', 8000);
@@ -50,20 +55,32 @@ describe('regenerated sqlite → postgres with three hand edits', () => {
     expect(readFileSync(join(dir, 'site1/settings_container.py'), 'utf8')).toContain('# Our log shipper reads stdout');
   });
 
-  it('builds, migrates against postgres and serves through the published port', async () => {
-    const up = await stack.up();
-    expect(up.code, describeRun('compose up', up) + (await stack.logs())).toBe(0);
-    const url = await stack.url();
-    expect(url).toBeDefined();
-    expect((await http(`${url}/`)).status).toBe(200);
-    expect((await http(`${url}/admin/login/`)).status).toBe(200);
-    const migrations = await stack.exec(['python', 'manage.py', 'showmigrations', '--plan']);
-    expect(migrations.code, describeRun('showmigrations', migrations)).toBe(0);
-    expect(migrations.stdout).toContain('[X]  auth.0001_initial');
-    expect(migrations.stdout).not.toContain('[ ]');
-    const engine = await stack.exec(['python', '-c', 'import django; django.setup(); from django.db import connection; print(connection.vendor)']);
-    expect(engine.stdout.trim()).toBe('postgresql');
-    const label = await run('docker', ['inspect', '--format', '{{ index .Config.Labels "org.example.team" }}', (await stack.state())!.image], { timeoutMs: MIN });
-    expect(label.stdout.trim()).toBe('web');
-  }, 10 * MIN);
+  it(
+    'builds, migrates against postgres and serves through the published port',
+    async () => {
+      const up = await stack.up();
+      expect(up.code, describeRun('compose up', up) + (await stack.logs())).toBe(0);
+      const url = await stack.url();
+      expect(url).toBeDefined();
+      expect((await http(`${url}/`)).status).toBe(200);
+      expect((await http(`${url}/admin/login/`)).status).toBe(200);
+      const migrations = await stack.exec(['python', 'manage.py', 'showmigrations', '--plan']);
+      expect(migrations.code, describeRun('showmigrations', migrations)).toBe(0);
+      expect(migrations.stdout).toContain('[X]  auth.0001_initial');
+      expect(migrations.stdout).not.toContain('[ ]');
+      const engine = await stack.exec([
+        'python',
+        '-c',
+        'import django; django.setup(); from django.db import connection; print(connection.vendor)',
+      ]);
+      expect(engine.stdout.trim()).toBe('postgresql');
+      const label = await run(
+        'docker',
+        ['inspect', '--format', '{{ index .Config.Labels "org.example.team" }}', (await stack.state())!.image],
+        { timeoutMs: MIN },
+      );
+      expect(label.stdout.trim()).toBe('web');
+    },
+    10 * MIN,
+  );
 });

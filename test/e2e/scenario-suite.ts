@@ -66,7 +66,11 @@ interface Ctx {
 }
 
 export function scenarioSuite(spec: ScenarioSpec): void {
-  const extra = spec.extraAnswers ? ` with ${Object.entries(spec.extraAnswers).map(([k, v]) => `--${k} ${v}`).join(' ')}` : '';
+  const extra = spec.extraAnswers
+    ? ` with ${Object.entries(spec.extraAnswers)
+        .map(([k, v]) => `--${k} ${v}`)
+        .join(' ')}`
+    : '';
   const title = `${spec.scenario}${extra} (${spec.database}, port ${spec.port})${spec.skip ? ` — skipped: ${spec.skip}` : ''}`;
   const d = spec.skip ? describe.skip : describe;
   d(title, () => {
@@ -122,7 +126,13 @@ export function scenarioSuite(spec: ScenarioSpec): void {
       expect(css.body.length).toBeGreaterThan(1000);
       expect(css.text).toMatch(/body\s*\{/);
       // DEBUG really is off in the container, so it is not Django's debug static view answering.
-      const debug = await stack.exec(['python', 'manage.py', 'shell', '-c', 'from django.conf import settings; print("DEBUG", settings.DEBUG)']);
+      const debug = await stack.exec([
+        'python',
+        'manage.py',
+        'shell',
+        '-c',
+        'from django.conf import settings; print("DEBUG", settings.DEBUG)',
+      ]);
       expect(debug.stdout, describeRun('shell', debug)).toContain('DEBUG False');
     });
 
@@ -249,7 +259,10 @@ export function scenarioSuite(spec: ScenarioSpec): void {
       const r = await stack.exec(['python', 'manage.py', 'check', '--deploy']);
       const out = r.stdout + r.stderr;
       expect(out, describeRun('check --deploy', r)).toMatch(/System check identified/);
-      const ids = [...out.matchAll(/\(([a-z0-9_.]+)\.([CEWID])(\d{3})\)/gi)].map((m) => ({ id: `${m[1]}.${m[2]}${m[3]}`, level: m[2]!.toUpperCase() }));
+      const ids = [...out.matchAll(/\(([a-z0-9_.]+)\.([CEWID])(\d{3})\)/gi)].map((m) => ({
+        id: `${m[1]}.${m[2]}${m[3]}`,
+        level: m[2]!.toUpperCase(),
+      }));
       const errors = ids.filter((i) => i.level === 'E' || i.level === 'C').map((i) => i.id);
       expect(errors, out).toEqual([]);
       expect(out).not.toMatch(/^ERRORS:/m);
@@ -283,57 +296,63 @@ export function scenarioSuite(spec: ScenarioSpec): void {
       expect(dotenv.stdout.trim()).toBe('ABSENT');
     });
 
-    check(`\`docker compose down\` takes under 5 s${spec.persistence === 'none' ? ', and it serves again after up' : ', and data written through Django survives down + up'}`, async () => {
-      const { stack, url: oldUrl } = need();
-      const username = `e2e-${randomBytes(3).toString('hex')}`;
-      const password = randomBytes(12).toString('hex');
-      const note = `kept-${randomBytes(4).toString('hex')}`;
-      if (spec.persistence === 'admin-login' || spec.persistence === 'shell-user') {
-        const r = await stack.exec(['python', 'manage.py', 'createsuperuser', '--noinput', '--username', username, '--email', `${username}@example.invalid`], {
-          env: { DJANGO_SUPERUSER_PASSWORD: password },
-        });
-        expect(r.code, describeRun('createsuperuser', r)).toBe(0);
-      } else if (spec.persistence === 'notes') {
-        const added = await http(`${oldUrl}/notes/add/${note}/`);
-        expect(added.status).toBe(200);
-      }
+    check(
+      `\`docker compose down\` takes under 5 s${spec.persistence === 'none' ? ', and it serves again after up' : ', and data written through Django survives down + up'}`,
+      async () => {
+        const { stack, url: oldUrl } = need();
+        const username = `e2e-${randomBytes(3).toString('hex')}`;
+        const password = randomBytes(12).toString('hex');
+        const note = `kept-${randomBytes(4).toString('hex')}`;
+        if (spec.persistence === 'admin-login' || spec.persistence === 'shell-user') {
+          const r = await stack.exec(
+            ['python', 'manage.py', 'createsuperuser', '--noinput', '--username', username, '--email', `${username}@example.invalid`],
+            {
+              env: { DJANGO_SUPERUSER_PASSWORD: password },
+            },
+          );
+          expect(r.code, describeRun('createsuperuser', r)).toBe(0);
+        } else if (spec.persistence === 'notes') {
+          const added = await http(`${oldUrl}/notes/add/${note}/`);
+          expect(added.status).toBe(200);
+        }
 
-      // The one timed check: signals reach the server, so no 10 s stop timeout.
-      const down = await stack.down();
-      expect(down.code, describeRun('docker compose down', down)).toBe(0);
-      expect(down.ms, `docker compose down took ${down.ms} ms`).toBeLessThan(5_000);
-      expect(await stack.containerId()).toBeUndefined();
+        // The one timed check: signals reach the server, so no 10 s stop timeout.
+        const down = await stack.down();
+        expect(down.code, describeRun('docker compose down', down)).toBe(0);
+        expect(down.ms, `docker compose down took ${down.ms} ms`).toBeLessThan(5_000);
+        expect(await stack.containerId()).toBeUndefined();
 
-      const up = await stack.up(240);
-      expect(up.code, describeRun('docker compose up (again)', up)).toBe(0);
-      const url = await stack.url();
-      expect(url).toBeDefined();
-      ctx!.url = url!;
+        const up = await stack.up(240);
+        expect(up.code, describeRun('docker compose up (again)', up)).toBe(0);
+        const url = await stack.url();
+        expect(url).toBeDefined();
+        ctx!.url = url!;
 
-      if (spec.persistence === 'admin-login') {
-        const { post, admin } = await adminLogin(url!, username, password);
-        expect(post.status, post.text.slice(0, 800)).toBe(302);
-        expect(String(post.headers.location)).toBe('/admin/');
-        expect(admin.status).toBe(200);
-        expect(admin.text).toContain(username);
-      } else if (spec.persistence === 'shell-user') {
-        const r = await stack.exec([
-          'python',
-          'manage.py',
-          'shell',
-          '-c',
-          `from django.contrib.auth import get_user_model; u = get_user_model().objects.get(username="${username}"); print("FOUND", u.check_password("${password}"))`,
-        ]);
-        expect(r.stdout, describeRun('shell', r)).toContain('FOUND True');
-      } else if (spec.persistence === 'notes') {
-        const listed = await http(`${url}/`);
-        expect(listed.status).toBe(200);
-        expect(listed.text.split('\n')).toContain(note);
-      } else {
-        const home = await http(`${url}/`);
-        expect(home.status).toBe(spec.rootStatus);
-      }
-    });
+        if (spec.persistence === 'admin-login') {
+          const { post, admin } = await adminLogin(url!, username, password);
+          expect(post.status, post.text.slice(0, 800)).toBe(302);
+          expect(String(post.headers.location)).toBe('/admin/');
+          expect(admin.status).toBe(200);
+          expect(admin.text).toContain(username);
+        } else if (spec.persistence === 'shell-user') {
+          const r = await stack.exec([
+            'python',
+            'manage.py',
+            'shell',
+            '-c',
+            `from django.contrib.auth import get_user_model; u = get_user_model().objects.get(username="${username}"); print("FOUND", u.check_password("${password}"))`,
+          ]);
+          expect(r.stdout, describeRun('shell', r)).toContain('FOUND True');
+        } else if (spec.persistence === 'notes') {
+          const listed = await http(`${url}/`);
+          expect(listed.status).toBe(200);
+          expect(listed.text.split('\n')).toContain(note);
+        } else {
+          const home = await http(`${url}/`);
+          expect(home.status).toBe(spec.rootStatus);
+        }
+      },
+    );
 
     check('the web logs hold no Python traceback', async () => {
       const { stack } = need();

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { parse as parseYaml } from 'yaml';
-import { dictGet, parsePython, type PyValue } from '../../generators/model/python-source.ts';
+import { dictGet, parsePython, type PyValue } from '../../generators/project/python-source.ts';
 
 export interface Stage {
   from: string;
@@ -52,15 +52,18 @@ export function envOf(stage: Stage): Map<string, string> {
 }
 
 export interface Compose {
-  services: Record<string, {
-    build?: unknown;
-    image?: string;
-    ports?: string[];
-    environment?: Record<string, string>;
-    volumes?: string[];
-    depends_on?: Record<string, { condition: string }>;
-    healthcheck?: { test: string[] };
-  }>;
+  services: Record<
+    string,
+    {
+      build?: unknown;
+      image?: string;
+      ports?: string[];
+      environment?: Record<string, string>;
+      volumes?: string[];
+      depends_on?: Record<string, { condition: string }>;
+      healthcheck?: { test: string[] };
+    }
+  >;
   volumes?: Record<string, unknown>;
   version?: unknown;
 }

@@ -17,7 +17,9 @@ export { copyScenarioInput, scenariosDir };
 const generatorPath = fileURLToPath(new URL('../../generators/app/index.ts', import.meta.url));
 
 export function scenarioNames(): string[] {
-  return readdirSync(scenariosDir).filter((n) => existsSync(join(scenariosDir, n, 'answers.json'))).sort();
+  return readdirSync(scenariosDir)
+    .filter((n) => existsSync(join(scenariosDir, n, 'answers.json')))
+    .sort();
 }
 
 export function readAnswers(name: string): Record<string, unknown> {
@@ -37,7 +39,11 @@ export function prepareScenario(name: string): string {
 export async function runGenerator(dir: string, answers: Record<string, unknown>): Promise<void> {
   const { force, ...options } = answers;
   await helpers
-    .run<AppGenerator>(AppGenerator, { resolved: generatorPath, namespace: 'django-docker:app' }, { force: force === undefined ? true : Boolean(force) })
+    .run<AppGenerator>(
+      AppGenerator,
+      { resolved: generatorPath, namespace: 'django-docker:app' },
+      { force: force === undefined ? true : Boolean(force) },
+    )
     .cd(dir)
     .withOptions(options as never);
 }

@@ -68,7 +68,11 @@ const cases: Array<[string, string[], RegExp]> = [
   ['python latest', ['--python', 'latest'], /--python latest is not supported/],
   ['python 3.10 (end of life)', ['--python', '3.10'], /Python 3.10 reached its end of life/],
   ['database oracle', ['--database', 'oracle'], /--database oracle is not supported: choose postgres, mysql, mariadb, sqlite, none/],
-  ['Django 6.0 on Python 3.11', ['--django', '6.0', '--python', '3.11'], /Django 6.0 does not support Python 3.11: use Python 3.12, 3.13 or 3.14/],
+  [
+    'Django 6.0 on Python 3.11',
+    ['--django', '6.0', '--python', '3.11'],
+    /Django 6.0 does not support Python 3.11: use Python 3.12, 3.13 or 3.14/,
+  ],
   ['PostgreSQL 13 with Django 5.2', ['--database', 'postgres', '--db-version', '13'], /Django 5.2 needs PostgreSQL 14 or later, not 13/],
   ['unknown flag', ['--bogus'], /Unknown option '--bogus'/],
 ];
@@ -100,15 +104,26 @@ describe('bad input is refused with one line and writes nothing', () => {
   it('a C-extension pin with no wheel for the chosen Python', () => {
     const dir = existingProject();
     writeFileSync(join(dir, 'requirements.txt'), 'Django==5.2.17\npsycopg2-binary==2.9.5\n');
-    expectRefused(dir, ['--yes', '--python', '3.13'], /requirements\.txt line 2 pins psycopg2-binary==2\.9\.5, which has no wheel for Python 3\.13 \(first: 2\.9\.10\): raise the pin to 2\.9\.10 or later, or use --python 3\.11/);
+    expectRefused(
+      dir,
+      ['--yes', '--python', '3.13'],
+      /requirements\.txt line 2 pins psycopg2-binary==2\.9\.5, which has no wheel for Python 3\.13 \(first: 2\.9\.10\): raise the pin to 2\.9\.10 or later, or use --python 3\.11/,
+    );
   });
 
   it('a uv project whose lock lacks what the container runs: prints the uv command', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'dd-bad-')), 'proj');
     copyScenarioInput(join(scenariosDir, 'uv-postgres'), dir);
     const pyproject = join(dir, 'pyproject.toml');
-    writeFileSync(pyproject, readFileSync(pyproject, 'utf8').replace('    "gunicorn>=26.2",\n', '').replace('    "whitenoise>=6.8",\n', ''));
-    expectRefused(dir, ['--yes'], /the container needs gunicorn==26\.2\.0, whitenoise==6\.8\.2, which pyproject\.toml and uv\.lock lack: run `uv add "gunicorn==26\.2\.0" "whitenoise==6\.8\.2"`, then run again/);
+    writeFileSync(
+      pyproject,
+      readFileSync(pyproject, 'utf8').replace('    "gunicorn>=26.2",\n', '').replace('    "whitenoise>=6.8",\n', ''),
+    );
+    expectRefused(
+      dir,
+      ['--yes'],
+      /the container needs gunicorn==26\.2\.0, whitenoise==6\.8\.2, which pyproject\.toml and uv\.lock lack: run `uv add "gunicorn==26\.2\.0" "whitenoise==6\.8\.2"`, then run again/,
+    );
   });
 
   it('a lock file out of date with its manifest', () => {
@@ -116,7 +131,11 @@ describe('bad input is refused with one line and writes nothing', () => {
     copyScenarioInput(join(scenariosDir, 'poetry-sqlite'), dir);
     const pyproject = join(dir, 'pyproject.toml');
     writeFileSync(pyproject, readFileSync(pyproject, 'utf8').replace('whitenoise = "^6.8"', 'whitenoise = "^6.8"\nrequests = "^2.32"'));
-    expectRefused(dir, ['--yes'], /poetry\.lock is out of date with pyproject\.toml \(it does not lock requests\): run `poetry lock`, then run again/);
+    expectRefused(
+      dir,
+      ['--yes'],
+      /poetry\.lock is out of date with pyproject\.toml \(it does not lock requests\): run `poetry lock`, then run again/,
+    );
   });
 
   it('more than one lock file', () => {
@@ -129,23 +148,39 @@ describe('bad input is refused with one line and writes nothing', () => {
   it('an organisation config with an unknown key', () => {
     const dir = existingProject();
     writeFileSync(join(dir, 'django-docker.config.json'), '{ "registery": "registry.example.com/" }\n');
-    expectRefused(dir, ['--yes'], /django-docker\.config\.json: "registery" is not a setting: use registry, pipIndexUrl, pipTrustedHost, caCert, labels, templates/);
+    expectRefused(
+      dir,
+      ['--yes'],
+      /django-docker\.config\.json: "registery" is not a setting: use registry, pipIndexUrl, pipTrustedHost, caCert, labels, templates/,
+    );
   });
 
   it('an override template that drops a value the plan provides', () => {
     const dir = existingProject();
     mkdirSync(join(dir, 'tpl'));
     writeFileSync(join(dir, 'tpl', 'Dockerfile.ejs'), 'FROM <%= plan.image.base %>\nCMD ["gunicorn"]\n');
-    expectRefused(dir, ['--yes', '--templates', 'tpl'], /tpl\/Dockerfile\.ejs does not use plan\.[\w.]+(, plan\.[\w.]+)*, which the bundled template does/);
+    expectRefused(
+      dir,
+      ['--yes', '--templates', 'tpl'],
+      /tpl\/Dockerfile\.ejs does not use plan\.[\w.]+(, plan\.[\w.]+)*, which the bundled template does/,
+    );
   });
 
   it('an answers file with a bad key and a bad value', () => {
     const dir = emptyFolder();
     const answers = join(mkdtempSync(join(tmpdir(), 'dd-ans-')), 'answers.json');
     writeFileSync(answers, '{ "databse": "postgres" }');
-    expectRefused(dir, ['--yes', '--answers', answers], /answers\.json: "databse" is not an answer: use projectName, django, python, database/);
+    expectRefused(
+      dir,
+      ['--yes', '--answers', answers],
+      /answers\.json: "databse" is not an answer: use projectName, django, python, database/,
+    );
     writeFileSync(answers, '{ "database": "oracle" }');
-    expectRefused(dir, ['--yes', '--answers', answers], /answers\.json: "database" oracle is not supported: choose postgres, mysql, mariadb, sqlite, none/);
+    expectRefused(
+      dir,
+      ['--yes', '--answers', answers],
+      /answers\.json: "database" oracle is not supported: choose postgres, mysql, mariadb, sqlite, none/,
+    );
   });
 
   it('settings that cannot be parsed: names the file and line', () => {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { renderReferencePage } from '../../generators/model/docs.ts';
-import { explain, stripComments } from '../../generators/model/explain.ts';
+import { renderReferencePage } from '../../generators/generate/docs.ts';
+import { explain, stripComments } from '../../generators/generate/explain.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'generators/cli.js');
@@ -28,7 +28,13 @@ describe('docs renderer', () => {
   it('renders one page per named answer set, and refuses a bad set before writing any', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dd-docs-'));
     const answers = join(dir, 'sets.json');
-    writeFileSync(answers, JSON.stringify([{ name: 'small', database: 'sqlite' }, { name: 'pg-9000', database: 'postgres', port: 9000 }]));
+    writeFileSync(
+      answers,
+      JSON.stringify([
+        { name: 'small', database: 'sqlite' },
+        { name: 'pg-9000', database: 'postgres', port: 9000 },
+      ]),
+    );
     const r = spawnSync('node', [cli, 'docs', '--answers', answers, '--out', join(dir, 'out')], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['pg-9000.md', 'small.md']);

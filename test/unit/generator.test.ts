@@ -8,7 +8,7 @@ import { createEnv } from 'yeoman-environment';
 import helpers from 'yeoman-test';
 import { describe, expect, it } from 'vitest';
 import AppGenerator from '../../generators/app/index.ts';
-import { QUESTIONS } from '../../generators/model/answers.ts';
+import { QUESTIONS } from '../../generators/generate/answers.ts';
 import { readTree } from '../support/scenarios.ts';
 
 const generatorPath = fileURLToPath(new URL('../../generators/app/index.ts', import.meta.url));
@@ -32,7 +32,11 @@ function run(dir: string, options: Record<string, unknown>, answers: Record<stri
 describe('app generator', () => {
   it('asks what flags did not answer, and uses the answers', async () => {
     const dir = freshDir();
-    await run(dir, { port: '9100' }, { python: '3.12', database: 'postgres', user: 'svc', server: 'gunicorn', django: '5.2', projectName: 'shop' });
+    await run(
+      dir,
+      { port: '9100' },
+      { python: '3.12', database: 'postgres', user: 'svc', server: 'gunicorn', django: '5.2', projectName: 'shop' },
+    );
     const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain('FROM python:3.12-slim-trixie AS builder');
     expect(dockerfile).toContain('EXPOSE 9100');
@@ -75,7 +79,9 @@ describe('django-docker bin', () => {
     const r = spawnSync('node', [cli, dir, '--yes'], { encoding: 'utf8', input: '' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Django container setup for fresh: Python 3\.13, SQLite, gunicorn on port 8000, user app \(10001\)/);
-    expect(Object.keys(Object.fromEntries(readTree(dir)))).toEqual(expect.arrayContaining(['Dockerfile', 'compose.yaml', 'fresh/settings_container.py', 'requirements.txt']));
+    expect(Object.keys(Object.fromEntries(readTree(dir)))).toEqual(
+      expect.arrayContaining(['Dockerfile', 'compose.yaml', 'fresh/settings_container.py', 'requirements.txt']),
+    );
   });
 
   it('without a terminal and without --yes, a missing answer is an error, not a prompt', () => {

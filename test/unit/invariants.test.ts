@@ -5,9 +5,20 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { detectLockManager, readLockManaged } from '../../generators/model/managers.ts';
-import { readPyproject, readRequirementsFile } from '../../generators/model/requirements.ts';
-import { all, composeDefault, dictGet, envOf, execForm, last, moduleFileIn, readCompose, readDockerfile, readSettings } from '../support/generated.ts';
+import { detectLockManager, readLockManaged } from '../../generators/project/managers.ts';
+import { readPyproject, readRequirementsFile } from '../../generators/project/requirements.ts';
+import {
+  all,
+  composeDefault,
+  dictGet,
+  envOf,
+  execForm,
+  last,
+  moduleFileIn,
+  readCompose,
+  readDockerfile,
+  readSettings,
+} from '../support/generated.ts';
 import { generateAll, readAnswers, scenarioNames } from '../support/scenarios.ts';
 
 const DRIVERS: Record<string, string[]> = {
@@ -34,7 +45,9 @@ describe('invariants of generated files', () => {
         const answered = readAnswers(name).port;
         if (answered !== undefined) expect(port).toBe(Number(answered));
         const cmd = execForm(last(stage, 'CMD')!);
-        const bind = cmd.includes('--bind') ? cmd[cmd.indexOf('--bind') + 1] : `${cmd[cmd.indexOf('--host') + 1]}:${cmd[cmd.indexOf('--port') + 1]}`;
+        const bind = cmd.includes('--bind')
+          ? cmd[cmd.indexOf('--bind') + 1]
+          : `${cmd[cmd.indexOf('--host') + 1]}:${cmd[cmd.indexOf('--port') + 1]}`;
         expect(bind).toBe(`0.0.0.0:${port}`);
         const health = execForm(last(stage, 'HEALTHCHECK')!).join(' ');
         expect(health).toContain(`http://localhost:${port}/`);
@@ -58,7 +71,9 @@ describe('invariants of generated files', () => {
 
       it('the settings module and the server app module exist where the image puts them', () => {
         const stage = final();
-        const code = all(stage, 'COPY').map((a) => a.split(/\s+/)).find(([src]) => src === '.' || src!.endsWith('/'))!;
+        const code = all(stage, 'COPY')
+          .map((a) => a.split(/\s+/))
+          .find(([src]) => src === '.' || src!.endsWith('/'))!;
         const appRoot = join(dir(), code[0] === '.' ? '' : code[0]!);
         const settingsModule = envOf(stage).get('DJANGO_SETTINGS_MODULE')!;
         expect(moduleFileIn(appRoot, settingsModule), settingsModule).toBeDefined();
@@ -79,7 +94,9 @@ describe('invariants of generated files', () => {
         expect(uid).toBe(answered === undefined ? 10001 : Number(answered));
         const useradd = all(stage, 'RUN').find((r) => r.includes('useradd'))!;
         expect(useradd).toContain(`--uid ${uid}`);
-        const chown = all(stage, 'RUN').map((r) => /chown -R (\d+):(\d+) ([^\\&\n]+)/.exec(r)).find(Boolean)!;
+        const chown = all(stage, 'RUN')
+          .map((r) => /chown -R (\d+):(\d+) ([^\\&\n]+)/.exec(r))
+          .find(Boolean)!;
         expect([Number(chown[1]), Number(chown[2])]).toEqual([uid, gid]);
         const owned = chown[3]!.trim().split(/\s+/);
         const web = readCompose(dir()).services.web!;
@@ -92,7 +109,9 @@ describe('invariants of generated files', () => {
       it('the DB engine in the settings has its driver in the requirements, and only one', async () => {
         const stage = final();
         const settingsModule = envOf(stage).get('DJANGO_SETTINGS_MODULE')!;
-        const code = all(stage, 'COPY').map((a) => a.split(/\s+/)).find(([src]) => src === '.' || src!.endsWith('/'))!;
+        const code = all(stage, 'COPY')
+          .map((a) => a.split(/\s+/))
+          .find(([src]) => src === '.' || src!.endsWith('/'))!;
         const prefix = code[0] === '.' ? '' : code[0]!;
         const settings = await readSettings(dir(), posix.join(prefix, moduleFileIn(join(dir(), prefix), settingsModule)!));
         const engine = dictGet(dictGet(settings.get('DATABASES'), 'default'), 'ENGINE');

@@ -3,12 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultAnswers, finaliseAnswers } from '../../generators/model/answers.ts';
-import { djangoLinesForSpec, pythonsForLines } from '../../generators/model/compat.ts';
-import { detect, type DetectedProject } from '../../generators/model/detect.ts';
-import { buildPlan } from '../../generators/model/plan.ts';
-import { dictGet, parsePython } from '../../generators/model/python-source.ts';
-import { ADDED_NOTE, addToPyprojectText, addToRequirementsText, readRequirementsFile } from '../../generators/model/requirements.ts';
+import { defaultAnswers, finaliseAnswers } from '../../generators/generate/answers.ts';
+import { djangoLinesForSpec, pythonsForLines } from '../../generators/facts/compat.ts';
+import { detect, type DetectedProject } from '../../generators/project/detect.ts';
+import { buildPlan } from '../../generators/generate/plan.ts';
+import { dictGet, parsePython } from '../../generators/project/python-source.ts';
+import { ADDED_NOTE, addToPyprojectText, addToRequirementsText, readRequirementsFile } from '../../generators/project/requirements.ts';
 import { copyScenarioInput, scenariosDir } from '../support/scenarios.ts';
 
 function copyScenario(name: string): string {
@@ -39,7 +39,13 @@ describe('python-source', () => {
     expect(dictGet(db, 'PORT')).toEqual({ t: 'num', v: 3306 });
     expect(mod.assignments.get('HOSTS')?.value).toEqual({ t: 'env', name: 'HOSTS', default: { t: 'str', v: 'a,b' }, required: false });
     expect(mod.assignments.get('KEY')?.value).toEqual({ t: 'env', name: 'SECRET', required: true });
-    expect(mod.assignments.get('APPS')?.value).toEqual({ t: 'list', items: [{ t: 'str', v: 'a' }, { t: 'str', v: 'b' }] });
+    expect(mod.assignments.get('APPS')?.value).toEqual({
+      t: 'list',
+      items: [
+        { t: 'str', v: 'a' },
+        { t: 'str', v: 'b' },
+      ],
+    });
     expect(mod.requiredEnv.map((e) => e.name)).toEqual(['SECRET']);
     expect(mod.starImports).toEqual([{ level: 1, module: 'base', line: 2, conditional: false }]);
     expect(mod.assignments.get('KEY')?.line).toBe(6);
@@ -54,8 +60,14 @@ describe('detect', () => {
   it('startproject layout: settings, WSGI, database and Django pin', async () => {
     const d = (await detect(copyScenario('startproject-postgres'))) as DetectedProject;
     expect(d).toMatchObject({
-      kind: 'existing', sourceDir: '.', settingsModule: 'mysite.settings', baseSettingsModule: 'mysite.settings',
-      wsgiModule: 'mysite.wsgi', wsgiAttribute: 'application', asgiModule: 'mysite.asgi', djangoSpec: '==5.2.17',
+      kind: 'existing',
+      sourceDir: '.',
+      settingsModule: 'mysite.settings',
+      baseSettingsModule: 'mysite.settings',
+      wsgiModule: 'mysite.wsgi',
+      wsgiAttribute: 'application',
+      asgiModule: 'mysite.asgi',
+      djangoSpec: '==5.2.17',
       database: { value: 'postgres', file: 'mysite/settings.py' },
     });
   });

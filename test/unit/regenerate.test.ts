@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { mergeThreeWay, reconcile } from '../../generators/model/reconcile.ts';
+import { mergeThreeWay, reconcile } from '../../generators/generate/reconcile.ts';
 import { readTree, runGenerator } from '../support/scenarios.ts';
 
 const cli = fileURLToPath(new URL('../../generators/cli.js', import.meta.url));
@@ -100,7 +100,11 @@ describe('user edits survive a re-run', () => {
   });
 
   it('an existing Dockerfile that the generator never wrote is a replacement, not a merge', () => {
-    const files = reconcile([{ path: 'Dockerfile', contents: 'FROM new\n', action: 'template', why: '' }], (p) => (p === 'Dockerfile' ? 'FROM old\n' : undefined), false);
+    const files = reconcile(
+      [{ path: 'Dockerfile', contents: 'FROM new\n', action: 'template', why: '' }],
+      (p) => (p === 'Dockerfile' ? 'FROM old\n' : undefined),
+      false,
+    );
     expect(files[0]?.status).toBe('replace');
   });
 });

@@ -9,7 +9,17 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyScenarioInput, generateAll, modeOf, prepareScenario, readAnswers, readTree, runGenerator, scenarioNames, scenariosDir } from '../support/scenarios.ts';
+import {
+  copyScenarioInput,
+  generateAll,
+  modeOf,
+  prepareScenario,
+  readAnswers,
+  readTree,
+  runGenerator,
+  scenarioNames,
+  scenariosDir,
+} from '../support/scenarios.ts';
 
 const BASES = '.django-docker/base/';
 const skipRandom = (rel: string): boolean => rel === '.env';

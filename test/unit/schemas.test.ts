@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { finaliseAnswers } from '../../generators/model/answers.ts';
-import type { NewProject } from '../../generators/model/detect.ts';
-import { buildPlan } from '../../generators/model/plan.ts';
-import { SCHEMAS, schemaText } from '../../generators/model/schemas.ts';
+import { finaliseAnswers } from '../../generators/generate/answers.ts';
+import type { NewProject } from '../../generators/project/detect.ts';
+import { buildPlan } from '../../generators/generate/plan.ts';
+import { SCHEMAS, schemaText } from '../../generators/generate/schemas.ts';
 import { scenariosDir } from '../support/scenarios.ts';
 
 const schemaDir = fileURLToPath(new URL('../../schema/', import.meta.url));
@@ -40,7 +40,11 @@ describe('JSON Schemas', () => {
     const ajv = validator();
     const detected: NewProject = { kind: 'new', root: '.', folderName: 'mysite' };
     for (const raw of [{}, { database: 'postgres' as const }, { database: 'mariadb' as const, server: 'uvicorn' as const }]) {
-      const plan = buildPlan(detected, finaliseAnswers(detected, raw), { registry: 'registry.example.com/', labels: { 'org.opencontainers.image.vendor': 'X' }, pipIndexUrl: 'https://index.example.com/simple' });
+      const plan = buildPlan(detected, finaliseAnswers(detected, raw), {
+        registry: 'registry.example.com/',
+        labels: { 'org.opencontainers.image.vendor': 'X' },
+        pipIndexUrl: 'https://index.example.com/simple',
+      });
       expect(ajv.validate('plan.schema.json', JSON.parse(JSON.stringify(plan))), ajv.errorsText()).toBe(true);
     }
   });

@@ -19,7 +19,12 @@ export function treeDiff(before: Map<string, string>, after: Map<string, string>
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
   return paths
     .filter((p) => before.get(p) !== after.get(p))
-    .map((p) => createTwoFilesPatch(`a/${p}`, `b/${p}`, before.get(p) ?? '', after.get(p) ?? '', '', '', { context: 2 }).split('\n').slice(1).join('\n'))
+    .map((p) =>
+      createTwoFilesPatch(`a/${p}`, `b/${p}`, before.get(p) ?? '', after.get(p) ?? '', '', '', { context: 2 })
+        .split('\n')
+        .slice(1)
+        .join('\n'),
+    )
     .join('');
 }
 

@@ -3,14 +3,26 @@
  * database service).
  */
 import { posix } from 'node:path';
-import { type DockerfileModel, lineage, type Stage } from '../../model/dockerfile-model.ts';
-import { dictGet, strOf } from '../../model/python-eval.ts';
-import { compareVersions } from '../../model/versions.ts';
+import { type DockerfileModel, lineage, type Stage } from '../parse/dockerfile-model.ts';
+import { dictGet, strOf } from '../../project/python-eval.ts';
+import { compareVersions } from '../../facts/versions.ts';
 import { collectstaticRuns } from './django.ts';
 import { dbHost } from './network.ts';
 import {
-  type Ctx, DJANGO_DB_MIN, djangoLinesFor, djangoSpec, effectiveUser, engineOf, imageFacts, imageVenv, isRootUser, packagesOf, type RuleFn, setting,
-  settingsLoaded, where,
+  type Ctx,
+  DJANGO_DB_MIN,
+  djangoLinesFor,
+  djangoSpec,
+  effectiveUser,
+  engineOf,
+  imageFacts,
+  imageVenv,
+  isRootUser,
+  packagesOf,
+  type RuleFn,
+  setting,
+  settingsLoaded,
+  where,
 } from './util.ts';
 
 // ---------------------------------------------------------------- ownership in the image
@@ -43,7 +55,8 @@ function ownershipEvents(model: DockerfileModel, stage: Stage): { events: OwnerE
               const owner = args[0];
               if (owner) for (const p of args.slice(1)) events.push({ path: abs(p, r.workdir), owner, recursive, line: r.line });
             } else if (head === 'mkdir') {
-              for (const p of w.slice(1).filter((a) => !a.startsWith('-'))) events.push({ path: abs(p, r.workdir), owner: r.user, recursive: false, line: r.line });
+              for (const p of w.slice(1).filter((a) => !a.startsWith('-')))
+                events.push({ path: abs(p, r.workdir), owner: r.user, recursive: false, line: r.line });
             } else if (head === 'useradd' || head === 'adduser') {
               let uid: string | undefined;
               let home: string | undefined;
@@ -56,7 +69,26 @@ function ownershipEvents(model: DockerfileModel, stage: Stage): { events: OwnerE
                 else if (a === '-d' || a === '--home-dir' || a === '--home' || a === '-h') home = w[++i];
                 else if (a === '-m' || a === '--create-home') createHome = true;
                 else if (a === '-M' || a === '--no-create-home' || a === '-H') createHome = false;
-                else if (['-g', '--gid', '-G', '--groups', '-s', '--shell', '-c', '--comment', '-k', '-K', '--ingroup', '-p', '--gecos', '-e', '-f'].includes(a)) i++;
+                else if (
+                  [
+                    '-g',
+                    '--gid',
+                    '-G',
+                    '--groups',
+                    '-s',
+                    '--shell',
+                    '-c',
+                    '--comment',
+                    '-k',
+                    '-K',
+                    '--ingroup',
+                    '-p',
+                    '--gecos',
+                    '-e',
+                    '-f',
+                  ].includes(a)
+                )
+                  i++;
                 else if (!a.startsWith('-')) names.push(a);
               }
               const name = head === 'adduser' && names.length > 1 ? names[0] : names.at(-1);
@@ -108,9 +140,28 @@ const bindMountShadowsImage: RuleFn = (ctx) => {
   for (const m of p.app.volumes) {
     if (m.type !== 'bind') continue;
     const under = (x: string | undefined): boolean => x !== undefined && (x === m.target || x.startsWith(`${m.target}/`));
-    if (under(venv)) ctx.report('bind-mount-shadows-image', m, `the bind mount on ${m.target} hides the image's virtualenv at ${venv}: "No module named 'django'"`, 'Keep the virtualenv outside the mounted folder (e.g. /opt/venv), or mount only in a development override.');
-    if (script && under(script.imagePath)) ctx.report('bind-mount-shadows-image', m, `the bind mount on ${m.target} replaces the entrypoint ${script.imagePath} with the host's copy (its line endings and exec bit)`, 'Install the entrypoint outside the mounted folder (e.g. /usr/local/bin).');
-    if (collectedAtBuild && under(staticRoot ?? undefined)) ctx.report('bind-mount-shadows-image', m, `the bind mount on ${m.target} hides STATIC_ROOT (${staticRoot}), collected at build time`, 'Collect static files outside the mounted folder (e.g. /srv/static).', 'warning');
+    if (under(venv))
+      ctx.report(
+        'bind-mount-shadows-image',
+        m,
+        `the bind mount on ${m.target} hides the image's virtualenv at ${venv}: "No module named 'django'"`,
+        'Keep the virtualenv outside the mounted folder (e.g. /opt/venv), or mount only in a development override.',
+      );
+    if (script && under(script.imagePath))
+      ctx.report(
+        'bind-mount-shadows-image',
+        m,
+        `the bind mount on ${m.target} replaces the entrypoint ${script.imagePath} with the host's copy (its line endings and exec bit)`,
+        'Install the entrypoint outside the mounted folder (e.g. /usr/local/bin).',
+      );
+    if (collectedAtBuild && under(staticRoot ?? undefined))
+      ctx.report(
+        'bind-mount-shadows-image',
+        m,
+        `the bind mount on ${m.target} hides STATIC_ROOT (${staticRoot}), collected at build time`,
+        'Collect static files outside the mounted folder (e.g. /srv/static).',
+        'warning',
+      );
   }
 };
 
@@ -128,7 +179,10 @@ const nonrootWriteDenied: RuleFn = (ctx) => {
     const name = strOf(dictGet(dictGet(dbs.value, 'default'), 'NAME'));
     if (name && name !== ':memory:') {
       const file = abs(name, p.workdir.path);
-      targets.push({ path: posix.dirname(file), why: `the SQLite database ${file} (DATABASES, ${dbs.file} line ${dbs.line}) and its folder` });
+      targets.push({
+        path: posix.dirname(file),
+        why: `the SQLite database ${file} (DATABASES, ${dbs.file} line ${dbs.line}) and its folder`,
+      });
     }
   }
   const media = setting(p, 'MEDIA_ROOT');
@@ -136,13 +190,22 @@ const nonrootWriteDenied: RuleFn = (ctx) => {
   if (mediaPath && media) targets.push({ path: abs(mediaPath, p.workdir.path), why: `MEDIA_ROOT (${media.file} line ${media.line})` });
   const staticRoot = setting(p, 'STATIC_ROOT');
   const staticPath = staticRoot ? strOf(staticRoot.value) : undefined;
-  if (staticPath && staticRoot && collectstaticRuns(ctx).runtime.length > 0) targets.push({ path: abs(staticPath, p.workdir.path), why: `STATIC_ROOT, collected at start (${staticRoot.file} line ${staticRoot.line})` });
+  if (staticPath && staticRoot && collectstaticRuns(ctx).runtime.length > 0)
+    targets.push({
+      path: abs(staticPath, p.workdir.path),
+      why: `STATIC_ROOT, collected at start (${staticRoot.file} line ${staticRoot.line})`,
+    });
   for (const t of targets) {
     if (underMount(ctx, t.path) || t.path.startsWith('/tmp') || t.path.startsWith('/dev/shm')) continue;
     const owner = ownerOf(events, t.path);
     if (owner && sameUser(owner.owner, user.user, uids)) continue;
     const how = owner ? `${owner.owner === 'root' ? 'root' : owner.owner} (line ${owner.line})` : 'root';
-    ctx.report('nonroot-write-denied', user.where, `the app runs as ${user.user}, but ${t.path}, for ${t.why}, belongs to ${how}: writes fail with "Permission denied" / "unable to open database file"`, `Create it and chown it to ${user.user} before USER (RUN mkdir -p ${t.path} && chown ${user.user} ${t.path}), or put it on a volume.`);
+    ctx.report(
+      'nonroot-write-denied',
+      user.where,
+      `the app runs as ${user.user}, but ${t.path}, for ${t.why}, belongs to ${how}: writes fail with "Permission denied" / "unable to open database file"`,
+      `Create it and chown it to ${user.user} before USER (RUN mkdir -p ${t.path} && chown ${user.user} ${t.path}), or put it on a volume.`,
+    );
   }
 };
 
@@ -157,7 +220,12 @@ const namedVolumeRootOwned: RuleFn = (ctx) => {
     if (m.type !== 'volume') continue;
     const owner = ownerOf(events, m.target);
     if (owner && sameUser(owner.owner, user.user, uids)) continue;
-    ctx.report('named-volume-root-owned', m, `${m.source ? `volume ${m.source}` : 'the anonymous volume'} on ${m.target}: ${owner ? `the image has that folder owned by ${owner.owner} (${df.path} line ${owner.line})` : 'the image does not create that folder'}, so a fresh volume is root-owned and ${user.user} cannot write to it`, `In the Dockerfile, before USER: RUN mkdir -p ${m.target} && chown ${user.user} ${m.target}.`);
+    ctx.report(
+      'named-volume-root-owned',
+      m,
+      `${m.source ? `volume ${m.source}` : 'the anonymous volume'} on ${m.target}: ${owner ? `the image has that folder owned by ${owner.owner} (${df.path} line ${owner.line})` : 'the image does not create that folder'}, so a fresh volume is root-owned and ${user.user} cannot write to it`,
+      `In the Dockerfile, before USER: RUN mkdir -p ${m.target} && chown ${user.user} ${m.target}.`,
+    );
   }
 };
 
@@ -167,14 +235,25 @@ const runsAsRoot: RuleFn = (ctx) => {
   if (!df) return;
   const user = effectiveUser(p);
   if (!isRootUser(user.user)) return;
-  ctx.report('runs-as-root', user.where ?? { file: df.path, line: df.final.line }, user.where ? `the container runs as ${user.user || 'root'}` : 'the final stage has no USER: the app runs as root', 'Create a user with a fixed uid (useradd --uid 10001 app) and add USER 10001 after the installs.');
+  ctx.report(
+    'runs-as-root',
+    user.where ?? { file: df.path, line: df.final.line },
+    user.where ? `the container runs as ${user.user || 'root'}` : 'the final stage has no USER: the app runs as root',
+    'Create a user with a fixed uid (useradd --uid 10001 app) and add USER 10001 after the installs.',
+  );
 };
 
 // ---------------------------------------------------------------- H
 
 const composeVersionObsolete: RuleFn = (ctx) => {
   const v = ctx.p.compose?.version;
-  if (v) ctx.report('compose-version-obsolete', v, `top-level version: "${v.value}" is obsolete: Compose v2 ignores it and warns`, 'Remove the version line.');
+  if (v)
+    ctx.report(
+      'compose-version-obsolete',
+      v,
+      `top-level version: "${v.value}" is obsolete: Compose v2 ignores it and warns`,
+      'Remove the version line.',
+    );
 };
 
 const composeV1Legacy: RuleFn = (ctx) => {
@@ -186,7 +265,13 @@ const composeV1Legacy: RuleFn = (ctx) => {
     for (let i = 0; i < lines.length; i++) {
       const words = lines[i]!.replace(/^\s*[$>]?\s*/, '').split(/\s+/);
       if (words[0] === 'docker-compose' || (file === 'Makefile' && /^\t/.test(lines[i]!) && words.includes('docker-compose'))) {
-        ctx.report('compose-v1-legacy', { file, line: i + 1 }, 'docker-compose is Compose v1, which no longer gets updates and fails on current systems', 'Write docker compose (v2).', 'info');
+        ctx.report(
+          'compose-v1-legacy',
+          { file, line: i + 1 },
+          'docker-compose is Compose v1, which no longer gets updates and fails on current systems',
+          'Write docker compose (v2).',
+          'info',
+        );
         break;
       }
     }
@@ -196,7 +281,13 @@ const composeV1Legacy: RuleFn = (ctx) => {
     for (const s of p.compose!.services.values()) {
       const long = [...s.dependsOn.values()].find((d) => !d.short);
       if (long) {
-        ctx.report('compose-v1-legacy', long, `long-form depends_on with version "${v.value}": legacy 3.x tooling rejects it (Compose v2 accepts it)`, 'Remove the version line and use docker compose v2.', 'info');
+        ctx.report(
+          'compose-v1-legacy',
+          long,
+          `long-form depends_on with version "${v.value}": legacy 3.x tooling rejects it (Compose v2 accepts it)`,
+          'Remove the version line and use docker compose v2.',
+          'info',
+        );
         break;
       }
     }
@@ -211,9 +302,19 @@ const healthcheckToolMissing: RuleFn = (ctx) => {
   if (!['curl', 'wget', 'nc', 'netcat', 'http'].includes(h.tool)) return;
   const pkgs = packagesOf(df, df.final);
   const f = imageFacts(df, df.final);
-  const has = h.tool === 'curl' ? pkgs.has('curl') : h.tool === 'wget' ? pkgs.has('wget') : pkgs.has('netcat-openbsd') || pkgs.has('netcat-traditional') || pkgs.has('netcat');
+  const has =
+    h.tool === 'curl'
+      ? pkgs.has('curl')
+      : h.tool === 'wget'
+        ? pkgs.has('wget')
+        : pkgs.has('netcat-openbsd') || pkgs.has('netcat-traditional') || pkgs.has('netcat');
   if (!has) {
-    ctx.report('healthcheck-tool-missing', h.where, `the healthcheck runs ${h.tool}, which ${f.root.image} does not have and the Dockerfile does not install: the container is never healthy`, 'Probe with Python: ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen(\'http://localhost:8000/\')"], or install the tool.');
+    ctx.report(
+      'healthcheck-tool-missing',
+      h.where,
+      `the healthcheck runs ${h.tool}, which ${f.root.image} does not have and the Dockerfile does not install: the container is never healthy`,
+      'Probe with Python: ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen(\'http://localhost:8000/\')"], or install the tool.',
+    );
   }
 };
 
@@ -230,9 +331,20 @@ const postgresPasswordMissing: RuleFn = (ctx) => {
     const pw = db.environment.get('POSTGRES_PASSWORD') ?? db.environment.get('POSTGRES_PASSWORD_FILE');
     const trust = db.environment.get('POSTGRES_HOST_AUTH_METHOD');
     if (trust?.value === 'trust') {
-      ctx.report('postgres-password-missing', trust, 'POSTGRES_HOST_AUTH_METHOD=trust lets anyone who reaches the database in without a password', 'Set POSTGRES_PASSWORD from .env instead.', 'warning');
+      ctx.report(
+        'postgres-password-missing',
+        trust,
+        'POSTGRES_HOST_AUTH_METHOD=trust lets anyone who reaches the database in without a password',
+        'Set POSTGRES_PASSWORD from .env instead.',
+        'warning',
+      );
     } else if (!pw || pw.value === '') {
-      ctx.report('postgres-password-missing', pw ?? { file: db.file, line: db.line }, `${db.name} has ${pw ? 'an empty' : 'no'} POSTGRES_PASSWORD: the image refuses to initialise ("Database is uninitialized and superuser password is not specified")`, 'Add POSTGRES_PASSWORD: ${DB_PASSWORD:?set DB_PASSWORD in .env}.');
+      ctx.report(
+        'postgres-password-missing',
+        pw ?? { file: db.file, line: db.line },
+        `${db.name} has ${pw ? 'an empty' : 'no'} POSTGRES_PASSWORD: the image refuses to initialise ("Database is uninitialized and superuser password is not specified")`,
+        'Add POSTGRES_PASSWORD: ${DB_PASSWORD:?set DB_PASSWORD in .env}.',
+      );
     }
   }
 };
@@ -252,7 +364,12 @@ const postgres18VolumePath: RuleFn = (ctx) => {
     if (!major || major < 18 || db.environment.has('PGDATA')) continue;
     for (const m of db.volumes) {
       if (m.target === '/var/lib/postgresql/data') {
-        ctx.report('postgres18-volume-path', m, `${db.image!.value} is PostgreSQL ${major}${pgMajor(tag) ? '' : ' (what the tag means today)'}, which keeps data under /var/lib/postgresql/${major}/docker; a volume at /var/lib/postgresql/data stops it at start`, 'Mount the volume at /var/lib/postgresql.');
+        ctx.report(
+          'postgres18-volume-path',
+          m,
+          `${db.image!.value} is PostgreSQL ${major}${pgMajor(tag) ? '' : ' (what the tag means today)'}, which keeps data under /var/lib/postgresql/${major}/docker; a volume at /var/lib/postgresql/data stops it at start`,
+          'Mount the volume at /var/lib/postgresql.',
+        );
       }
     }
   }
@@ -262,7 +379,12 @@ const postgresMajorDrift: RuleFn = (ctx) => {
   for (const db of ctx.p.dbServices) {
     const { tag } = imageTag(db.image!.value);
     if (!tag || tag === 'latest' || !/^\d/.test(tag)) {
-      ctx.report('postgres-major-drift', db.image!, `${db.image!.value} has no major version: the next pull can bring a major that cannot read the existing data volume`, 'Pin the major, e.g. postgres:17-trixie.');
+      ctx.report(
+        'postgres-major-drift',
+        db.image!,
+        `${db.image!.value} has no major version: the next pull can bring a major that cannot read the existing data volume`,
+        'Pin the major, e.g. postgres:17-trixie.',
+      );
     }
   }
 };
@@ -276,12 +398,23 @@ const dbVersionUnsupported: RuleFn = (ctx) => {
     const { name, tag } = imageTag(db.image!.value);
     const v = tag && /^\d/.test(tag) ? /^(\d+(?:\.\d+)?)/.exec(tag)![1]! : undefined;
     if (!v) continue;
-    const kind = /postgres|postgis/.test(name) ? 'postgres' : /mariadb/.test(name) ? 'mariadb' : /mysql|percona/.test(name) ? 'mysql' : undefined;
+    const kind = /postgres|postgis/.test(name)
+      ? 'postgres'
+      : /mariadb/.test(name)
+        ? 'mariadb'
+        : /mysql|percona/.test(name)
+          ? 'mysql'
+          : undefined;
     if (!kind) continue;
     const mins = lines.map((l) => String(DJANGO_DB_MIN[l]![kind]));
     const lowest = mins.sort(compareVersions)[0]!;
     if (compareVersions(v, lowest) < 0) {
-      ctx.report('db-version-unsupported', db.image!, `${db.image!.value} is older than Django ${spec} supports (${djangoAt.file} line ${djangoAt.line} needs ${kind} ${lowest} or later): "NotSupportedError"`, `Use ${name}:${kind === 'postgres' ? Math.max(Number(lowest), 17) : lowest} or newer.`);
+      ctx.report(
+        'db-version-unsupported',
+        db.image!,
+        `${db.image!.value} is older than Django ${spec} supports (${djangoAt.file} line ${djangoAt.line} needs ${kind} ${lowest} or later): "NotSupportedError"`,
+        `Use ${name}:${kind === 'postgres' ? Math.max(Number(lowest), 17) : lowest} or newer.`,
+      );
     }
   }
 };
@@ -289,7 +422,11 @@ const dbVersionUnsupported: RuleFn = (ctx) => {
 const SERVICE_CREDS: Record<string, { user: string[]; password: string[]; name: string[]; defaultUser?: string }> = {
   postgres: { user: ['POSTGRES_USER'], password: ['POSTGRES_PASSWORD'], name: ['POSTGRES_DB'], defaultUser: 'postgres' },
   mysql: { user: ['MYSQL_USER'], password: ['MYSQL_PASSWORD'], name: ['MYSQL_DATABASE'] },
-  mariadb: { user: ['MARIADB_USER', 'MYSQL_USER'], password: ['MARIADB_PASSWORD', 'MYSQL_PASSWORD'], name: ['MARIADB_DATABASE', 'MYSQL_DATABASE'] },
+  mariadb: {
+    user: ['MARIADB_USER', 'MYSQL_USER'],
+    password: ['MARIADB_PASSWORD', 'MYSQL_PASSWORD'],
+    name: ['MARIADB_DATABASE', 'MYSQL_DATABASE'],
+  },
 };
 
 const dbCredentialsDrift: RuleFn = (ctx) => {
@@ -300,7 +437,13 @@ const dbCredentialsDrift: RuleFn = (ctx) => {
   const db = p.dbServices.find((s) => s.name === h?.host) ?? (p.dbServices.length === 1 ? p.dbServices[0] : undefined);
   const dbs = setting(p, 'DATABASES');
   const d = dictGet(dbs?.value, 'default');
-  const kind = db ? (/postgres|postgis/.test(db.image!.value) ? 'postgres' : /mariadb/.test(db.image!.value) ? 'mariadb' : 'mysql') : undefined;
+  const kind = db
+    ? /postgres|postgis/.test(db.image!.value)
+      ? 'postgres'
+      : /mariadb/.test(db.image!.value)
+        ? 'mariadb'
+        : 'mysql'
+    : undefined;
   const sameKind = kind === 'postgres' ? /postgres|postgis/.test(engine) : /mysql/.test(engine);
   if (db && dbs && d && kind && sameKind) {
     const creds = SERVICE_CREDS[kind]!;
@@ -325,7 +468,12 @@ const dbCredentialsDrift: RuleFn = (ctx) => {
       const sym = dictGet(dictGet(setting(p, 'DATABASES', 'symbolic')?.value, 'default'), key);
       const origin = sym?.k === 'env' && p.runtimeEnvWhere.get(sym.name) ? p.runtimeEnvWhere.get(sym.name)! : where(dbs);
       const shown = key === 'PASSWORD' ? 'a different password' : `"${service}"`;
-      ctx.report('db-credentials-drift', origin, `Django's DATABASES ${key} is ${key === 'PASSWORD' ? 'not the password' : `"${django}", but`} ${db.name} initialises ${key === 'PASSWORD' ? `with (${at ? `${at.file} line ${at.line}` : 'its default'})` : `with ${shown}${at ? ` (${at.file} line ${at.line})` : ' (the image default)'}`}: "password authentication failed" / "database does not exist"`, 'Read both from the same .env variables (DB_NAME, DB_USER, DB_PASSWORD).');
+      ctx.report(
+        'db-credentials-drift',
+        origin,
+        `Django's DATABASES ${key} is ${key === 'PASSWORD' ? 'not the password' : `"${django}", but`} ${db.name} initialises ${key === 'PASSWORD' ? `with (${at ? `${at.file} line ${at.line}` : 'its default'})` : `with ${shown}${at ? ` (${at.file} line ${at.line})` : ' (the image default)'}`}: "password authentication failed" / "database does not exist"`,
+        'Read both from the same .env variables (DB_NAME, DB_USER, DB_PASSWORD).',
+      );
     }
   }
   const url = p.runtimeEnv.get('DATABASE_URL');
@@ -335,7 +483,13 @@ const dbCredentialsDrift: RuleFn = (ctx) => {
     const userinfo = m?.[1] ?? '';
     const password = userinfo.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : '';
     if (/[@#/?$%\s]/.test(password.replace(/%[0-9a-f]{2}/gi, ''))) {
-      ctx.report('db-credentials-drift', urlAt, 'the password in DATABASE_URL has characters (@ # / ? $ space) that break URL parsing unless percent-encoded', 'Percent-encode the password (urllib.parse.quote), or use a URL-safe one.', 'warning');
+      ctx.report(
+        'db-credentials-drift',
+        urlAt,
+        'the password in DATABASE_URL has characters (@ # / ? $ space) that break URL parsing unless percent-encoded',
+        'Percent-encode the password (urllib.parse.quote), or use a URL-safe one.',
+        'warning',
+      );
     }
   }
 };

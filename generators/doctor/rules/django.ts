@@ -3,10 +3,10 @@
  * static-file rows of section G.
  */
 import { posix } from 'node:path';
-import { lineage } from '../../model/dockerfile-model.ts';
-import { parseNginx } from '../../model/nginx-conf.ts';
-import { dictGet, strOf, truthy, type Val } from '../../model/python-eval.ts';
-import { splitCommands } from '../../model/shell-words.ts';
+import { lineage } from '../parse/dockerfile-model.ts';
+import { parseNginx } from '../parse/nginx-conf.ts';
+import { dictGet, strOf, truthy, type Val } from '../../project/python-eval.ts';
+import { splitCommands } from '../parse/shell-words.ts';
 import { argvOf } from '../project.ts';
 import { proxyServices } from './network.ts';
 import { type Ctx, originOf, type RuleFn, setting, settingsLoaded, strings, where } from './util.ts';
@@ -29,7 +29,8 @@ function effectiveAllowed(ctx: Ctx): { list: string[]; open: boolean } | undefin
   const b = setting(ctx.p, 'ALLOWED_HOSTS');
   const s = b ? strings(b.value) : { items: [], open: false };
   if (!s) return undefined;
-  if (s.items.length === 0 && !s.open && debugValue(ctx) === true) return { list: ['.localhost', '127.0.0.1', '[::1]', 'localhost'], open: false };
+  if (s.items.length === 0 && !s.open && debugValue(ctx) === true)
+    return { list: ['.localhost', '127.0.0.1', '[::1]', 'localhost'], open: false };
   return { list: s.items, open: s.open };
 }
 
@@ -51,16 +52,35 @@ const allowedHostsMissing: RuleFn = (ctx) => {
   if (!list) return;
   for (const h of list.items) {
     if (h === '*') {
-      ctx.report('allowed-hosts-missing', at, 'ALLOWED_HOSTS contains "*": every Host header is accepted, forged ones included', 'List the real host names (and localhost for the healthcheck).', 'warning');
+      ctx.report(
+        'allowed-hosts-missing',
+        at,
+        'ALLOWED_HOSTS contains "*": every Host header is accepted, forged ones included',
+        'List the real host names (and localhost for the healthcheck).',
+        'warning',
+      );
     } else if (h.includes('://') || /:\d+$/.test(h.replace(/^\[[^\]]*\]/, ''))) {
-      ctx.report('allowed-hosts-missing', at, `ALLOWED_HOSTS entry "${h}" has a scheme or port and never matches`, `Write the bare host: ${h.replace(/^\w+:\/\//, '').replace(/:\d+$/, '').replace(/\/.*$/, '')}.`);
+      ctx.report(
+        'allowed-hosts-missing',
+        at,
+        `ALLOWED_HOSTS entry "${h}" has a scheme or port and never matches`,
+        `Write the bare host: ${h
+          .replace(/^\w+:\/\//, '')
+          .replace(/:\d+$/, '')
+          .replace(/\/.*$/, '')}.`,
+      );
     }
   }
   if (list.open) return;
   const debug = debugValue(ctx);
   if (list.items.length === 0) {
     if (debug === false || (debug === undefined && ctx.p.command.server?.kind !== 'runserver')) {
-      ctx.report('allowed-hosts-missing', at, 'ALLOWED_HOSTS is empty and DEBUG is off: every request gets 400 Bad Request', 'Set ALLOWED_HOSTS from the environment, e.g. DJANGO_ALLOWED_HOSTS=localhost,example.com split on commas.');
+      ctx.report(
+        'allowed-hosts-missing',
+        at,
+        'ALLOWED_HOSTS is empty and DEBUG is off: every request gets 400 Bad Request',
+        'Set ALLOWED_HOSTS from the environment, e.g. DJANGO_ALLOWED_HOSTS=localhost,example.com split on commas.',
+      );
     }
     return;
   }
@@ -68,7 +88,12 @@ const allowedHostsMissing: RuleFn = (ctx) => {
   if (!allowed) return;
   for (const h of impliedHosts(ctx)) {
     if (!hostAllowed(h.host, allowed.list)) {
-      ctx.report('allowed-hosts-missing', at, `${h.host} (${h.why}, ${h.file} line ${h.line}) is not in ALLOWED_HOSTS [${list.items.join(', ')}]: "Invalid HTTP_HOST header" → 400`, `Add ${h.host} to ALLOWED_HOSTS.`);
+      ctx.report(
+        'allowed-hosts-missing',
+        at,
+        `${h.host} (${h.why}, ${h.file} line ${h.line}) is not in ALLOWED_HOSTS [${list.items.join(', ')}]: "Invalid HTTP_HOST header" → 400`,
+        `Add ${h.host} to ALLOWED_HOSTS.`,
+      );
     }
   }
 };
@@ -79,13 +104,24 @@ const healthcheckHostRejected: RuleFn = (ctx) => {
   const host = h.hostHeader ?? h.url.host;
   const allowed = effectiveAllowed(ctx);
   if (allowed && !allowed.open && !hostAllowed(host, allowed.list)) {
-    ctx.report('healthcheck-host-rejected', h.where, `the healthcheck sends Host: ${host}, which ALLOWED_HOSTS [${allowed.list.join(', ')}] does not admit: the probe gets 400 and the container stays unhealthy`, `Add ${host} to ALLOWED_HOSTS (or call a host that is listed).`);
+    ctx.report(
+      'healthcheck-host-rejected',
+      h.where,
+      `the healthcheck sends Host: ${host}, which ALLOWED_HOSTS [${allowed.list.join(', ')}] does not admit: the probe gets 400 and the container stays unhealthy`,
+      `Add ${host} to ALLOWED_HOSTS (or call a host that is listed).`,
+    );
   }
   if (truthy(setting(ctx.p, 'SECURE_SSL_REDIRECT')?.value) === true && h.url.scheme === 'http') {
     const exempt = strings(setting(ctx.p, 'SECURE_REDIRECT_EXEMPT')?.value)?.items ?? [];
     const path = h.url.path.replace(/^\//, '');
     if (!exempt.some((re) => safeRegex(re)?.test(path))) {
-      ctx.report('healthcheck-host-rejected', h.where, `SECURE_SSL_REDIRECT is on and ${h.url.path} is not in SECURE_REDIRECT_EXEMPT: the probe gets a 301`, `Add r"^${path.replace(/\/$/, '')}" to SECURE_REDIRECT_EXEMPT, or probe over HTTPS.`, 'warning');
+      ctx.report(
+        'healthcheck-host-rejected',
+        h.where,
+        `SECURE_SSL_REDIRECT is on and ${h.url.path} is not in SECURE_REDIRECT_EXEMPT: the probe gets a 301`,
+        `Add r"^${path.replace(/\/$/, '')}" to SECURE_REDIRECT_EXEMPT, or probe over HTTPS.`,
+        'warning',
+      );
     }
   }
 };
@@ -106,9 +142,20 @@ const csrfOriginsNoScheme: RuleFn = (ctx) => {
   const at = originOf(ctx.p, 'CSRF_TRUSTED_ORIGINS') ?? where(b);
   for (const o of list.items) {
     if (!o.includes('://')) {
-      ctx.report('csrf-origins-no-scheme', at, `CSRF_TRUSTED_ORIGINS entry "${o}" has no scheme: Django 4.0+ stops with 4_0.E001 (and under gunicorn POSTs fail with 403)`, `Write https://${o} (or http://${o} for plain HTTP).`);
+      ctx.report(
+        'csrf-origins-no-scheme',
+        at,
+        `CSRF_TRUSTED_ORIGINS entry "${o}" has no scheme: Django 4.0+ stops with 4_0.E001 (and under gunicorn POSTs fail with 403)`,
+        `Write https://${o} (or http://${o} for plain HTTP).`,
+      );
     } else if (/^\w+:\/\/\*$/.test(o) || o === '*' || (o.includes('*') && !/^\w+:\/\/\*\.[^*]+$/.test(o))) {
-      ctx.report('csrf-origins-no-scheme', at, `CSRF_TRUSTED_ORIGINS entry "${o}" is a wildcard Django does not support (only scheme://*.domain)`, 'List each origin, or use scheme://*.example.com.', 'warning');
+      ctx.report(
+        'csrf-origins-no-scheme',
+        at,
+        `CSRF_TRUSTED_ORIGINS entry "${o}" is a wildcard Django does not support (only scheme://*.domain)`,
+        'List each origin, or use scheme://*.example.com.',
+        'warning',
+      );
     }
   }
 };
@@ -127,7 +174,15 @@ function proxies(ctx: Ctx): ProxyFacts[] {
     for (const m of svc.volumes) {
       if (m.type !== 'bind' || !m.source) continue;
       const file = posix.normalize(m.source.replace(/^\.\//, ''));
-      const candidates = ctx.p.files.kind(file) === 'dir' ? ctx.p.files.list(file).filter((f) => f.endsWith('.conf')).map((f) => posix.join(file, f)) : /\.conf$/.test(file) ? [file] : [];
+      const candidates =
+        ctx.p.files.kind(file) === 'dir'
+          ? ctx.p.files
+              .list(file)
+              .filter((f) => f.endsWith('.conf'))
+              .map((f) => posix.join(file, f))
+          : /\.conf$/.test(file)
+            ? [file]
+            : [];
       for (const f of candidates) {
         const text = ctx.p.files.kind(f) === 'file' ? ctx.p.files.text(f) : undefined;
         if (!text) continue;
@@ -139,7 +194,8 @@ function proxies(ctx: Ctx): ProxyFacts[] {
             const ssl = d.args.includes('ssl') || port === 443;
             facts.listen.push({ port, ssl, line: d.line });
             facts.tls ||= ssl;
-          } else if (d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === 'host') facts.hostHeader = { value: d.args[1] ?? '', line: d.line };
+          } else if (d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === 'host')
+            facts.hostHeader = { value: d.args[1] ?? '', line: d.line };
           else if (d.name === 'proxy_set_header' && d.args[0]?.toLowerCase() === 'x-forwarded-proto') facts.forwardsProto = true;
         }
         out.push(facts);
@@ -155,11 +211,22 @@ const csrfOriginMismatch: RuleFn = (ctx) => {
   for (const px of proxies(ctx)) {
     if (px.tls && (!header || header.value.k === 'none')) {
       const l = px.listen.find((x) => x.ssl)!;
-      ctx.report('csrf-origin-mismatch', { file: px.file, line: l.line }, 'TLS ends at this proxy, but the settings have no SECURE_PROXY_SSL_HEADER: Django sees http, the browser\'s Origin is https, and every POST fails with 403', 'Set SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") and proxy_set_header X-Forwarded-Proto $scheme.', 'error');
+      ctx.report(
+        'csrf-origin-mismatch',
+        { file: px.file, line: l.line },
+        "TLS ends at this proxy, but the settings have no SECURE_PROXY_SSL_HEADER: Django sees http, the browser's Origin is https, and every POST fails with 403",
+        'Set SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") and proxy_set_header X-Forwarded-Proto $scheme.',
+        'error',
+      );
     }
     const odd = px.listen.find((l) => l.port !== 80 && l.port !== 443);
     if (px.hostHeader?.value === '$host' && odd) {
-      ctx.report('csrf-origin-mismatch', { file: px.file, line: px.hostHeader.line }, `proxy_set_header Host $host drops the port, but the proxy listens on ${odd.port}: the browser's Origin keeps it and CSRF checks fail`, 'Use proxy_set_header Host $http_host.');
+      ctx.report(
+        'csrf-origin-mismatch',
+        { file: px.file, line: px.hostHeader.line },
+        `proxy_set_header Host $host drops the port, but the proxy listens on ${odd.port}: the browser's Origin keeps it and CSRF checks fail`,
+        'Use proxy_set_header Host $http_host.',
+      );
     }
   }
 };
@@ -177,9 +244,19 @@ const sslRedirectLoop: RuleFn = (ctx) => {
   const at = originOf(ctx.p, 'SECURE_SSL_REDIRECT') ?? where(b);
   const header = setting(ctx.p, 'SECURE_PROXY_SSL_HEADER');
   if (proxyServices(ctx).length > 0 && (!header || header.value.k === 'none')) {
-    ctx.report('ssl-redirect-loop', at, 'SECURE_SSL_REDIRECT is on behind a proxy, without SECURE_PROXY_SSL_HEADER: Django never sees https and redirects forever (ERR_TOO_MANY_REDIRECTS)', 'Set SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") and have the proxy send X-Forwarded-Proto.');
+    ctx.report(
+      'ssl-redirect-loop',
+      at,
+      'SECURE_SSL_REDIRECT is on behind a proxy, without SECURE_PROXY_SSL_HEADER: Django never sees https and redirects forever (ERR_TOO_MANY_REDIRECTS)',
+      'Set SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") and have the proxy send X-Forwarded-Proto.',
+    );
   } else if (!httpsEndpoint(ctx)) {
-    ctx.report('ssl-redirect-loop', at, 'SECURE_SSL_REDIRECT is on, but nothing in compose serves HTTPS: every page redirects to an https URL nobody answers', 'Leave it off for plain-HTTP setups; turn it on with a TLS proxy in front.');
+    ctx.report(
+      'ssl-redirect-loop',
+      at,
+      'SECURE_SSL_REDIRECT is on, but nothing in compose serves HTTPS: every page redirects to an https URL nobody answers',
+      'Leave it off for plain-HTTP setups; turn it on with a TLS proxy in front.',
+    );
   }
 };
 
@@ -190,7 +267,13 @@ const secureCookiesOverHttp: RuleFn = (ctx) => {
     const b = setting(ctx.p, name);
     if (!b || truthy(b.value) !== true) continue;
     const plainOnly = (ctx.p.app?.ports.length ?? 0) > 0;
-    ctx.report('secure-cookies-over-http', originOf(ctx.p, name) ?? where(b), `${name} is on, but ${plainOnly ? 'the app is published over plain HTTP only' : 'no HTTPS endpoint is visible'}: browsers do not send Secure cookies over http, so logins loop and POSTs fail ("CSRF cookie not set")`, `Turn ${name} on only with HTTPS in front.`, plainOnly ? 'error' : 'warning');
+    ctx.report(
+      'secure-cookies-over-http',
+      originOf(ctx.p, name) ?? where(b),
+      `${name} is on, but ${plainOnly ? 'the app is published over plain HTTP only' : 'no HTTPS endpoint is visible'}: browsers do not send Secure cookies over http, so logins loop and POSTs fail ("CSRF cookie not set")`,
+      `Turn ${name} on only with HTTPS in front.`,
+      plainOnly ? 'error' : 'warning',
+    );
   }
 };
 
@@ -202,7 +285,12 @@ const debugEnvTruthy: RuleFn = (ctx) => {
   const v = b?.value;
   if (!b || v?.k !== 'env' || !RAW_ENV.has(v.via)) return;
   if (v.cast === 'bool' || v.cast === 'int') return;
-  ctx.report('debug-env-truthy', where(b), `DEBUG is the string from ${v.name}${v.cast === 'truthy' ? ' passed to bool()' : ''}: "False" and "0" are non-empty strings, so DEBUG is on whenever ${v.name} is set`, `Parse it: DEBUG = os.environ.get("${v.name}", "").lower() in {"1", "true", "yes", "on"}.`);
+  ctx.report(
+    'debug-env-truthy',
+    where(b),
+    `DEBUG is the string from ${v.name}${v.cast === 'truthy' ? ' passed to bool()' : ''}: "False" and "0" are non-empty strings, so DEBUG is on whenever ${v.name} is set`,
+    `Parse it: DEBUG = os.environ.get("${v.name}", "").lower() in {"1", "true", "yes", "on"}.`,
+  );
 };
 
 const secretKeyMissing: RuleFn = (ctx) => {
@@ -211,13 +299,20 @@ const secretKeyMissing: RuleFn = (ctx) => {
   if (!s?.file || !p.app) return;
   const needed = new Map<string, { file: string; line: number; why: string }>();
   for (const r of s.symbolic.envReads) {
-    if (!r.hasDefault && (r.via.endsWith('[]') || r.via === 'env' || r.via.startsWith('env.') || r.via === 'config')) needed.set(r.name, { file: r.file, line: r.line, why: 'read without a default' });
+    if (!r.hasDefault && (r.via.endsWith('[]') || r.via === 'env' || r.via.startsWith('env.') || r.via === 'config'))
+      needed.set(r.name, { file: r.file, line: r.line, why: 'read without a default' });
   }
   const key = s.symbolic.names.get('SECRET_KEY');
-  if (key?.value.k === 'env' && !key.value.hasDefault) needed.set(key.value.name, { file: key.file, line: key.line, why: 'SECRET_KEY must not be empty' });
+  if (key?.value.k === 'env' && !key.value.hasDefault)
+    needed.set(key.value.name, { file: key.file, line: key.line, why: 'SECRET_KEY must not be empty' });
   for (const [name, w] of needed) {
     if (p.runtimeEnv.has(name)) continue;
-    ctx.report('secret-key-missing', w, `the settings need ${name} (${w.why}), but neither compose (${p.app.name}: environment/env_file) nor the Dockerfile sets it: the container stops at start`, `Pass it in compose: environment: ${name}: \${${name}:?set ${name} in .env}.`);
+    ctx.report(
+      'secret-key-missing',
+      w,
+      `the settings need ${name} (${w.why}), but neither compose (${p.app.name}: environment/env_file) nor the Dockerfile sets it: the container stops at start`,
+      `Pass it in compose: environment: ${name}: \${${name}:?set ${name} in .env}.`,
+    );
   }
 };
 
@@ -229,12 +324,31 @@ const composeDollar: RuleFn = (ctx) => {
     const key = `${i.file}:${i.line}:${i.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (i.kind === 'invalid') ctx.report('compose-dollar-interpolation', i, `invalid interpolation: ${i.message}; compose stops with "Invalid interpolation format"`, 'Write $$ for a literal $.');
-    else if (i.inEnvironment && !compose.dotenv.has(i.message)) ctx.report('compose-dollar-interpolation', i, `$${i.message} is not set in .env: compose substitutes an empty string (the value is silently cut)`, `Write $$ for a literal $, or define ${i.message} in .env.`, 'warning');
+    if (i.kind === 'invalid')
+      ctx.report(
+        'compose-dollar-interpolation',
+        i,
+        `invalid interpolation: ${i.message}; compose stops with "Invalid interpolation format"`,
+        'Write $$ for a literal $.',
+      );
+    else if (i.inEnvironment && !compose.dotenv.has(i.message))
+      ctx.report(
+        'compose-dollar-interpolation',
+        i,
+        `$${i.message} is not set in .env: compose substitutes an empty string (the value is silently cut)`,
+        `Write $$ for a literal $, or define ${i.message} in .env.`,
+        'warning',
+      );
   }
   for (const e of compose.dotenvEntries) {
     if (e.quote === "'" || !/\$[A-Za-z_{]/.test(e.raw)) continue;
-    ctx.report('compose-dollar-interpolation', { file: compose.dotenvFile!, line: e.line }, `${e.name}'s value contains $ and is ${e.quote ? 'double-quoted' : 'not quoted'}: compose expands it`, `Single-quote the value: ${e.name}='…'.`, 'warning');
+    ctx.report(
+      'compose-dollar-interpolation',
+      { file: compose.dotenvFile!, line: e.line },
+      `${e.name}'s value contains $ and is ${e.quote ? 'double-quoted' : 'not quoted'}: compose expands it`,
+      `Single-quote the value: ${e.name}='…'.`,
+      'warning',
+    );
   }
 };
 
@@ -244,9 +358,20 @@ const envListParsing: RuleFn = (ctx) => {
     const v = b?.value;
     if (!b || v?.k !== 'env' || !RAW_ENV.has(v.via)) continue;
     if (v.cast === undefined || v.cast === 'str') {
-      ctx.report('env-list-parsing', where(b), `${name} is the raw string from ${v.name}: Django iterates it character by character, so no host matches`, `Split it: [h.strip() for h in os.environ.get("${v.name}", "").split(",") if h.strip()].`);
+      ctx.report(
+        'env-list-parsing',
+        where(b),
+        `${name} is the raw string from ${v.name}: Django iterates it character by character, so no host matches`,
+        `Split it: [h.strip() for h in os.environ.get("${v.name}", "").split(",") if h.strip()].`,
+      );
     } else if (v.cast === 'split' && !v.hasDefault && !v.via.startsWith('env')) {
-      ctx.report('env-list-parsing', where(b), `${name} calls .split on ${v.name} with no default: "'NoneType' object has no attribute 'split'" when it is unset`, `Give a default: os.environ.get("${v.name}", "").split(",").`, 'warning');
+      ctx.report(
+        'env-list-parsing',
+        where(b),
+        `${name} calls .split on ${v.name} with no default: "'NoneType' object has no attribute 'split'" when it is unset`,
+        `Give a default: os.environ.get("${v.name}", "").split(",").`,
+        'warning',
+      );
     }
   }
 };
@@ -254,13 +379,22 @@ const envListParsing: RuleFn = (ctx) => {
 // ---------------------------------------------------------------- static files
 
 /** Where collectstatic runs: build RUN lines, the entrypoint script, compose commands. */
-export function collectstaticRuns(ctx: Ctx): { build: Array<{ file: string; line: number }>; runtime: Array<{ file: string; line: number }> } {
+export function collectstaticRuns(ctx: Ctx): {
+  build: Array<{ file: string; line: number }>;
+  runtime: Array<{ file: string; line: number }>;
+} {
   const out = { build: [] as Array<{ file: string; line: number }>, runtime: [] as Array<{ file: string; line: number }> };
   const df = ctx.p.dockerfile;
   const isCollect = (w: string[]): boolean => w.some((x) => x === 'collectstatic');
-  if (df) for (const s of lineage(df, df.final)) for (const r of s.runs) if (r.commands.some((c) => isCollect(c.words.map((x) => x.text)))) out.build.push({ file: df.path, line: r.line });
+  if (df)
+    for (const s of lineage(df, df.final))
+      for (const r of s.runs)
+        if (r.commands.some((c) => isCollect(c.words.map((x) => x.text)))) out.build.push({ file: df.path, line: r.line });
   const script = ctx.p.command.script;
-  if (script) for (const c of script.commands) if (isCollect(c.words.map((x) => x.text))) out.runtime.push({ file: script.file, line: 1 + script.text.slice(0, c.start).split('\n').length - 1 });
+  if (script)
+    for (const c of script.commands)
+      if (isCollect(c.words.map((x) => x.text)))
+        out.runtime.push({ file: script.file, line: 1 + script.text.slice(0, c.start).split('\n').length - 1 });
   for (const c of [ctx.p.command.cmd, ctx.p.command.entrypoint]) {
     if (!c || c.origin !== 'compose') continue;
     const argv = argvOf(c);
@@ -282,11 +416,21 @@ const staticNotServed: RuleFn = (ctx) => {
   const list = mw ? strings(mw.value) : undefined;
   const whitenoise = list?.items.some((m) => m.startsWith('whitenoise.'));
   if (list && !list.open && !whitenoise && proxyServices(ctx).length === 0) {
-    ctx.report('static-not-served', where(mw!), `${server.kind} serves no static files and MIDDLEWARE has no WhiteNoise (and no proxy serves STATIC_ROOT): /static/ answers 404 with DEBUG off`, 'Add "whitenoise.middleware.WhiteNoiseMiddleware" right after SecurityMiddleware, and whitenoise to the requirements.');
+    ctx.report(
+      'static-not-served',
+      where(mw!),
+      `${server.kind} serves no static files and MIDDLEWARE has no WhiteNoise (and no proxy serves STATIC_ROOT): /static/ answers 404 with DEBUG off`,
+      'Add "whitenoise.middleware.WhiteNoiseMiddleware" right after SecurityMiddleware, and whitenoise to the requirements.',
+    );
   }
   const runs = collectstaticRuns(ctx);
   if (ctx.p.dockerfile && runs.build.length === 0 && runs.runtime.length === 0) {
-    ctx.report('static-not-served', server.where, 'collectstatic never runs (not in the Dockerfile, the entrypoint or the compose command): STATIC_ROOT stays empty', 'RUN python manage.py collectstatic --noinput in the Dockerfile (with a throwaway SECRET_KEY for that RUN).');
+    ctx.report(
+      'static-not-served',
+      server.where,
+      'collectstatic never runs (not in the Dockerfile, the entrypoint or the compose command): STATIC_ROOT stays empty',
+      'RUN python manage.py collectstatic --noinput in the Dockerfile (with a throwaway SECRET_KEY for that RUN).',
+    );
   }
 };
 
@@ -297,13 +441,24 @@ const staticRootUnset: RuleFn = (ctx) => {
   const root = setting(ctx.p, 'STATIC_ROOT');
   const rootPath = root ? strOf(root.value) : undefined;
   if (first && (!root || root.value.k === 'none')) {
-    ctx.report('static-root-unset', first, `collectstatic runs, but the settings (${ctx.p.settings!.file}) set no STATIC_ROOT: "You're using the staticfiles app without having set the STATIC_ROOT setting"`, 'Set STATIC_ROOT = BASE_DIR / "staticfiles" (not one of STATICFILES_DIRS).');
+    ctx.report(
+      'static-root-unset',
+      first,
+      `collectstatic runs, but the settings (${ctx.p.settings!.file}) set no STATIC_ROOT: "You're using the staticfiles app without having set the STATIC_ROOT setting"`,
+      'Set STATIC_ROOT = BASE_DIR / "staticfiles" (not one of STATICFILES_DIRS).',
+    );
   }
   const dirs = setting(ctx.p, 'STATICFILES_DIRS');
   if (dirs?.value.k === 'list' && rootPath) {
     for (const d of dirs.value.items) {
       const dp = strOf(d);
-      if (dp && posix.normalize(dp) === posix.normalize(rootPath)) ctx.report('static-root-unset', where(dirs), `STATICFILES_DIRS contains STATIC_ROOT (${rootPath}): staticfiles.E002`, 'Collect into a folder of its own.');
+      if (dp && posix.normalize(dp) === posix.normalize(rootPath))
+        ctx.report(
+          'static-root-unset',
+          where(dirs),
+          `STATICFILES_DIRS contains STATIC_ROOT (${rootPath}): staticfiles.E002`,
+          'Collect into a folder of its own.',
+        );
     }
   }
 };
@@ -317,13 +472,24 @@ const staticManifestMissing: RuleFn = (ctx) => {
   if (!backend || !/Manifest/.test(backend) || !b) return;
   const runs = collectstaticRuns(ctx);
   if (ctx.p.dockerfile && runs.build.length === 0 && runs.runtime.length === 0) {
-    ctx.report('static-manifest-missing', where(b), `${backend} needs collectstatic to have run in the image, and nothing runs it: every page is a 500 ("Missing staticfiles manifest entry")`, 'RUN python manage.py collectstatic --noinput in the Dockerfile.');
+    ctx.report(
+      'static-manifest-missing',
+      where(b),
+      `${backend} needs collectstatic to have run in the image, and nothing runs it: every page is a 500 ("Missing staticfiles manifest entry")`,
+      'RUN python manage.py collectstatic --noinput in the Dockerfile.',
+    );
   }
   const root = strOf(setting(ctx.p, 'STATIC_ROOT')?.value);
   if (root && runs.build.length > 0) {
     for (const m of ctx.p.app?.volumes ?? []) {
       if (m.type === 'bind' && (root === m.target || root.startsWith(`${m.target}/`))) {
-        ctx.report('static-manifest-missing', m, `the bind mount on ${m.target} hides STATIC_ROOT (${root}), where the build collected the manifest`, 'Move STATIC_ROOT outside the mounted folder (e.g. /srv/static).', 'warning');
+        ctx.report(
+          'static-manifest-missing',
+          m,
+          `the bind mount on ${m.target} hides STATIC_ROOT (${root}), where the build collected the manifest`,
+          'Move STATIC_ROOT outside the mounted folder (e.g. /srv/static).',
+          'warning',
+        );
       }
     }
   }

@@ -1,13 +1,29 @@
 /**
  * Catalogue sections A and B: base image, Python runtime, Python and system dependencies.
  */
-import { allRemovals, lineage, type Stage } from '../../model/dockerfile-model.ts';
-import { WHEEL_MINIMUMS, compareVersions } from '../../model/versions.ts';
-import { normaliseName } from '../../model/requirements.ts';
-import { strOf } from '../../model/python-eval.ts';
+import { allRemovals, lineage, type Stage } from '../parse/dockerfile-model.ts';
+import { WHEEL_MINIMUMS, compareVersions } from '../../facts/versions.ts';
+import { normaliseName } from '../../project/requirements.ts';
+import { strOf } from '../../project/python-eval.ts';
 import {
-  COMPILERS, type Ctx, DJANGO_PYTHONS, djangoLinesFor, djangoSpec, engineOf, findReq, hasAny, hasDist, imageFacts, packagesOf, pinnedVersion, PYTHON_EOL,
-  pythonInRange, type RuleFn, requirementsView, setting, strings,
+  COMPILERS,
+  type Ctx,
+  DJANGO_PYTHONS,
+  djangoLinesFor,
+  djangoSpec,
+  engineOf,
+  findReq,
+  hasAny,
+  hasDist,
+  imageFacts,
+  packagesOf,
+  pinnedVersion,
+  PYTHON_EOL,
+  pythonInRange,
+  type RuleFn,
+  requirementsView,
+  setting,
+  strings,
 } from './util.ts';
 
 function realStages(ctx: Ctx): Stage[] {
@@ -30,14 +46,32 @@ const baseImageEolDistro: RuleFn = (ctx) => {
   for (const s of realStages(ctx)) {
     const f = imageFacts(df, s);
     if (f.codename && !f.codenameAssumed && RETIRED.has(f.codename)) {
-      ctx.report('base-image-eol-distro', { file: df.path, line: s.line }, `${s.image} is based on Debian ${f.codename}, which is retired: apt-get update fails with 404 Not Found`, 'Use a maintained release, e.g. python:3.13-slim-trixie (choose a Python your Django supports).');
+      ctx.report(
+        'base-image-eol-distro',
+        { file: df.path, line: s.line },
+        `${s.image} is based on Debian ${f.codename}, which is retired: apt-get update fails with 404 Not Found`,
+        'Use a maintained release, e.g. python:3.13-slim-trixie (choose a Python your Django supports).',
+      );
     } else if (f.codename === 'bullseye' && !f.codenameAssumed) {
-      ctx.report('base-image-eol-distro', { file: df.path, line: s.line }, `${s.image} is based on Debian bullseye, which only gets long-term support and will retire next`, 'Move to trixie (or bookworm).', 'warning');
+      ctx.report(
+        'base-image-eol-distro',
+        { file: df.path, line: s.line },
+        `${s.image} is based on Debian bullseye, which only gets long-term support and will retire next`,
+        'Move to trixie (or bookworm).',
+        'warning',
+      );
     }
   }
-  for (const s of df.stages) for (const line of s.archiveMirrorLines) {
-    ctx.report('base-image-eol-distro', { file: df.path, line }, 'apt sources are pointed at archive.debian.org: a retired release is patched to build, and gets no security updates', 'Move the base image to a maintained Debian release instead.', 'warning');
-  }
+  for (const s of df.stages)
+    for (const line of s.archiveMirrorLines) {
+      ctx.report(
+        'base-image-eol-distro',
+        { file: df.path, line },
+        'apt sources are pointed at archive.debian.org: a retired release is patched to build, and gets no security updates',
+        'Move the base image to a maintained Debian release instead.',
+        'warning',
+      );
+    }
 };
 
 /** apt packages that do not exist in a Debian release. */
@@ -54,18 +88,36 @@ const baseImageFloatingTag: RuleFn = (ctx) => {
     if (s.image.includes('$') || s.digest) continue;
     const where = { file: df.path, line: s.line };
     if (!s.tag || s.tag === 'latest') {
-      ctx.report('base-image-floating-tag', where, `${s.image} has no version tag: each build may get another ${f.isPython ? 'Python and ' : ''}Debian release`, f.isPython ? 'Write the full tag, e.g. python:3.13-slim-trixie.' : 'Pin a version tag.');
+      ctx.report(
+        'base-image-floating-tag',
+        where,
+        `${s.image} has no version tag: each build may get another ${f.isPython ? 'Python and ' : ''}Debian release`,
+        f.isPython ? 'Write the full tag, e.g. python:3.13-slim-trixie.' : 'Pin a version tag.',
+      );
     } else if (f.isPython && (f.pythonAssumed || (f.codenameAssumed && f.os !== 'alpine'))) {
-      const missing = [f.pythonAssumed ? 'Python minor version' : '', f.codenameAssumed && f.os !== 'alpine' ? 'Debian codename' : ''].filter(Boolean).join(' and ');
-      ctx.report('base-image-floating-tag', where, `${s.image} names no ${missing}: the image behind it moves (the slim images moved from bookworm to trixie in 2025)`, `Write the full tag, e.g. python:${f.pythonAssumed ? '3.13' : f.python}-slim-trixie.`);
+      const missing = [f.pythonAssumed ? 'Python minor version' : '', f.codenameAssumed && f.os !== 'alpine' ? 'Debian codename' : '']
+        .filter(Boolean)
+        .join(' and ');
+      ctx.report(
+        'base-image-floating-tag',
+        where,
+        `${s.image} names no ${missing}: the image behind it moves (the slim images moved from bookworm to trixie in 2025)`,
+        `Write the full tag, e.g. python:${f.pythonAssumed ? '3.13' : f.python}-slim-trixie.`,
+      );
     }
   }
   for (const s of df.stages) {
     const f = imageFacts(df, s);
-    const absent = f.codename ? ABSENT_IN[f.codename] ?? [] : [];
+    const absent = f.codename ? (ABSENT_IN[f.codename] ?? []) : [];
     for (const p of s.installs) {
       if (absent.includes(p.name)) {
-        ctx.report('base-image-floating-tag', { file: df.path, line: p.line }, `apt package ${p.name} does not exist in Debian ${f.codename}${f.codenameAssumed ? ` (what ${f.root.image} resolves to today)` : ''}: "has no installation candidate"`, 'Use the package name of that release (e.g. libgl1 instead of libgl1-mesa-glx), and pin the codename in the tag.', 'error');
+        ctx.report(
+          'base-image-floating-tag',
+          { file: df.path, line: p.line },
+          `apt package ${p.name} does not exist in Debian ${f.codename}${f.codenameAssumed ? ` (what ${f.root.image} resolves to today)` : ''}: "has no installation candidate"`,
+          'Use the package name of that release (e.g. libgl1 instead of libgl1-mesa-glx), and pin the codename in the tag.',
+          'error',
+        );
       }
     }
   }
@@ -85,7 +137,12 @@ const pythonDjangoMismatch: RuleFn = (ctx) => {
     if (lines.length === 0) continue;
     if (lines.some((l) => pythonInRange(f.python!, DJANGO_PYTHONS[l]!))) continue;
     const works = lines.map((l) => `${l}: ${DJANGO_PYTHONS[l]![0]}–${DJANGO_PYTHONS[l]![1]}`).join('; ');
-    ctx.report('python-django-mismatch', { file: df.path, line: f.root.line }, `Python ${f.python}${f.pythonAssumed ? ` (what ${f.root.image} means today)` : ''} does not run Django ${spec} (${where.file} line ${where.line}); supported Pythons per line: ${works}`, 'Choose a Python the pinned Django supports, or change the Django pin.');
+    ctx.report(
+      'python-django-mismatch',
+      { file: df.path, line: f.root.line },
+      `Python ${f.python}${f.pythonAssumed ? ` (what ${f.root.image} means today)` : ''} does not run Django ${spec} (${where.file} line ${where.line}); supported Pythons per line: ${works}`,
+      'Choose a Python the pinned Django supports, or change the Django pin.',
+    );
   }
 };
 
@@ -98,12 +155,30 @@ const pythonEol: RuleFn = (ctx) => {
     if (!f.isPython || !f.python || f.pythonAssumed) continue;
     const eol = PYTHON_EOL[f.python];
     if (eol && eol < month) {
-      ctx.report('python-eol', { file: df.path, line: s.line }, `Python ${f.python} reached its end of life in ${eol}: no more security fixes`, 'Move to a supported Python (3.12 or later for new images) that your Django line supports.');
+      ctx.report(
+        'python-eol',
+        { file: df.path, line: s.line },
+        `Python ${f.python} reached its end of life in ${eol}: no more security fixes`,
+        'Move to a supported Python (3.12 or later for new images) that your Django line supports.',
+      );
     }
   }
 };
 
-const C_EXTENSIONS = ['psycopg2', 'psycopg2-binary', 'mysqlclient', 'pillow', 'cryptography', 'lxml', 'numpy', 'pandas', 'cffi', 'uwsgi', 'gevent', 'psycopg-c'];
+const C_EXTENSIONS = [
+  'psycopg2',
+  'psycopg2-binary',
+  'mysqlclient',
+  'pillow',
+  'cryptography',
+  'lxml',
+  'numpy',
+  'pandas',
+  'cffi',
+  'uwsgi',
+  'gevent',
+  'psycopg-c',
+];
 
 const alpineMuslWheels: RuleFn = (ctx) => {
   const df = ctx.p.dockerfile;
@@ -117,9 +192,20 @@ const alpineMuslWheels: RuleFn = (ctx) => {
     const pkgs = packagesOf(df, s);
     const pipLine = s.pipInstalls[0]?.line ?? s.line;
     if (!hasAny(pkgs, ['build-base', 'gcc']) || !hasAny(pkgs, ['musl-dev', 'build-base'])) {
-      ctx.report('alpine-musl-wheels', { file: df.path, line: pipLine }, `pip on Alpine (${f.root.image}) may compile ${exts.join(', ')} from source, and this stage has no compiler (build-base/gcc + musl-dev)`, 'Use a Debian slim base, or apk add build-base and the -dev packages before pip install.', 'error');
+      ctx.report(
+        'alpine-musl-wheels',
+        { file: df.path, line: pipLine },
+        `pip on Alpine (${f.root.image}) may compile ${exts.join(', ')} from source, and this stage has no compiler (build-base/gcc + musl-dev)`,
+        'Use a Debian slim base, or apk add build-base and the -dev packages before pip install.',
+        'error',
+      );
     } else {
-      ctx.report('alpine-musl-wheels', { file: df.path, line: f.root.line }, `Alpine (musl) image with C-extension packages ${exts.join(', ')}: builds compile from source and are slow`, 'Prefer python:<X.Y>-slim-<codename>.');
+      ctx.report(
+        'alpine-musl-wheels',
+        { file: df.path, line: f.root.line },
+        `Alpine (musl) image with C-extension packages ${exts.join(', ')}: builds compile from source and are slow`,
+        'Prefer python:<X.Y>-slim-<codename>.',
+      );
     }
   }
 };
@@ -131,9 +217,20 @@ const archMismatch: RuleFn = (ctx) => {
   for (const s of df.stages) {
     if (!s.platform || /\$|BUILDPLATFORM|TARGETPLATFORM/.test(s.platform)) continue;
     if (composePlatform && composePlatform.value !== s.platform && s.index === df.final.index) {
-      ctx.report('arch-mismatch', { file: composePlatform.file, line: composePlatform.line }, `compose asks for platform ${composePlatform.value}, but the Dockerfile's final stage is FROM --platform=${s.platform} (line ${s.line})`, 'Use one platform in both, or drop --platform from FROM.');
+      ctx.report(
+        'arch-mismatch',
+        { file: composePlatform.file, line: composePlatform.line },
+        `compose asks for platform ${composePlatform.value}, but the Dockerfile's final stage is FROM --platform=${s.platform} (line ${s.line})`,
+        'Use one platform in both, or drop --platform from FROM.',
+      );
     } else {
-      ctx.report('arch-mismatch', { file: df.path, line: s.line }, `FROM --platform=${s.platform} is hard-coded: on other machines the image runs emulated or fails with "exec format error"`, 'Drop --platform, or use $BUILDPLATFORM/$TARGETPLATFORM.', 'warning');
+      ctx.report(
+        'arch-mismatch',
+        { file: df.path, line: s.line },
+        `FROM --platform=${s.platform} is hard-coded: on other machines the image runs emulated or fails with "exec format error"`,
+        'Drop --platform, or use $BUILDPLATFORM/$TARGETPLATFORM.',
+        'warning',
+      );
     }
   }
 };
@@ -148,7 +245,12 @@ const systemPythonPep668: RuleFn = (ctx) => {
     if (!pkgs.has('python3-pip')) continue;
     for (const pip of lineage(df, s).flatMap((x) => x.pipInstalls)) {
       if (pip.inVenv || pip.breaksSystemPackages) continue;
-      ctx.report('system-python-pep668', { file: df.path, line: pip.line }, `pip install into ${f.root.image}'s own Python fails with "externally-managed-environment"`, 'Use an official python:<X.Y>-slim-<codename> image, or create a venv (python3 -m venv /opt/venv) and put its bin first on PATH.');
+      ctx.report(
+        'system-python-pep668',
+        { file: df.path, line: pip.line },
+        `pip install into ${f.root.image}'s own Python fails with "externally-managed-environment"`,
+        'Use an official python:<X.Y>-slim-<codename> image, or create a venv (python3 -m venv /opt/venv) and put its bin first on PATH.',
+      );
     }
   }
 };
@@ -156,23 +258,66 @@ const systemPythonPep668: RuleFn = (ctx) => {
 // ---------------------------------------------------------------- B
 
 const APP_DISTS: Record<string, string> = {
-  rest_framework: 'djangorestframework', corsheaders: 'django-cors-headers', debug_toolbar: 'django-debug-toolbar', django_extensions: 'django-extensions',
-  storages: 'django-storages', crispy_forms: 'django-crispy-forms', allauth: 'django-allauth', django_celery_beat: 'django-celery-beat',
-  django_celery_results: 'django-celery-results', channels: 'channels', whitenoise: 'whitenoise', django_filters: 'django-filter',
-  drf_spectacular: 'drf-spectacular', graphene_django: 'graphene-django', import_export: 'django-import-export', taggit: 'django-taggit',
-  phonenumber_field: 'django-phonenumber-field', compressor: 'django-compressor', guardian: 'django-guardian', mptt: 'django-mptt',
-  simple_history: 'django-simple-history', widget_tweaks: 'django-widget-tweaks', django_htmx: 'django-htmx', anymail: 'django-anymail',
-  health_check: 'django-health-check', oauth2_provider: 'django-oauth-toolkit', rest_framework_simplejwt: 'djangorestframework-simplejwt',
-  djoser: 'djoser', wagtail: 'wagtail', ckeditor: 'django-ckeditor', django_otp: 'django-otp', polymorphic: 'django-polymorphic',
+  rest_framework: 'djangorestframework',
+  corsheaders: 'django-cors-headers',
+  debug_toolbar: 'django-debug-toolbar',
+  django_extensions: 'django-extensions',
+  storages: 'django-storages',
+  crispy_forms: 'django-crispy-forms',
+  allauth: 'django-allauth',
+  django_celery_beat: 'django-celery-beat',
+  django_celery_results: 'django-celery-results',
+  channels: 'channels',
+  whitenoise: 'whitenoise',
+  django_filters: 'django-filter',
+  drf_spectacular: 'drf-spectacular',
+  graphene_django: 'graphene-django',
+  import_export: 'django-import-export',
+  taggit: 'django-taggit',
+  phonenumber_field: 'django-phonenumber-field',
+  compressor: 'django-compressor',
+  guardian: 'django-guardian',
+  mptt: 'django-mptt',
+  simple_history: 'django-simple-history',
+  widget_tweaks: 'django-widget-tweaks',
+  django_htmx: 'django-htmx',
+  anymail: 'django-anymail',
+  health_check: 'django-health-check',
+  oauth2_provider: 'django-oauth-toolkit',
+  rest_framework_simplejwt: 'djangorestframework-simplejwt',
+  djoser: 'djoser',
+  wagtail: 'wagtail',
+  ckeditor: 'django-ckeditor',
+  django_otp: 'django-otp',
+  polymorphic: 'django-polymorphic',
 };
 
 const IMPORT_DISTS: Record<string, string> = {
-  dj_database_url: 'dj-database-url', environ: 'django-environ', decouple: 'python-decouple', dotenv: 'python-dotenv', sentry_sdk: 'sentry-sdk',
-  whitenoise: 'whitenoise', storages: 'django-storages', celery: 'celery', redis: 'redis', boto3: 'boto3', psycopg: 'psycopg', psycopg2: 'psycopg2',
-  corsheaders: 'django-cors-headers', rest_framework: 'djangorestframework', django: 'django',
+  dj_database_url: 'dj-database-url',
+  environ: 'django-environ',
+  decouple: 'python-decouple',
+  dotenv: 'python-dotenv',
+  sentry_sdk: 'sentry-sdk',
+  whitenoise: 'whitenoise',
+  storages: 'django-storages',
+  celery: 'celery',
+  redis: 'redis',
+  boto3: 'boto3',
+  psycopg: 'psycopg',
+  psycopg2: 'psycopg2',
+  corsheaders: 'django-cors-headers',
+  rest_framework: 'djangorestframework',
+  django: 'django',
 };
 
-const SERVER_DISTS: Record<string, string> = { gunicorn: 'gunicorn', uvicorn: 'uvicorn', daphne: 'daphne', hypercorn: 'hypercorn', waitress: 'waitress', uwsgi: 'uwsgi' };
+const SERVER_DISTS: Record<string, string> = {
+  gunicorn: 'gunicorn',
+  uvicorn: 'uvicorn',
+  daphne: 'daphne',
+  hypercorn: 'hypercorn',
+  waitress: 'waitress',
+  uwsgi: 'uwsgi',
+};
 
 const PG_DRIVERS = ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'psycopg-c'];
 const MYSQL_DRIVERS = ['mysqlclient', 'pymysql', 'mysql-connector-python'];
@@ -184,7 +329,12 @@ const missingPythonDep: RuleFn = (ctx) => {
   const need = (dist: string | string[], where: { file: string; line: number }, why: string): void => {
     const names = Array.isArray(dist) ? dist : [dist];
     if (names.some((n) => hasDist(view, n))) return;
-    ctx.report('missing-python-dep', where, `${why} needs ${names[0]}, which ${view.traced ? 'the image never installs' : `${into} does not list`}`, `Add ${names[0]} to ${into}.`);
+    ctx.report(
+      'missing-python-dep',
+      where,
+      `${why} needs ${names[0]}, which ${view.traced ? 'the image never installs' : `${into} does not list`}`,
+      `Add ${names[0]} to ${into}.`,
+    );
   };
   const server = ctx.p.command.server;
   if (server && SERVER_DISTS[server.kind]) need(SERVER_DISTS[server.kind]!, server.where, `the command ${server.kind}`);
@@ -228,7 +378,9 @@ function wheelMinimum(dist: string, python: string): string | undefined {
   const table = WHEELS[dist];
   if (!table) return undefined;
   // A newer Python needs at least what the newest listed one needs.
-  const known = Object.keys(table).filter((p) => compareVersions(p, python) <= 0).sort(compareVersions);
+  const known = Object.keys(table)
+    .filter((p) => compareVersions(p, python) <= 0)
+    .sort(compareVersions);
   const at = known.at(-1);
   return at ? table[at] : undefined;
 }
@@ -250,7 +402,12 @@ const noWheelForPython: RuleFn = (ctx) => {
     const pin = pinnedVersion(r);
     const min = pin ? wheelMinimum(r.name, python) : undefined;
     if (pin && min && compareVersions(pin, min) < 0) {
-      ctx.report('no-wheel-for-python', { file: r.file, line: r.line }, `${r.name}==${pin} has no wheel for Python ${python} (first with one: ${min}); pip compiles it from source`, `Pin ${r.name}>=${min}.`);
+      ctx.report(
+        'no-wheel-for-python',
+        { file: r.file, line: r.line },
+        `${r.name}==${pin} has no wheel for Python ${python} (first with one: ${min}); pip compiles it from source`,
+        `Pin ${r.name}>=${min}.`,
+      );
     }
   }
 };
@@ -272,9 +429,17 @@ const pgBuildDeps: RuleFn = (ctx) => {
     const pip = pipLineFor(ctx, r.file);
     if (!pip) continue;
     const pkgs = packagesOf(df, pip.stage);
-    const missing = [hasAny(pkgs, ['libpq-dev', 'postgresql-dev']) ? '' : 'libpq-dev', hasAny(pkgs, COMPILERS) ? '' : 'a compiler (build-essential)'].filter(Boolean);
+    const missing = [
+      hasAny(pkgs, ['libpq-dev', 'postgresql-dev']) ? '' : 'libpq-dev',
+      hasAny(pkgs, COMPILERS) ? '' : 'a compiler (build-essential)',
+    ].filter(Boolean);
     if (missing.length) {
-      ctx.report('pg-build-deps-missing', { file: df.path, line: pip.line }, `${r.key} (${r.file} line ${r.line}) compiles against libpq, but this stage has no ${missing.join(' and ')}: "pg_config executable not found"`, 'Use psycopg[binary] (or psycopg2-binary), or apt-get install build-essential libpq-dev in this stage.');
+      ctx.report(
+        'pg-build-deps-missing',
+        { file: df.path, line: pip.line },
+        `${r.key} (${r.file} line ${r.line}) compiles against libpq, but this stage has no ${missing.join(' and ')}: "pg_config executable not found"`,
+        'Use psycopg[binary] (or psycopg2-binary), or apt-get install build-essential libpq-dev in this stage.',
+      );
     }
   }
 };
@@ -290,11 +455,26 @@ const mysqlBuildDeps: RuleFn = (ctx) => {
   const pkgs = packagesOf(df, pip.stage);
   const missing = [
     hasAny(pkgs, ['pkg-config', 'pkgconf']) ? '' : 'pkg-config',
-    hasAny(pkgs, ['default-libmysqlclient-dev', 'libmysqlclient-dev', 'libmariadb-dev', 'libmariadb-dev-compat', 'mariadb-dev', 'mariadb-connector-c-dev', 'mysql-dev']) ? '' : 'default-libmysqlclient-dev',
+    hasAny(pkgs, [
+      'default-libmysqlclient-dev',
+      'libmysqlclient-dev',
+      'libmariadb-dev',
+      'libmariadb-dev-compat',
+      'mariadb-dev',
+      'mariadb-connector-c-dev',
+      'mysql-dev',
+    ])
+      ? ''
+      : 'default-libmysqlclient-dev',
     hasAny(pkgs, COMPILERS) ? '' : 'a compiler (build-essential)',
   ].filter(Boolean);
   if (missing.length) {
-    ctx.report('mysqlclient-build-deps-missing', { file: df.path, line: pip.line }, `mysqlclient (${r.file} line ${r.line}) always compiles, but this stage has no ${missing.join(' and ')}`, 'apt-get install pkg-config default-libmysqlclient-dev build-essential in the stage that runs pip.');
+    ctx.report(
+      'mysqlclient-build-deps-missing',
+      { file: df.path, line: pip.line },
+      `mysqlclient (${r.file} line ${r.line}) always compiles, but this stage has no ${missing.join(' and ')}`,
+      'apt-get install pkg-config default-libmysqlclient-dev build-essential in the stage that runs pip.',
+    );
   }
 };
 
@@ -314,9 +494,19 @@ const pillowBuildDeps: RuleFn = (ctx) => {
   const python = f.isPython && !f.pythonAssumed ? f.python : undefined;
   const min = pin && python ? wheelMinimum('pillow', python) : undefined;
   if (pin && min && compareVersions(pin, min) < 0) {
-    ctx.report('pillow-build-deps-missing', { file: r.file, line: r.line }, `Pillow ${pin} has no wheel for Python ${python} (first with one: ${min}), and the pip stage has no libjpeg/zlib headers: the build fails`, `Pin Pillow>=${min}.`);
+    ctx.report(
+      'pillow-build-deps-missing',
+      { file: r.file, line: r.line },
+      `Pillow ${pin} has no wheel for Python ${python} (first with one: ${min}), and the pip stage has no libjpeg/zlib headers: the build fails`,
+      `Pin Pillow>=${min}.`,
+    );
   } else if (f.os === 'alpine') {
-    ctx.report('pillow-build-deps-missing', { file: df.path, line: pip?.line ?? stage.line }, 'Pillow on Alpine compiles without jpeg-dev and zlib-dev', 'apk add jpeg-dev zlib-dev (and build-base) before pip install.');
+    ctx.report(
+      'pillow-build-deps-missing',
+      { file: df.path, line: pip?.line ?? stage.line },
+      'Pillow on Alpine compiles without jpeg-dev and zlib-dev',
+      'apk add jpeg-dev zlib-dev (and build-base) before pip install.',
+    );
   }
 };
 
@@ -327,20 +517,42 @@ const runtimeLibMissing: RuleFn = (ctx) => {
   const final = df.final;
   const pkgs = packagesOf(df, final);
   const needs: Array<{ lib: string[]; label: string; why: string }> = [];
-  const binaryPg = view.requirements.some((r) => (r.name === 'psycopg' && r.extras.includes('binary')) || r.name === 'psycopg-binary' || r.name === 'psycopg2-binary');
+  const binaryPg = view.requirements.some(
+    (r) => (r.name === 'psycopg' && r.extras.includes('binary')) || r.name === 'psycopg-binary' || r.name === 'psycopg2-binary',
+  );
   for (const r of view.requirements) {
-    if ((r.name === 'psycopg' && !binaryPg) || r.name === 'psycopg2' || r.name === 'psycopg-c') needs.push({ lib: ['libpq5', 'libpq', 'postgresql-libs', 'postgresql-client'], label: 'libpq5', why: `${r.key} (${r.file} line ${r.line}) loads libpq at run time` });
-    if (r.name === 'mysqlclient') needs.push({ lib: ['libmariadb3', 'libmysqlclient21', 'libmysqlclient-dev', 'mariadb-connector-c', 'mariadb-libs', 'libmariadb-dev'], label: 'libmariadb3', why: `mysqlclient (${r.file} line ${r.line}) loads the MySQL client library at run time` });
+    if ((r.name === 'psycopg' && !binaryPg) || r.name === 'psycopg2' || r.name === 'psycopg-c')
+      needs.push({
+        lib: ['libpq5', 'libpq', 'postgresql-libs', 'postgresql-client'],
+        label: 'libpq5',
+        why: `${r.key} (${r.file} line ${r.line}) loads libpq at run time`,
+      });
+    if (r.name === 'mysqlclient')
+      needs.push({
+        lib: ['libmariadb3', 'libmysqlclient21', 'libmysqlclient-dev', 'mariadb-connector-c', 'mariadb-libs', 'libmariadb-dev'],
+        label: 'libmariadb3',
+        why: `mysqlclient (${r.file} line ${r.line}) loads the MySQL client library at run time`,
+      });
   }
   const f = imageFacts(df, final);
   for (const n of needs) {
     if (!hasAny(pkgs, n.lib)) {
-      ctx.report('runtime-lib-missing', { file: df.path, line: final.line }, `${n.why}, but the final stage (${f.root.image}) does not install ${n.label}`, `apt-get install --no-install-recommends ${n.label} in the final stage.`);
+      ctx.report(
+        'runtime-lib-missing',
+        { file: df.path, line: final.line },
+        `${n.why}, but the final stage (${f.root.image}) does not install ${n.label}`,
+        `apt-get install --no-install-recommends ${n.label} in the final stage.`,
+      );
       continue;
     }
     for (const rm of allRemovals(df, final)) {
       if (n.lib.includes(rm.name) || (rm.name.endsWith('-dev') && n.lib.some((l) => rm.name.startsWith(l.replace(/\d+$/, ''))))) {
-        ctx.report('runtime-lib-missing', { file: df.path, line: rm.line }, `${rm.name} is removed, taking ${n.label} with it: ${n.why}`, `Keep ${n.label} installed (remove only the -dev packages, and install ${n.label} explicitly).`);
+        ctx.report(
+          'runtime-lib-missing',
+          { file: df.path, line: rm.line },
+          `${rm.name} is removed, taking ${n.label} with it: ${n.why}`,
+          `Keep ${n.label} installed (remove only the -dev packages, and install ${n.label} explicitly).`,
+        );
       }
     }
   }
@@ -355,7 +567,12 @@ const distutilsRemoved: RuleFn = (ctx) => {
       if (p.name !== 'python3-distutils') continue;
       const newPython = f.python && compareVersions(f.python, '3.12') >= 0 && !f.pythonAssumed;
       if (f.codename === 'trixie' || newPython || f.pythonAssumed) {
-        ctx.report('distutils-removed', { file: df.path, line: p.line }, `python3-distutils does not exist in ${f.codename === 'trixie' ? `Debian trixie${f.codenameAssumed ? ` (what ${f.root.image} resolves to)` : ''}` : `Python ${f.python}`}: distutils was removed in Python 3.12`, 'Remove python3-distutils; pip install setuptools if a package still imports distutils.');
+        ctx.report(
+          'distutils-removed',
+          { file: df.path, line: p.line },
+          `python3-distutils does not exist in ${f.codename === 'trixie' ? `Debian trixie${f.codenameAssumed ? ` (what ${f.root.image} resolves to)` : ''}` : `Python ${f.python}`}: distutils was removed in Python 3.12`,
+          'Remove python3-distutils; pip install setuptools if a package still imports distutils.',
+        );
       }
     }
   }
@@ -372,15 +589,45 @@ const aptHygiene: RuleFn = (ctx) => {
       const installs = apt.filter((w) => w.includes('install'));
       const updates = apt.filter((w) => w.includes('update'));
       for (const w of installs) {
-        const yes = w.some((a) => a === '-y' || a === '--yes' || a === '--assume-yes' || a === '-qq' || a === '-q=2' || /^-[a-z]*y[a-z]*$/.test(a));
-        if (!yes) ctx.report('apt-hygiene', { file: df.path, line: run.line }, `${w.slice(0, 3).join(' ')} … without -y waits for an answer and aborts the build ("Do you want to continue? [Y/n] Abort.")`, 'Add -y: apt-get install -y --no-install-recommends …');
-        if (!w.includes('--no-install-recommends')) ctx.report('apt-hygiene', { file: df.path, line: run.line }, 'apt-get install without --no-install-recommends pulls in extra packages', 'Add --no-install-recommends.', 'info');
+        const yes = w.some(
+          (a) => a === '-y' || a === '--yes' || a === '--assume-yes' || a === '-qq' || a === '-q=2' || /^-[a-z]*y[a-z]*$/.test(a),
+        );
+        if (!yes)
+          ctx.report(
+            'apt-hygiene',
+            { file: df.path, line: run.line },
+            `${w.slice(0, 3).join(' ')} … without -y waits for an answer and aborts the build ("Do you want to continue? [Y/n] Abort.")`,
+            'Add -y: apt-get install -y --no-install-recommends …',
+          );
+        if (!w.includes('--no-install-recommends'))
+          ctx.report(
+            'apt-hygiene',
+            { file: df.path, line: run.line },
+            'apt-get install without --no-install-recommends pulls in extra packages',
+            'Add --no-install-recommends.',
+            'info',
+          );
       }
       if (updates.length > 0 && installs.length === 0) {
-        ctx.report('apt-hygiene', { file: df.path, line: run.line }, 'apt-get update in a RUN of its own: a cached layer keeps an old package index, and later installs 404', 'Run update and install in the same RUN.', 'warning');
+        ctx.report(
+          'apt-hygiene',
+          { file: df.path, line: run.line },
+          'apt-get update in a RUN of its own: a cached layer keeps an old package index, and later installs 404',
+          'Run update and install in the same RUN.',
+          'warning',
+        );
       }
-      const cleaned = run.commands.some((c) => c.words[0]?.text === 'rm' && c.words.some((w) => w.text.startsWith('/var/lib/apt/lists'))) || run.mounts.some((m) => m.includes('/var/lib/apt'));
-      if (installs.length > 0 && !cleaned) ctx.report('apt-hygiene', { file: df.path, line: run.line }, 'the apt package lists stay in the layer', 'End the RUN with && rm -rf /var/lib/apt/lists/*.', 'info');
+      const cleaned =
+        run.commands.some((c) => c.words[0]?.text === 'rm' && c.words.some((w) => w.text.startsWith('/var/lib/apt/lists'))) ||
+        run.mounts.some((m) => m.includes('/var/lib/apt'));
+      if (installs.length > 0 && !cleaned)
+        ctx.report(
+          'apt-hygiene',
+          { file: df.path, line: run.line },
+          'the apt package lists stay in the layer',
+          'End the RUN with && rm -rf /var/lib/apt/lists/*.',
+          'info',
+        );
     }
   }
 };

@@ -1,11 +1,11 @@
 /**
  * Catalogue section E: ports, binding and container networking.
  */
-import { lineage } from '../../model/dockerfile-model.ts';
-import type { ComposeService } from '../../model/compose-model.ts';
-import { dictGet, strOf } from '../../model/python-eval.ts';
-import { lexShell } from '../../model/shell-words.ts';
-import { parseNginx } from '../../model/nginx-conf.ts';
+import { lineage } from '../parse/dockerfile-model.ts';
+import type { ComposeService } from '../parse/compose-model.ts';
+import { dictGet, strOf } from '../../project/python-eval.ts';
+import { lexShell } from '../parse/shell-words.ts';
+import { parseNginx } from '../parse/nginx-conf.ts';
 import { type Ctx, databaseDefault, engineOf, isLoopback, originOf, type RuleFn, setting } from './util.ts';
 
 const PROXY_IMAGES = /(^|\/)(nginx|caddy|traefik|haproxy|httpd|envoy)(:|$)/;
@@ -20,7 +20,12 @@ const bindLoopback: RuleFn = (ctx) => {
   if (!server || !bind || !(ctx.p.dockerfile || ctx.p.app)) return;
   if (isLoopback(bind.host)) {
     const why = bind.explicit ? `binds ${bind.host}` : `binds ${bind.host}:${bind.port ?? ''} by default (${bind.source})`;
-    ctx.report('bind-loopback', server.where, `${server.kind} ${why}: loopback inside the container cannot be reached through a published port ("Empty reply from server")`, `Bind all interfaces: ${server.kind === 'runserver' ? 'runserver 0.0.0.0:8000' : server.kind === 'uvicorn' ? '--host 0.0.0.0 --port 8000' : '--bind 0.0.0.0:8000'}.`);
+    ctx.report(
+      'bind-loopback',
+      server.where,
+      `${server.kind} ${why}: loopback inside the container cannot be reached through a published port ("Empty reply from server")`,
+      `Bind all interfaces: ${server.kind === 'runserver' ? 'runserver 0.0.0.0:8000' : server.kind === 'uvicorn' ? '--host 0.0.0.0 --port 8000' : '--bind 0.0.0.0:8000'}.`,
+    );
   }
 };
 
@@ -34,28 +39,55 @@ const portMismatch: RuleFn = (ctx) => {
   if (listen !== undefined && server) {
     for (const port of app?.ports ?? []) {
       if (port.container !== undefined && port.protocol === 'tcp' && port.container !== listen) {
-        ctx.report('port-mismatch', { file: port.file, line: port.line }, `"${port.raw}" publishes container port ${port.container}, but ${server.kind} listens on ${listen} (${server.where.file} line ${server.where.line}): "connection refused"`, `Make the container side ${listen}: "${port.host ?? listen}:${listen}".`);
+        ctx.report(
+          'port-mismatch',
+          { file: port.file, line: port.line },
+          `"${port.raw}" publishes container port ${port.container}, but ${server.kind} listens on ${listen} (${server.where.file} line ${server.where.line}): "connection refused"`,
+          `Make the container side ${listen}: "${port.host ?? listen}:${listen}".`,
+        );
       }
     }
     const known = exposes.filter((e) => e.port !== undefined);
     if (known.length > 0 && !known.some((e) => e.port === listen)) {
-      ctx.report('port-mismatch', { file: df!.path, line: known[0]!.line }, `EXPOSE ${known.map((e) => e.raw).join(' ')}, but ${server.kind} listens on ${listen} (${server.where.file} line ${server.where.line})`, `EXPOSE ${listen}.`, 'warning');
+      ctx.report(
+        'port-mismatch',
+        { file: df!.path, line: known[0]!.line },
+        `EXPOSE ${known.map((e) => e.raw).join(' ')}, but ${server.kind} listens on ${listen} (${server.where.file} line ${server.where.line})`,
+        `EXPOSE ${listen}.`,
+        'warning',
+      );
     }
     const h = p.health;
     if (h?.url && (isLoopback(h.url.host) || h.url.host === '0.0.0.0') && h.url.port !== listen) {
-      ctx.report('port-mismatch', h.where, `the healthcheck calls port ${h.url.port}, but ${server.kind} listens on ${listen}: the container never becomes healthy`, `Call http://localhost:${listen}${h.url.path}.`);
+      ctx.report(
+        'port-mismatch',
+        h.where,
+        `the healthcheck calls port ${h.url.port}, but ${server.kind} listens on ${listen}: the container never becomes healthy`,
+        `Call http://localhost:${listen}${h.url.path}.`,
+      );
     }
   } else if (app && df) {
     // No server we understand: still compare EXPOSE with the published container ports.
     const known = exposes.filter((e) => e.port !== undefined);
     for (const port of app.ports) {
       if (port.container !== undefined && known.length > 0 && !known.some((e) => e.port === port.container)) {
-        ctx.report('port-mismatch', { file: port.file, line: port.line }, `"${port.raw}" publishes container port ${port.container}, which the Dockerfile does not EXPOSE (${known.map((e) => e.raw).join(' ')}, line ${known[0]!.line})`, 'Publish the port the server listens on.', 'warning');
+        ctx.report(
+          'port-mismatch',
+          { file: port.file, line: port.line },
+          `"${port.raw}" publishes container port ${port.container}, which the Dockerfile does not EXPOSE (${known.map((e) => e.raw).join(' ')}, line ${known[0]!.line})`,
+          'Publish the port the server listens on.',
+          'warning',
+        );
       }
     }
   }
   if (app && app.ports.length === 0 && proxyServices(ctx).length === 0 && server && server.kind !== 'other') {
-    ctx.report('port-mismatch', { file: app.file, line: app.line }, `service ${app.name} publishes no ports and no proxy service sits in front: nothing on the host reaches it`, `Add ports: ["${listen ?? 8000}:${listen ?? 8000}"].`);
+    ctx.report(
+      'port-mismatch',
+      { file: app.file, line: app.line },
+      `service ${app.name} publishes no ports and no proxy service sits in front: nothing on the host reaches it`,
+      `Add ports: ["${listen ?? 8000}:${listen ?? 8000}"].`,
+    );
   }
   // docker run -p in README/Makefile (information only).
   if (listen !== undefined) {
@@ -68,11 +100,24 @@ const portMismatch: RuleFn = (ctx) => {
         const words = lexShell(trimmed).flatMap((t) => (t.kind === 'word' ? [t.text] : []));
         for (let k = 0; k < words.length; k++) {
           const flag = words[k]!;
-          const value = flag === '-p' || flag === '--publish' ? words[k + 1] : flag.startsWith('--publish=') ? flag.slice(10) : flag.startsWith('-p') && flag.length > 2 ? flag.slice(2) : undefined;
+          const value =
+            flag === '-p' || flag === '--publish'
+              ? words[k + 1]
+              : flag.startsWith('--publish=')
+                ? flag.slice(10)
+                : flag.startsWith('-p') && flag.length > 2
+                  ? flag.slice(2)
+                  : undefined;
           if (!value) continue;
           const container = Number(value.split(':').at(-1)!.split('/')[0]);
           if (Number.isInteger(container) && container !== listen) {
-            ctx.report('port-mismatch', { file, line: i + 1 }, `docker run -p ${value} publishes container port ${container}, but the server listens on ${listen}`, `Use -p <host port>:${listen}.`, 'info');
+            ctx.report(
+              'port-mismatch',
+              { file, line: i + 1 },
+              `docker run -p ${value} publishes container port ${container}, but the server listens on ${listen}`,
+              `Use -p <host port>:${listen}.`,
+              'info',
+            );
           }
         }
       });
@@ -89,13 +134,24 @@ const hostPortInUse: RuleFn = (ctx) => {
     const isStore = dbs.has(svc.name) || /(^|\/)(redis|memcached|valkey|rabbitmq|mongo)(:|$)/.test(svc.image?.value ?? '');
     for (const port of svc.ports) {
       if (isStore && port.host) {
-        ctx.report('host-port-in-use', { file: port.file, line: port.line }, `${svc.name} publishes "${port.raw}" on the host: it clashes with a server already using that port there ("port is already allocated"), and the app does not need it`, 'Remove the ports entry; services reach each other on the compose network.', 'warning');
+        ctx.report(
+          'host-port-in-use',
+          { file: port.file, line: port.line },
+          `${svc.name} publishes "${port.raw}" on the host: it clashes with a server already using that port there ("port is already allocated"), and the app does not need it`,
+          'Remove the ports entry; services reach each other on the compose network.',
+          'warning',
+        );
       }
       if (!port.host || port.host.includes('$')) continue;
       const key = `${port.hostIp ?? '0.0.0.0'}:${port.host}/${port.protocol}`;
       const before = seen.get(key);
       if (before && before.svc !== svc.name) {
-        ctx.report('host-port-in-use', { file: port.file, line: port.line }, `${svc.name} publishes host port ${port.host}, which ${before.svc} already publishes (${before.file} line ${before.line})`, 'Give each service its own host port.');
+        ctx.report(
+          'host-port-in-use',
+          { file: port.file, line: port.line },
+          `${svc.name} publishes host port ${port.host}, which ${before.svc} already publishes (${before.file} line ${before.line})`,
+          'Give each service its own host port.',
+        );
       } else seen.set(key, { svc: svc.name, file: port.file, line: port.line });
     }
   }
@@ -106,7 +162,13 @@ const composePortsUnquoted: RuleFn = (ctx) => {
     for (const port of svc.ports) {
       if (!port.plainScalar || !port.raw.includes(':')) continue;
       const small = port.container !== undefined && port.container < 60 && /^\d+(:\d+)+$/.test(port.raw);
-      ctx.report('compose-ports-unquoted', { file: port.file, line: port.line }, `${port.raw} is not quoted: YAML 1.1 tools read xx:yy with a last part under 60 as a base-60 number${small ? ` (this one becomes ${port.raw.split(':').reduce((a, b) => a * 60 + Number(b), 0)})` : ''}`, `Write "${port.raw}".`, small ? 'error' : 'warning');
+      ctx.report(
+        'compose-ports-unquoted',
+        { file: port.file, line: port.line },
+        `${port.raw} is not quoted: YAML 1.1 tools read xx:yy with a last part under 60 as a base-60 number${small ? ` (this one becomes ${port.raw.split(':').reduce((a, b) => a * 60 + Number(b), 0)})` : ''}`,
+        `Write "${port.raw}".`,
+        small ? 'error' : 'warning',
+      );
     }
   }
 };
@@ -127,7 +189,12 @@ const dbHostLocalhost: RuleFn = (ctx) => {
   if (!h || ctx.p.dbServices.length === 0) return;
   if (h.host === '' || isLoopback(h.host)) {
     const db = ctx.p.dbServices[0]!;
-    ctx.report('db-host-localhost', h.where, `the database HOST is ${h.host === '' ? 'empty (a local socket)' : h.host}, which in the web container is the web container itself; the database is the compose service ${db.name}`, `Set HOST to "${db.name}" (e.g. os.environ.get("DB_HOST", "${db.name}")).`);
+    ctx.report(
+      'db-host-localhost',
+      h.where,
+      `the database HOST is ${h.host === '' ? 'empty (a local socket)' : h.host}, which in the web container is the web container itself; the database is the compose service ${db.name}`,
+      `Set HOST to "${db.name}" (e.g. os.environ.get("DB_HOST", "${db.name}")).`,
+    );
   }
 };
 
@@ -135,16 +202,38 @@ const dbHostnameUnresolvable: RuleFn = (ctx) => {
   const h = dbHost(ctx);
   const compose = ctx.p.compose;
   const app = ctx.p.app;
-  if (!h || !compose || !app || h.host === '' || isLoopback(h.host) || h.host.includes('.') || /^[\d:]+$/.test(h.host) || h.host === 'host.docker.internal') return;
-  const target = [...compose.services.values()].find((s) => s.name === h.host || s.containerName?.value === h.host || [...s.networks.values()].some((a) => a.includes(h.host)));
+  if (
+    !h ||
+    !compose ||
+    !app ||
+    h.host === '' ||
+    isLoopback(h.host) ||
+    h.host.includes('.') ||
+    /^[\d:]+$/.test(h.host) ||
+    h.host === 'host.docker.internal'
+  )
+    return;
+  const target = [...compose.services.values()].find(
+    (s) => s.name === h.host || s.containerName?.value === h.host || [...s.networks.values()].some((a) => a.includes(h.host)),
+  );
   if (!target) {
     if (app.extraHosts.some((e) => e.value.split(':')[0] === h.host)) return;
-    ctx.report('db-hostname-unresolvable', h.where, `the database HOST ${h.host} is not a service, alias or container_name in ${compose.files.join(', ')} (services: ${[...compose.services.keys()].join(', ')}): "could not translate host name"`, `Use the database service's name${ctx.p.dbServices[0] ? ` (${ctx.p.dbServices[0].name})` : ''}.`);
+    ctx.report(
+      'db-hostname-unresolvable',
+      h.where,
+      `the database HOST ${h.host} is not a service, alias or container_name in ${compose.files.join(', ')} (services: ${[...compose.services.keys()].join(', ')}): "could not translate host name"`,
+      `Use the database service's name${ctx.p.dbServices[0] ? ` (${ctx.p.dbServices[0].name})` : ''}.`,
+    );
     return;
   }
   const shared = [...app.networks.keys()].some((n) => target.networks.has(n));
   if (!shared) {
-    ctx.report('db-hostname-unresolvable', h.where, `${app.name} and ${target.name} share no network (${[...app.networks.keys()].join(', ')} vs ${[...target.networks.keys()].join(', ')}), so ${h.host} does not resolve`, 'Put both services on one network.');
+    ctx.report(
+      'db-hostname-unresolvable',
+      h.where,
+      `${app.name} and ${target.name} share no network (${[...app.networks.keys()].join(', ')} vs ${[...target.networks.keys()].join(', ')}), so ${h.host} does not resolve`,
+      'Put both services on one network.',
+    );
   }
 };
 
@@ -157,21 +246,47 @@ const dbNotReady: RuleFn = (ctx) => {
     if (!uses) continue;
     const dep = app.dependsOn.get(db.name);
     if (dep?.condition === 'service_healthy' && (!db.healthcheck || db.healthcheck.disable)) {
-      ctx.report('db-not-ready', { file: dep.file, line: dep.line }, `${app.name} waits for ${db.name} to be healthy, but ${db.name} has no healthcheck: compose refuses to start`, `Give ${db.name} a healthcheck (pg_isready -h 127.0.0.1 …).`, 'error');
+      ctx.report(
+        'db-not-ready',
+        { file: dep.file, line: dep.line },
+        `${app.name} waits for ${db.name} to be healthy, but ${db.name} has no healthcheck: compose refuses to start`,
+        `Give ${db.name} a healthcheck (pg_isready -h 127.0.0.1 …).`,
+        'error',
+      );
       continue;
     }
     if (!dep) {
-      ctx.report('db-not-ready', { file: app.file, line: app.line }, `${app.name} uses the database ${db.name} but does not depend on it: on a fresh volume it starts first and fails to connect`, `Add depends_on: {${db.name}: {condition: service_healthy}} and a healthcheck on ${db.name}.`);
+      ctx.report(
+        'db-not-ready',
+        { file: app.file, line: app.line },
+        `${app.name} uses the database ${db.name} but does not depend on it: on a fresh volume it starts first and fails to connect`,
+        `Add depends_on: {${db.name}: {condition: service_healthy}} and a healthcheck on ${db.name}.`,
+      );
     } else if (dep.condition !== 'service_healthy') {
-      ctx.report('db-not-ready', { file: dep.file, line: dep.line }, `depends_on ${db.name}${dep.short ? ' (short form)' : ` with condition ${dep.condition ?? 'service_started'}`} only waits for the container to start, not for the database to accept connections`, `Use depends_on: {${db.name}: {condition: service_healthy}} with a healthcheck on ${db.name}.`);
+      ctx.report(
+        'db-not-ready',
+        { file: dep.file, line: dep.line },
+        `depends_on ${db.name}${dep.short ? ' (short form)' : ` with condition ${dep.condition ?? 'service_started'}`} only waits for the container to start, not for the database to accept connections`,
+        `Use depends_on: {${db.name}: {condition: service_healthy}} with a healthcheck on ${db.name}.`,
+      );
     }
     if (!db.healthcheck && dep?.condition !== 'service_healthy') {
-      ctx.report('db-not-ready', { file: db.file, line: db.line }, `${db.name} has no healthcheck, so nothing can wait for it to accept connections`, 'Add a healthcheck that probes TCP, e.g. pg_isready -h 127.0.0.1 -U "$${POSTGRES_USER}".');
+      ctx.report(
+        'db-not-ready',
+        { file: db.file, line: db.line },
+        `${db.name} has no healthcheck, so nothing can wait for it to accept connections`,
+        'Add a healthcheck that probes TCP, e.g. pg_isready -h 127.0.0.1 -U "$${POSTGRES_USER}".',
+      );
     }
     const test = db.healthcheck?.test;
-    const text = Array.isArray(test) ? test.join(' ') : test ?? '';
+    const text = Array.isArray(test) ? test.join(' ') : (test ?? '');
     if (/pg_isready/.test(text) && !/(\s-h\s|--host)/.test(` ${text} `)) {
-      ctx.report('db-not-ready', { file: db.healthcheck!.file, line: db.healthcheck!.line }, 'pg_isready without -h checks the unix socket, which answers during the image\'s first-start init before TCP is open', 'Add -h 127.0.0.1.');
+      ctx.report(
+        'db-not-ready',
+        { file: db.healthcheck!.file, line: db.healthcheck!.line },
+        "pg_isready without -h checks the unix socket, which answers during the image's first-start init before TCP is open",
+        'Add -h 127.0.0.1.',
+      );
     }
   }
 };
@@ -182,13 +297,23 @@ const hostDockerInternal: RuleFn = (ctx) => {
   if (app.extraHosts.some((e) => /^host\.docker\.internal[:=]host-gateway$/.test(e.value))) return;
   for (const [name, v] of app.environment) {
     if ((v.value ?? v.raw).includes('host.docker.internal')) {
-      ctx.report('host-docker-internal-linux', { file: v.file, line: v.line }, `${name} uses host.docker.internal, which exists by default only on Docker Desktop`, 'Add extra_hosts: ["host.docker.internal:host-gateway"] to the service.');
+      ctx.report(
+        'host-docker-internal-linux',
+        { file: v.file, line: v.line },
+        `${name} uses host.docker.internal, which exists by default only on Docker Desktop`,
+        'Add extra_hosts: ["host.docker.internal:host-gateway"] to the service.',
+      );
       return;
     }
   }
   const h = dbHost(ctx);
   if (h?.host === 'host.docker.internal') {
-    ctx.report('host-docker-internal-linux', h.where, 'the database HOST is host.docker.internal, which exists by default only on Docker Desktop', 'Add extra_hosts: ["host.docker.internal:host-gateway"] to the service.');
+    ctx.report(
+      'host-docker-internal-linux',
+      h.where,
+      'the database HOST is host.docker.internal, which exists by default only on Docker Desktop',
+      'Add extra_hosts: ["host.docker.internal:host-gateway"] to the service.',
+    );
   }
 };
 
@@ -205,7 +330,13 @@ const serviceNameUnderscore: RuleFn = (ctx) => {
   if (bad.length === 0) return;
   const check = (text: string, where: { file: string; line: number }): void => {
     for (const m of text.matchAll(/https?:\/\/([A-Za-z0-9_.-]+)/g)) {
-      if (bad.includes(m[1]!)) ctx.report('service-name-underscore', where, `http://${m[1]} sends Host: ${m[1]}, which Django rejects before ALLOWED_HOSTS ("Invalid HTTP_HOST header … not valid according to RFC 1034/1035") → 400`, `Rename the service ${names.get(m[1]!)} with a hyphen (${m[1]!.replaceAll('_', '-')}).`);
+      if (bad.includes(m[1]!))
+        ctx.report(
+          'service-name-underscore',
+          where,
+          `http://${m[1]} sends Host: ${m[1]}, which Django rejects before ALLOWED_HOSTS ("Invalid HTTP_HOST header … not valid according to RFC 1034/1035") → 400`,
+          `Rename the service ${names.get(m[1]!)} with a hyphen (${m[1]!.replaceAll('_', '-')}).`,
+        );
     }
   };
   for (const s of compose.services.values()) {
@@ -224,7 +355,12 @@ const serviceNameUnderscore: RuleFn = (ctx) => {
         if (d.name === 'server' && !d.context.includes('upstream')) continue;
         const host = d.args[0].replace(/^https?:\/\//, '').split(/[:/]/)[0]!;
         if (bad.includes(host)) {
-          ctx.report('service-name-underscore', { file, line: d.line }, `${d.name} ${d.args[0]} makes nginx send Host: ${host} unless Host is set explicitly; Django rejects names with "_" → 400`, `Rename the service ${names.get(host)} with a hyphen, or proxy_set_header Host $http_host.`);
+          ctx.report(
+            'service-name-underscore',
+            { file, line: d.line },
+            `${d.name} ${d.args[0]} makes nginx send Host: ${host} unless Host is set explicitly; Django rejects names with "_" → 400`,
+            `Rename the service ${names.get(host)} with a hyphen, or proxy_set_header Host $http_host.`,
+          );
         }
       }
     }

@@ -2,9 +2,9 @@
  * Catalogue section D: entrypoint scripts and the process the container runs.
  */
 import { posix } from 'node:path';
-import { lineage } from '../../model/dockerfile-model.ts';
-import { gitMode } from '../../model/git-index.ts';
-import { lineAt, splitCommands } from '../../model/shell-words.ts';
+import { lineage } from '../parse/dockerfile-model.ts';
+import { gitMode } from '../../project/git-index.ts';
+import { lineAt, splitCommands } from '../parse/shell-words.ts';
 import { argvOf } from '../project.ts';
 import { type Ctx, imageFacts, packagesOf, parseMemory, type RuleFn, setting } from './util.ts';
 
@@ -18,7 +18,14 @@ function gitattributesKeepsLf(ctx: Ctx, file: string): boolean | undefined {
     if (!line || line.startsWith('#')) continue;
     const [pattern, ...attrs] = line.split(/\s+/);
     if (!pattern) continue;
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*').replace(/\?/g, '[^/]')}$`);
+    const re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*\*/g, '\u0000')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\u0000/g, '.*')
+        .replace(/\?/g, '[^/]')}$`,
+    );
     const target = pattern.includes('/') ? file : posix.basename(file);
     if (!re.test(target)) continue;
     if (attrs.includes('eol=lf')) lf = true;
@@ -31,11 +38,20 @@ function gitattributesKeepsLf(ctx: Ctx, file: string): boolean | undefined {
 function stripsCr(ctx: Ctx, imagePath: string): boolean {
   const df = ctx.p.dockerfile;
   if (!df) return false;
-  return lineage(df, df.final).some((s) => s.runs.some((r) => r.commands.some((c) => {
-    const w = c.words.map((x) => x.text);
-    const touches = w.some((x) => x === imagePath || posix.basename(x) === posix.basename(imagePath));
-    return touches && (w[0] === 'dos2unix' || (w[0] === 'sed' && w.some((x) => x.includes('\\r') || x.includes('\r'))) || (w[0] === 'tr' && w.includes('-d')));
-  })));
+  return lineage(df, df.final).some((s) =>
+    s.runs.some((r) =>
+      r.commands.some((c) => {
+        const w = c.words.map((x) => x.text);
+        const touches = w.some((x) => x === imagePath || posix.basename(x) === posix.basename(imagePath));
+        return (
+          touches &&
+          (w[0] === 'dos2unix' ||
+            (w[0] === 'sed' && w.some((x) => x.includes('\\r') || x.includes('\r'))) ||
+            (w[0] === 'tr' && w.includes('-d')))
+        );
+      }),
+    ),
+  );
 }
 
 const entrypointCrlf: RuleFn = (ctx) => {
@@ -44,18 +60,34 @@ const entrypointCrlf: RuleFn = (ctx) => {
   if (stripsCr(ctx, script.imagePath)) return;
   const crlf = script.text.indexOf('\r\n');
   if (crlf !== -1) {
-    ctx.report('entrypoint-crlf', { file: script.file, line: lineAt(script.text, crlf) }, `${script.file} has Windows (CRLF) line endings: the shell looks for "${(script.text.split('\n')[0] ?? '').replace(/\r$/, '').replace(/^#!/, '')}\\r" and fails with "no such file or directory"`, 'Convert the file to LF and add "*.sh text eol=lf" to .gitattributes.');
+    ctx.report(
+      'entrypoint-crlf',
+      { file: script.file, line: lineAt(script.text, crlf) },
+      `${script.file} has Windows (CRLF) line endings: the shell looks for "${(script.text.split('\n')[0] ?? '').replace(/\r$/, '').replace(/^#!/, '')}\\r" and fails with "no such file or directory"`,
+      'Convert the file to LF and add "*.sh text eol=lf" to .gitattributes.',
+    );
   } else if (gitattributesKeepsLf(ctx, script.file) !== true) {
-    ctx.report('entrypoint-crlf', { file: ctx.p.files.kind('.gitattributes') === 'file' ? '.gitattributes' : script.file, line: 1 }, `no .gitattributes rule keeps ${script.file} at LF: a Windows checkout with autocrlf turns it into CRLF`, 'Add "*.sh text eol=lf" to .gitattributes.', 'warning');
+    ctx.report(
+      'entrypoint-crlf',
+      { file: ctx.p.files.kind('.gitattributes') === 'file' ? '.gitattributes' : script.file, line: 1 },
+      `no .gitattributes rule keeps ${script.file} at LF: a Windows checkout with autocrlf turns it into CRLF`,
+      'Add "*.sh text eol=lf" to .gitattributes.',
+      'warning',
+    );
   }
   const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(script.text);
   const df = ctx.p.dockerfile;
   if (shebang && script.runDirectly && df) {
-    const interp = shebang[1]!.endsWith('/env') ? shebang[2] ?? '' : shebang[1]!.split('/').pop()!;
+    const interp = shebang[1]!.endsWith('/env') ? (shebang[2] ?? '') : shebang[1]!.split('/').pop()!;
     const f = imageFacts(df, df.final);
     const pkgs = packagesOf(df, df.final);
     if (interp === 'bash' && (f.os === 'alpine' || f.variant === 'distroless') && !pkgs.has('bash')) {
-      ctx.report('entrypoint-crlf', { file: script.file, line: 1 }, `${script.file} starts with #!${shebang[1]}${shebang[2] ? ` ${shebang[2]}` : ''}, but ${f.root.image} has no bash: "no such file or directory"`, 'Use #!/bin/sh (POSIX), or install bash in the image.');
+      ctx.report(
+        'entrypoint-crlf',
+        { file: script.file, line: 1 },
+        `${script.file} starts with #!${shebang[1]}${shebang[2] ? ` ${shebang[2]}` : ''}, but ${f.root.image} has no bash: "no such file or directory"`,
+        'Use #!/bin/sh (POSIX), or install bash in the image.',
+      );
     }
   }
 };
@@ -72,13 +104,36 @@ const entrypointNotExecutable: RuleFn = (ctx) => {
   const df = p.dockerfile;
   if (df) {
     const copies = lineage(df, df.final).flatMap((s) => s.copies);
-    const copy = copies.find((c) => c.dest === script.imagePath || (c.destIsDir && posix.join(c.dest, posix.basename(script.file)) === script.imagePath));
+    const copy = copies.find(
+      (c) => c.dest === script.imagePath || (c.destIsDir && posix.join(c.dest, posix.basename(script.file)) === script.imagePath),
+    );
     if (copy?.chmod && /[1357]/.test(copy.chmod.slice(-3))) return;
-    const chmod = lineage(df, df.final).flatMap((s) => s.runs).some((r) => r.commands.some((c) => c.words[0]?.text === 'chmod' && c.words.some((w) => w.text === script.imagePath || posix.basename(w.text) === posix.basename(script.imagePath) || w.text === posix.dirname(script.imagePath))));
+    const chmod = lineage(df, df.final)
+      .flatMap((s) => s.runs)
+      .some((r) =>
+        r.commands.some(
+          (c) =>
+            c.words[0]?.text === 'chmod' &&
+            c.words.some(
+              (w) =>
+                w.text === script.imagePath ||
+                posix.basename(w.text) === posix.basename(script.imagePath) ||
+                w.text === posix.dirname(script.imagePath),
+            ),
+        ),
+      );
     if (chmod) return;
   }
-  const how = tracked !== undefined ? `git records ${script.file} as ${tracked.toString(8)}` : `${script.file} has mode ${((onDisk ?? 0) & 0o777).toString(8)}`;
-  ctx.report('entrypoint-not-executable', { file: entry.file, line: entry.line }, `the entrypoint runs ${script.imagePath} directly, but ${how} and the Dockerfile never makes it executable: "permission denied"`, `Use COPY --chmod=0755, git update-index --chmod=+x ${script.file}, or ENTRYPOINT ["/bin/sh", "${script.imagePath}"].`);
+  const how =
+    tracked !== undefined
+      ? `git records ${script.file} as ${tracked.toString(8)}`
+      : `${script.file} has mode ${((onDisk ?? 0) & 0o777).toString(8)}`;
+  ctx.report(
+    'entrypoint-not-executable',
+    { file: entry.file, line: entry.line },
+    `the entrypoint runs ${script.imagePath} directly, but ${how} and the Dockerfile never makes it executable: "permission denied"`,
+    `Use COPY --chmod=0755, git update-index --chmod=+x ${script.file}, or ENTRYPOINT ["/bin/sh", "${script.imagePath}"].`,
+  );
 };
 
 const entrypointNoExec: RuleFn = (ctx) => {
@@ -89,14 +144,27 @@ const entrypointNoExec: RuleFn = (ctx) => {
   const last = top.at(-1);
   if (last && last.words[0]?.text !== 'exec') {
     const cmdSet = p.command.cmd !== undefined;
-    ctx.report('entrypoint-no-exec', { file: script.file, line: lineAt(script.text, last.start) }, cmdSet && !script.execsArgs
-      ? `${script.file} never runs "$@", so the CMD (${p.command.cmd!.file} line ${p.command.cmd!.line}) is ignored; the container exits when the script ends`
-      : `${script.file} does not end with exec: the server runs as a child of sh, which does not pass SIGTERM on`, 'End the script with exec "$@" (and keep the server in CMD).', cmdSet && !script.execsArgs ? 'error' : 'warning');
+    ctx.report(
+      'entrypoint-no-exec',
+      { file: script.file, line: lineAt(script.text, last.start) },
+      cmdSet && !script.execsArgs
+        ? `${script.file} never runs "$@", so the CMD (${p.command.cmd!.file} line ${p.command.cmd!.line}) is ignored; the container exits when the script ends`
+        : `${script.file} does not end with exec: the server runs as a child of sh, which does not pass SIGTERM on`,
+      'End the script with exec "$@" (and keep the server in CMD).',
+      cmdSet && !script.execsArgs ? 'error' : 'warning',
+    );
   }
   const shebangE = /^#!\S+\s+-\w*e/.test(script.text);
-  const setE = script.commands.some((c) => c.words[0]?.text === 'set' && c.words.slice(1).some((w) => /^-[a-z]*e[a-z]*$/.test(w.text) || w.text === 'errexit'));
+  const setE = script.commands.some(
+    (c) => c.words[0]?.text === 'set' && c.words.slice(1).some((w) => /^-[a-z]*e[a-z]*$/.test(w.text) || w.text === 'errexit'),
+  );
   if (!shebangE && !setE && top.length > 1) {
-    ctx.report('entrypoint-no-exec', { file: script.file, line: 1 }, `${script.file} has no set -e: a failed step (migrate) is ignored and the server starts anyway`, 'Add set -e after the shebang.');
+    ctx.report(
+      'entrypoint-no-exec',
+      { file: script.file, line: 1 },
+      `${script.file} has no set -e: a failed step (migrate) is ignored and the server starts anyway`,
+      'Add set -e after the shebang.',
+    );
   }
 };
 
@@ -105,14 +173,24 @@ const shellFormSignals: RuleFn = (ctx) => {
   for (const c of [p.command.entrypoint, p.command.cmd]) {
     if (!c) continue;
     if (c.origin === 'Dockerfile' && c.form === 'shell') {
-      ctx.report('shell-form-signals', { file: c.file, line: c.line }, `shell-form ${c === p.command.cmd ? 'CMD' : 'ENTRYPOINT'}: /bin/sh is PID 1 and does not forward SIGTERM, so docker stop waits 10 s, then kills`, `Use the exec form: ${JSON.stringify(c.argv.filter((a) => a !== ';'))}.`);
+      ctx.report(
+        'shell-form-signals',
+        { file: c.file, line: c.line },
+        `shell-form ${c === p.command.cmd ? 'CMD' : 'ENTRYPOINT'}: /bin/sh is PID 1 and does not forward SIGTERM, so docker stop waits 10 s, then kills`,
+        `Use the exec form: ${JSON.stringify(c.argv.filter((a) => a !== ';'))}.`,
+      );
       continue;
     }
     const argv = argvOf(c);
     if (c.origin === 'compose' && /(^|\/)(ba|da)?sh$/.test(argv[0] ?? '') && argv[1] === '-c' && argv[2]) {
       const cmds = splitCommands(argv[2]).filter((x) => x.depth === 0);
       if (cmds.length > 1 && cmds.at(-1)?.words[0]?.text !== 'exec') {
-        ctx.report('shell-form-signals', { file: c.file, line: c.line }, 'sh -c runs the server as its child: it does not get SIGTERM on docker stop', 'Start the last command with exec (… && exec gunicorn …).');
+        ctx.report(
+          'shell-form-signals',
+          { file: c.file, line: c.line },
+          'sh -c runs the server as its child: it does not get SIGTERM on docker stop',
+          'Start the last command with exec (… && exec gunicorn …).',
+        );
       }
     }
   }
@@ -125,7 +203,12 @@ const pythonUnbuffered: RuleFn = (ctx) => {
   if (p.runtimeEnv.get('PYTHONUNBUFFERED')) return;
   const argv = [...(p.command.entrypoint ? argvOf(p.command.entrypoint) : []), ...(p.command.cmd ? argvOf(p.command.cmd) : [])];
   if (argv.includes('-u')) return;
-  ctx.report('python-unbuffered', { file: df.path, line: df.final.line }, 'PYTHONUNBUFFERED is not set: Python buffers its output, so logs arrive late or are lost when the container dies', 'Add ENV PYTHONUNBUFFERED=1 to the final stage.');
+  ctx.report(
+    'python-unbuffered',
+    { file: df.path, line: df.final.line },
+    'PYTHONUNBUFFERED is not set: Python buffers its output, so logs arrive late or are lost when the container dies',
+    'Add ENV PYTHONUNBUFFERED=1 to the final stage.',
+  );
 };
 
 const gunicornWorkerTimeout: RuleFn = (ctx) => {
@@ -136,12 +219,23 @@ const gunicornWorkerTimeout: RuleFn = (ctx) => {
   if (server.workers && mem) {
     const bytes = parseMemory(mem.value);
     if (bytes && server.workers * 150 * 1024 ** 2 > bytes) {
-      ctx.report('gunicorn-worker-timeout', server.where, `${server.workers} gunicorn workers under a ${mem.value} memory limit (${mem.file} line ${mem.line}): at about 150 MB each they get killed ("WORKER TIMEOUT … signal 9")`, 'Take the worker count from WEB_CONCURRENCY with a small default, or raise the limit.');
+      ctx.report(
+        'gunicorn-worker-timeout',
+        server.where,
+        `${server.workers} gunicorn workers under a ${mem.value} memory limit (${mem.file} line ${mem.line}): at about 150 MB each they get killed ("WORKER TIMEOUT … signal 9")`,
+        'Take the worker count from WEB_CONCURRENCY with a small default, or raise the limit.',
+      );
     }
   }
   const extra = p.runtimeEnv.get('GUNICORN_CMD_ARGS') ?? '';
   if (!server.workerTmpDir && !extra.includes('--worker-tmp-dir')) {
-    ctx.report('gunicorn-worker-timeout', server.where, 'gunicorn keeps worker heartbeat files in /tmp, which on overlayfs can stall workers into timeouts', 'Add --worker-tmp-dir /dev/shm.', 'info');
+    ctx.report(
+      'gunicorn-worker-timeout',
+      server.where,
+      'gunicorn keeps worker heartbeat files in /tmp, which on overlayfs can stall workers into timeouts',
+      'Add --worker-tmp-dir /dev/shm.',
+      'info',
+    );
   }
 };
 
@@ -150,7 +244,12 @@ const runserverInProduction: RuleFn = (ctx) => {
   const server = p.command.server;
   if (server?.kind !== 'runserver') return;
   if (p.compose && p.compose.overrideFiles.includes(server.where.file)) return;
-  ctx.report('runserver-in-production', server.where, 'the image runs manage.py runserver, Django\'s development server (one process, static files only with DEBUG on, not hardened)', 'Run gunicorn <package>.wsgi:application --bind 0.0.0.0:<port> (add gunicorn to the requirements); keep runserver in compose.override.yaml for development.');
+  ctx.report(
+    'runserver-in-production',
+    server.where,
+    "the image runs manage.py runserver, Django's development server (one process, static files only with DEBUG on, not hardened)",
+    'Run gunicorn <package>.wsgi:application --bind 0.0.0.0:<port> (add gunicorn to the requirements); keep runserver in compose.override.yaml for development.',
+  );
 };
 
 function runsManage(words: string[], sub: string[]): boolean {
@@ -165,7 +264,8 @@ const buildTimeEnvRequired: RuleFn = (ctx) => {
   const s = p.settings;
   const required = new Map<string, { file: string; line: number }>();
   if (s?.file) {
-    for (const r of s.symbolic.envReads) if (!r.hasDefault && (r.via.endsWith('[]') || r.via.startsWith('env') || r.via === 'config')) required.set(r.name, r);
+    for (const r of s.symbolic.envReads)
+      if (!r.hasDefault && (r.via.endsWith('[]') || r.via.startsWith('env') || r.via === 'config')) required.set(r.name, r);
     const key = s.symbolic.names.get('SECRET_KEY')?.value;
     if (key?.k === 'env' && !key.hasDefault) required.set(key.name, s.symbolic.names.get('SECRET_KEY')!);
   }
@@ -175,11 +275,17 @@ const buildTimeEnvRequired: RuleFn = (ctx) => {
       for (const c of run.commands) {
         for (const a of c.assignments) env.set(a.name, a.value);
         const words = c.words.map((w) => w.text);
-        if (words[0] === 'export') for (const w of words.slice(1)) if (w.includes('=')) env.set(w.split('=')[0]!, w.slice(w.indexOf('=') + 1));
+        if (words[0] === 'export')
+          for (const w of words.slice(1)) if (w.includes('=')) env.set(w.split('=')[0]!, w.slice(w.indexOf('=') + 1));
         if (!runsManage(words, ['collectstatic', 'compress', 'check'])) continue;
         const missing = [...required].filter(([name]) => !env.has(name));
         if (missing.length) {
-          ctx.report('build-time-env-required', { file: df.path, line: run.line }, `manage.py ${words[words.findIndex((w) => /manage\.py$/.test(w)) + 1]} imports the settings at build time, and they need ${missing.map(([n, w]) => `${n} (${w.file} line ${w.line})`).join(', ')}, which the build does not set: "ImproperlyConfigured"`, `Give this RUN a throwaway value: RUN ${missing.map(([n]) => `${n}=build-only`).join(' ')} python manage.py collectstatic --noinput.`);
+          ctx.report(
+            'build-time-env-required',
+            { file: df.path, line: run.line },
+            `manage.py ${words[words.findIndex((w) => /manage\.py$/.test(w)) + 1]} imports the settings at build time, and they need ${missing.map(([n, w]) => `${n} (${w.file} line ${w.line})`).join(', ')}, which the build does not set: "ImproperlyConfigured"`,
+            `Give this RUN a throwaway value: RUN ${missing.map(([n]) => `${n}=build-only`).join(' ')} python manage.py collectstatic --noinput.`,
+          );
         }
       }
     }
@@ -190,11 +296,24 @@ const buildTimeEnvRequired: RuleFn = (ctx) => {
       if (instr.keyword !== 'ENV' && instr.keyword !== 'ARG') continue;
       for (const [name, v] of st.env) {
         if (v.line !== instr.line || !SECRET.test(name) || name.endsWith('_FILE') || v.value === '') continue;
-        ctx.report('build-time-env-required', { file: df.path, line: instr.line }, `${instr.keyword} ${name} puts a secret into the image (docker history shows it)`, 'Pass secrets at run time (compose environment / env_file); for a build step, set a throwaway value inline in that RUN.', 'warning');
+        ctx.report(
+          'build-time-env-required',
+          { file: df.path, line: instr.line },
+          `${instr.keyword} ${name} puts a secret into the image (docker history shows it)`,
+          'Pass secrets at run time (compose environment / env_file); for a build step, set a throwaway value inline in that RUN.',
+          'warning',
+        );
       }
       if (instr.keyword === 'ARG') {
         const name = instr.args.split('=')[0]!.trim();
-        if (SECRET.test(name) && !name.endsWith('_FILE')) ctx.report('build-time-env-required', { file: df.path, line: instr.line }, `ARG ${name} passes a secret through the build (docker history shows it)`, 'Use a build secret (RUN --mount=type=secret) or a run-time variable.', 'warning');
+        if (SECRET.test(name) && !name.endsWith('_FILE'))
+          ctx.report(
+            'build-time-env-required',
+            { file: df.path, line: instr.line },
+            `ARG ${name} passes a secret through the build (docker history shows it)`,
+            'Use a build secret (RUN --mount=type=secret) or a run-time variable.',
+            'warning',
+          );
       }
     }
   }
@@ -203,12 +322,19 @@ const buildTimeEnvRequired: RuleFn = (ctx) => {
 const migrateAtBuild: RuleFn = (ctx) => {
   const df = ctx.p.dockerfile;
   if (!df) return;
-  for (const s of df.stages) for (const run of s.runs) for (const c of run.commands) {
-    const words = c.words.map((w) => w.text);
-    if (runsManage(words, ['migrate', 'makemigrations'])) {
-      ctx.report('migrate-at-build', { file: df.path, line: run.line }, `manage.py ${words[words.findIndex((w) => /manage\.py$|django-admin/.test(w)) + 1]} at build time: the database is not reachable from a build, and a migrated SQLite file would be baked into the image`, 'Run migrations when the container starts (entrypoint script, or a one-shot compose service).');
-    }
-  }
+  for (const s of df.stages)
+    for (const run of s.runs)
+      for (const c of run.commands) {
+        const words = c.words.map((w) => w.text);
+        if (runsManage(words, ['migrate', 'makemigrations'])) {
+          ctx.report(
+            'migrate-at-build',
+            { file: df.path, line: run.line },
+            `manage.py ${words[words.findIndex((w) => /manage\.py$|django-admin/.test(w)) + 1]} at build time: the database is not reachable from a build, and a migrated SQLite file would be baked into the image`,
+            'Run migrations when the container starts (entrypoint script, or a one-shot compose service).',
+          );
+        }
+      }
 };
 
 export const PROCESS_RULES: Record<string, RuleFn> = {

@@ -6,11 +6,11 @@ import { posix } from 'node:path';
 import { RULE_BY_ID, type Severity } from '../catalogue.ts';
 import type { Loaded } from '../load.ts';
 import type { Finding, Where } from '../types.ts';
-import { allInstalls, type DockerfileModel, lineage, type Stage } from '../../model/dockerfile-model.ts';
-import { type Binding, dictGet, strOf, type Val } from '../../model/python-eval.ts';
-import { matchesClause } from '../../model/compat.ts';
-import { normaliseName, type Requirement } from '../../model/requirements.ts';
-import { compareVersions } from '../../model/versions.ts';
+import { allInstalls, type DockerfileModel, lineage, type Stage } from '../parse/dockerfile-model.ts';
+import { type Binding, dictGet, strOf, type Val } from '../../project/python-eval.ts';
+import { matchesClause } from '../../facts/compat.ts';
+import { normaliseName, type Requirement } from '../../project/requirements.ts';
+import { compareVersions } from '../../facts/versions.ts';
 
 export interface Ctx {
   p: Loaded;
@@ -63,10 +63,26 @@ export function imageFacts(model: DockerfileModel, stage: Stage): ImageFacts {
   const codename = CODENAMES.find((c) => tag.includes(c));
   const alpine = /alpine/.test(tag) || name === 'alpine';
   const distroless = /distroless/.test(name);
-  const variant: ImageFacts['variant'] = alpine ? 'alpine' : distroless ? 'distroless' : /slim/.test(tag) ? 'slim' : isPython ? 'full' : 'other';
+  const variant: ImageFacts['variant'] = alpine
+    ? 'alpine'
+    : distroless
+      ? 'distroless'
+      : /slim/.test(tag)
+        ? 'slim'
+        : isPython
+          ? 'full'
+          : 'other';
   const os: ImageFacts['os'] = alpine ? 'alpine' : name === 'ubuntu' ? 'ubuntu' : isPython || name === 'debian' ? 'debian' : 'other';
   const facts: ImageFacts = {
-    stage, root, imageName: name, tag, isPython, pythonAssumed: false, codenameAssumed: false, variant, os,
+    stage,
+    root,
+    imageName: name,
+    tag,
+    isPython,
+    pythonAssumed: false,
+    codenameAssumed: false,
+    variant,
+    os,
   };
   if (isPython) {
     if (m) facts.python = `${m[1]}.${m[2]}`;
@@ -77,7 +93,12 @@ export function imageFacts(model: DockerfileModel, stage: Stage): ImageFacts {
   }
   if (codename) facts.codename = codename;
   else if (os === 'debian' && !alpine) {
-    facts.codename = name === 'debian' && /^\d+/.test(tag) ? ({ '13': 'trixie', '12': 'bookworm', '11': 'bullseye', '10': 'buster', '9': 'stretch' } as Record<string, string>)[tag.split(/[.-]/)[0]!] ?? CURRENT_DEFAULT_CODENAME : CURRENT_DEFAULT_CODENAME;
+    facts.codename =
+      name === 'debian' && /^\d+/.test(tag)
+        ? (({ '13': 'trixie', '12': 'bookworm', '11': 'bullseye', '10': 'buster', '9': 'stretch' } as Record<string, string>)[
+            tag.split(/[.-]/)[0]!
+          ] ?? CURRENT_DEFAULT_CODENAME)
+        : CURRENT_DEFAULT_CODENAME;
     facts.codenameAssumed = true;
   }
   return facts;
@@ -85,8 +106,29 @@ export function imageFacts(model: DockerfileModel, stage: Stage): ImageFacts {
 
 /** Packages the official full `python:X.Y` (buildpack-deps) image already has. */
 const FULL_PYTHON_HAS = new Set([
-  'gcc', 'g++', 'make', 'build-essential', 'libc6-dev', 'libpq-dev', 'libpq5', 'default-libmysqlclient-dev', 'libmariadb-dev', 'libmariadb3', 'pkg-config', 'pkgconf',
-  'libjpeg-dev', 'zlib1g-dev', 'libpng-dev', 'libffi-dev', 'libssl-dev', 'libxml2-dev', 'libxslt-dev', 'curl', 'wget', 'git', 'bash',
+  'gcc',
+  'g++',
+  'make',
+  'build-essential',
+  'libc6-dev',
+  'libpq-dev',
+  'libpq5',
+  'default-libmysqlclient-dev',
+  'libmariadb-dev',
+  'libmariadb3',
+  'pkg-config',
+  'pkgconf',
+  'libjpeg-dev',
+  'zlib1g-dev',
+  'libpng-dev',
+  'libffi-dev',
+  'libssl-dev',
+  'libxml2-dev',
+  'libxslt-dev',
+  'curl',
+  'wget',
+  'git',
+  'bash',
 ]);
 
 /** Names installed by apt/apk in a stage's lineage, plus what its base image has. */
@@ -143,15 +185,26 @@ export const DJANGO_DB_MIN: Record<string, { postgres: number; mysql: string; ma
 
 /** CPython end of life, YYYY-MM. */
 export const PYTHON_EOL: Record<string, string> = {
-  '2.7': '2020-01', '3.5': '2020-09', '3.6': '2021-12', '3.7': '2023-06', '3.8': '2024-10', '3.9': '2025-10', '3.10': '2026-10',
-  '3.11': '2027-10', '3.12': '2028-10', '3.13': '2029-10', '3.14': '2030-10',
+  '2.7': '2020-01',
+  '3.5': '2020-09',
+  '3.6': '2021-12',
+  '3.7': '2023-06',
+  '3.8': '2024-10',
+  '3.9': '2025-10',
+  '3.10': '2026-10',
+  '3.11': '2027-10',
+  '3.12': '2028-10',
+  '3.13': '2029-10',
+  '3.14': '2030-10',
 };
 
 export function djangoLinesFor(spec: string | undefined): string[] {
   const lines = Object.keys(DJANGO_PYTHONS);
   if (!spec) return lines;
   const clauses = spec.split(',').filter((c) => c.trim());
-  return lines.filter((line) => Array.from({ length: 40 }, (_, patch) => `${line}.${patch}`).some((v) => clauses.every((c) => matchesClause(v, c))));
+  return lines.filter((line) =>
+    Array.from({ length: 40 }, (_, patch) => `${line}.${patch}`).some((v) => clauses.every((c) => matchesClause(v, c))),
+  );
 }
 
 export function pythonInRange(python: string, range: [string, string]): boolean {
@@ -172,11 +225,21 @@ export interface ReqView {
 
 export function requirementsView(p: Loaded): ReqView | undefined {
   if (p.installed?.known) {
-    return { requirements: p.installed.requirements, direct: p.installed.direct.map((d) => normaliseName(d.name.replace(/[[=<>~!;].*$/, ''))), ...(p.installed.files[0] ? { entry: p.installed.files[0] } : {}), traced: true };
+    return {
+      requirements: p.installed.requirements,
+      direct: p.installed.direct.map((d) => normaliseName(d.name.replace(/[[=<>~!;].*$/, ''))),
+      ...(p.installed.files[0] ? { entry: p.installed.files[0] } : {}),
+      traced: true,
+    };
   }
   if (p.projectRequirements && p.projectRequirements.files.length > 0) {
     const direct = (p.installed?.direct ?? []).map((d) => normaliseName(d.name.replace(/[[=<>~!;].*$/, '')));
-    return { requirements: p.projectRequirements.requirements, direct, ...(p.projectRequirements.files[0] ? { entry: p.projectRequirements.files[0] } : {}), traced: false };
+    return {
+      requirements: p.projectRequirements.requirements,
+      direct,
+      ...(p.projectRequirements.files[0] ? { entry: p.projectRequirements.files[0] } : {}),
+      traced: false,
+    };
   }
   return undefined;
 }

@@ -73,7 +73,15 @@ describe('doctor CLI', () => {
     expect(r.code).toBe(1);
     const sarif = JSON.parse(r.out) as {
       version: string;
-      runs: Array<{ tool: { driver: { rules: Array<{ id: string; help: { text: string }; defaultConfiguration: { level: string } }> } }; results: Array<{ ruleId: string; ruleIndex: number; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }>;
+      runs: Array<{
+        tool: { driver: { rules: Array<{ id: string; help: { text: string }; defaultConfiguration: { level: string } }> } };
+        results: Array<{
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+        }>;
+      }>;
     };
     expect(sarif.version).toBe('2.1.0');
     const run0 = sarif.runs[0]!;
@@ -82,7 +90,10 @@ describe('doctor CLI', () => {
     const w = run0.results.find((x) => x.ruleId === 'workdir-copy-mismatch')!;
     expect(w.level).toBe('error');
     expect(run0.tool.driver.rules[w.ruleIndex]!.id).toBe('workdir-copy-mismatch');
-    expect(w.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'Dockerfile', uriBaseId: '%SRCROOT%' }, region: { startLine: 13 } });
+    expect(w.locations[0]!.physicalLocation).toEqual({
+      artifactLocation: { uri: 'Dockerfile', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 13 },
+    });
     expect(run0.results.find((x) => x.ruleId === 'python-eol')!.level).toBe('warning');
   });
 
@@ -98,7 +109,11 @@ describe('doctor CLI', () => {
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/^django-docker doctor: no Django project here: .*\n$/);
 
-    for (const args of [[clean, '--format', 'xml'], [clean, '--bogus'], [clean, clean]]) {
+    for (const args of [
+      [clean, '--format', 'xml'],
+      [clean, '--bogus'],
+      [clean, clean],
+    ]) {
       const r = await run(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err.trimEnd().split('\n')).toHaveLength(1);

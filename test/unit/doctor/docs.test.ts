@@ -25,7 +25,10 @@ describe('doctor docs', () => {
     const section = readme.slice(readme.lastIndexOf('\n## doctor\n'));
     expect(section.length).toBeGreaterThan(100);
     expect(section).toContain('docs/doctor.md');
-    const sample = section.slice(section.indexOf('$ django-docker doctor .\n') + '$ django-docker doctor .\n'.length, section.indexOf('\n```', section.indexOf('$ django-docker doctor .')));
+    const sample = section.slice(
+      section.indexOf('$ django-docker doctor .\n') + '$ django-docker doctor .\n'.length,
+      section.indexOf('\n```', section.indexOf('$ django-docker doctor .')),
+    );
     const actual = formatText(await checkProject(join(fixturesDir, '_seed', '2-workdir-and-user')), false);
     expect(`${sample}\n`).toBe(actual);
   });

@@ -7,19 +7,25 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDockerfile } from '../../../generators/model/dockerfile-model.ts';
-import { parseDockerIgnore } from '../../../generators/model/dockerignore.ts';
-import { interpolate, parseDotEnv } from '../../../generators/model/dotenv.ts';
-import { gitMode, readGitIndex } from '../../../generators/model/git-index.ts';
-import { parseNginx } from '../../../generators/model/nginx-conf.ts';
-import { evaluateModule, type Val } from '../../../generators/model/python-eval.ts';
-import { expandVariables, splitCommands } from '../../../generators/model/shell-words.ts';
+import { readDockerfile } from '../../../generators/doctor/parse/dockerfile-model.ts';
+import { parseDockerIgnore } from '../../../generators/doctor/parse/dockerignore.ts';
+import { interpolate, parseDotEnv } from '../../../generators/project/dotenv.ts';
+import { gitMode, readGitIndex } from '../../../generators/project/git-index.ts';
+import { parseNginx } from '../../../generators/doctor/parse/nginx-conf.ts';
+import { evaluateModule, type Val } from '../../../generators/project/python-eval.ts';
+import { expandVariables, splitCommands } from '../../../generators/doctor/parse/shell-words.ts';
 
 describe('shell words', () => {
   it('splits commands at operators, keeps quoted words whole, skips comments and here-documents', () => {
-    const cmds = splitCommands('set -e # strict\nif [ "$X" = 1 ]; then\n  echo "a b" && cat <<EOF\nbody; not a command\nEOF\nfi\nexec "$@"\n');
+    const cmds = splitCommands(
+      'set -e # strict\nif [ "$X" = 1 ]; then\n  echo "a b" && cat <<EOF\nbody; not a command\nEOF\nfi\nexec "$@"\n',
+    );
     expect(cmds.map((c) => [c.words.map((w) => w.text).join('|'), c.depth])).toEqual([
-      ['set|-e', 0], ['if|[|$X|=|1|]', 0], ['echo|a b', 1], ['cat', 1], ['exec|$@', 0],
+      ['set|-e', 0],
+      ['if|[|$X|=|1|]', 0],
+      ['echo|a b', 1],
+      ['cat', 1],
+      ['exec|$@', 0],
     ]);
   });
   it('expands ${X:-default} and leaves unknown variables undecided', () => {
@@ -51,34 +57,47 @@ describe('compose interpolation and .env', () => {
   });
   it('reads quoted, unquoted and commented values with their lines', () => {
     const env = parseDotEnv('# c\nA=1 # note\nexport B="two words"\nC=\'$lit\'\nbad line\n');
-    expect(env.entries.map((e) => [e.name, e.value, e.line, e.quote])).toEqual([['A', '1', 2, ''], ['B', 'two words', 3, '"'], ['C', '$lit', 4, "'"]]);
+    expect(env.entries.map((e) => [e.name, e.value, e.line, e.quote])).toEqual([
+      ['A', '1', 2, ''],
+      ['B', 'two words', 3, '"'],
+      ['C', '$lit', 4, "'"],
+    ]);
     expect(env.errors.map((e) => e.line)).toEqual([5]);
   });
 });
 
 describe('Dockerfile model', () => {
   it('substitutes ARG/ENV, follows stages, and reads apt, pip, COPY and the command forms', () => {
-    const m = readDockerfile('Dockerfile', [
-      'ARG PY=3.12',
-      'FROM python:${PY}-slim-trixie AS base',
-      'ENV APP=/srv/app',
-      'WORKDIR $APP',
-      'RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*',
-      'FROM base',
-      'COPY --chown=app:app src/ ./',
-      'RUN pip install -r requirements/prod.txt gunicorn',
-      'CMD gunicorn a.wsgi --bind 0.0.0.0:$PORT',
-    ].join('\n'));
+    const m = readDockerfile(
+      'Dockerfile',
+      [
+        'ARG PY=3.12',
+        'FROM python:${PY}-slim-trixie AS base',
+        'ENV APP=/srv/app',
+        'WORKDIR $APP',
+        'RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*',
+        'FROM base',
+        'COPY --chown=app:app src/ ./',
+        'RUN pip install -r requirements/prod.txt gunicorn',
+        'CMD gunicorn a.wsgi --bind 0.0.0.0:$PORT',
+      ].join('\n'),
+    );
     const [base, final] = m.stages as [NonNullable<(typeof m.stages)[0]>, NonNullable<(typeof m.stages)[0]>];
     expect(base.image).toBe('python:3.12-slim-trixie');
     expect(base.installs.map((p) => p.name)).toEqual(['libpq5']);
     expect(final.parent).toBe(0);
     expect(final.copies[0]).toMatchObject({ dest: '/srv/app', chown: 'app:app', sources: ['src/'], destIsDir: true });
-    expect(final.pipInstalls[0]).toMatchObject({ requirementFiles: ['requirements/prod.txt'], packages: ['gunicorn'], workdir: '/srv/app' });
+    expect(final.pipInstalls[0]).toMatchObject({
+      requirementFiles: ['requirements/prod.txt'],
+      packages: ['gunicorn'],
+      workdir: '/srv/app',
+    });
     expect(final.cmd).toMatchObject({ form: 'shell', line: 9 });
   });
   it('reports unknown instructions with their line instead of failing', () => {
-    expect(readDockerfile('Dockerfile', 'FROM python:3.13-slim-trixie\nCOPPY . /app\n').errors).toEqual([{ line: 2, message: 'unknown instruction "COPPY"' }]);
+    expect(readDockerfile('Dockerfile', 'FROM python:3.13-slim-trixie\nCOPPY . /app\n').errors).toEqual([
+      { line: 2, message: 'unknown instruction "COPPY"' },
+    ]);
   });
 });
 
@@ -97,7 +116,8 @@ describe('settings evaluator', () => {
       'MIDDLEWARE = ["a", "b"]',
       'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}',
     ].join('\n'),
-    'cfg/settings/prod.py': 'from .base import *\nMIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")\nif DEBUG:\n    MIDDLEWARE += ["debug_toolbar.middleware.DebugToolbarMiddleware"]\nSECRET_KEY = os.environ["KEY"]\n',
+    'cfg/settings/prod.py':
+      'from .base import *\nMIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")\nif DEBUG:\n    MIDDLEWARE += ["debug_toolbar.middleware.DebugToolbarMiddleware"]\nSECRET_KEY = os.environ["KEY"]\n',
   };
   const opts = (env?: Map<string, string | undefined>) => ({
     read: (f: string) => files[f],
@@ -106,11 +126,32 @@ describe('settings evaluator', () => {
     ...(env ? { env } : {}),
   });
   it('evaluates star imports, helpers, paths and list methods under a given environment', async () => {
-    const r = await evaluateModule('cfg.settings.prod', 'cfg/settings/prod.py', opts(new Map([['HOSTS', 'a.com, b.com'], ['DEBUG', '1']])));
+    const r = await evaluateModule(
+      'cfg.settings.prod',
+      'cfg/settings/prod.py',
+      opts(
+        new Map([
+          ['HOSTS', 'a.com, b.com'],
+          ['DEBUG', '1'],
+        ]),
+      ),
+    );
     const v = (n: string): Val | undefined => r.names.get(n)?.value;
-    expect(v('ALLOWED_HOSTS')).toEqual({ k: 'list', items: [{ k: 'str', v: 'a.com' }, { k: 'str', v: 'b.com' }] });
+    expect(v('ALLOWED_HOSTS')).toEqual({
+      k: 'list',
+      items: [
+        { k: 'str', v: 'a.com' },
+        { k: 'str', v: 'b.com' },
+      ],
+    });
     expect(v('DEBUG')).toEqual({ k: 'bool', v: true });
-    expect(v('MIDDLEWARE')).toEqual({ k: 'list', items: ['a', 'whitenoise.middleware.WhiteNoiseMiddleware', 'b', 'debug_toolbar.middleware.DebugToolbarMiddleware'].map((s) => ({ k: 'str', v: s })) });
+    expect(v('MIDDLEWARE')).toEqual({
+      k: 'list',
+      items: ['a', 'whitenoise.middleware.WhiteNoiseMiddleware', 'b', 'debug_toolbar.middleware.DebugToolbarMiddleware'].map((s) => ({
+        k: 'str',
+        v: s,
+      })),
+    });
     expect(JSON.stringify(v('DATABASES'))).toContain('"/app/db.sqlite3"');
     expect(r.names.get('SECRET_KEY')).toMatchObject({ file: 'cfg/settings/prod.py', line: 5 });
   });
@@ -131,10 +172,13 @@ describe('nginx and git', () => {
   it('reads nginx directives with their block context and line', () => {
     const d = parseNginx('server {\n  listen 443 ssl; # tls\n  location / { proxy_pass http://web:8000; }\n}\n');
     expect(d.map((x) => [x.name, x.args.join(' '), x.line, x.context.join('/')])).toEqual([
-      ['server', '', 1, ''], ['listen', '443 ssl', 2, 'server'], ['location', '/', 3, 'server'], ['proxy_pass', 'http://web:8000', 3, 'server/location'],
+      ['server', '', 1, ''],
+      ['listen', '443 ssl', 2, 'server'],
+      ['location', '/', 3, 'server'],
+      ['proxy_pass', 'http://web:8000', 3, 'server/location'],
     ]);
   });
-  it('reads file modes from git\'s index', () => {
+  it("reads file modes from git's index", () => {
     const dir = mkdtempSync(join(tmpdir(), 'doctor-git-'));
     writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\n');
     writeFileSync(join(dir, 'plain.sh'), '#!/bin/sh\n');

@@ -41,7 +41,7 @@ const base = {
     '      test: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "app"]',
     '',
   ].join('\n'),
-  'Dockerfile': [
+  Dockerfile: [
     'FROM python:3.12-slim-bookworm',
     'ENV PYTHONUNBUFFERED=1',
     'COPY requirements.txt /tmp/requirements.txt',
@@ -76,7 +76,9 @@ describe('doctor on projects written the usual ways', () => {
   it('django-environ schemes, a CR-stripping RUN and dj-database-url style URLs give no false alarm', async () => {
     const r = await checkProject(project(base));
     // …while the same project without the build-time DATABASE_URL is caught: env.db() has no default.
-    const noUrl = await checkProject(project({ ...base, Dockerfile: base.Dockerfile.replace(' DATABASE_URL=sqlite:////tmp/build.db', '') }));
+    const noUrl = await checkProject(
+      project({ ...base, Dockerfile: base.Dockerfile.replace(' DATABASE_URL=sqlite:////tmp/build.db', '') }),
+    );
     expect(noUrl.findings.filter((f) => f.rule === 'build-time-env-required').map((f) => `${f.file}:${f.line}`)).toEqual(['Dockerfile:9']);
     expect(r.findings.filter((f) => f.severity !== 'info').map((f) => `${f.rule} ${f.file}:${f.line}`)).toEqual([]);
   });
@@ -88,7 +90,10 @@ describe('doctor on projects written the usual ways', () => {
   });
 
   it('an entrypoint the Dockerfile never copies is reported at the ENTRYPOINT line', async () => {
-    const dockerfile = base.Dockerfile.replace('COPY ./entrypoint /entrypoint\n', '').replace('RUN sed -i "s/\\r$//g" /entrypoint && chmod +x /entrypoint\n', '');
+    const dockerfile = base.Dockerfile.replace('COPY ./entrypoint /entrypoint\n', '').replace(
+      'RUN sed -i "s/\\r$//g" /entrypoint && chmod +x /entrypoint\n',
+      '',
+    );
     const r = await checkProject(project({ ...base, Dockerfile: dockerfile }));
     const f = r.findings.find((x) => x.rule === 'workdir-copy-mismatch');
     expect(f && `${f.file}:${f.line}`).toBe('Dockerfile:10');
@@ -102,8 +107,12 @@ describe('doctor on projects written the usual ways', () => {
   });
 
   it('Pipfile and Poetry dependencies are read when the image installs from a lock', async () => {
-    const pipfile = '[packages]\ndjango = "~=5.2.0"\ngunicorn = "*"\ndjango-environ = "*"\nwhitenoise = "*"\n\n[dev-packages]\npytest = "*"\n';
-    const dockerfile = base.Dockerfile.replace('COPY requirements.txt /tmp/requirements.txt\nRUN pip install --no-cache-dir -r /tmp/requirements.txt', 'COPY Pipfile Pipfile.lock ./\nRUN pip install pipenv && pipenv install --deploy --system');
+    const pipfile =
+      '[packages]\ndjango = "~=5.2.0"\ngunicorn = "*"\ndjango-environ = "*"\nwhitenoise = "*"\n\n[dev-packages]\npytest = "*"\n';
+    const dockerfile = base.Dockerfile.replace(
+      'COPY requirements.txt /tmp/requirements.txt\nRUN pip install --no-cache-dir -r /tmp/requirements.txt',
+      'COPY Pipfile Pipfile.lock ./\nRUN pip install pipenv && pipenv install --deploy --system',
+    );
     const { 'requirements.txt': _drop, ...rest } = base;
     void _drop;
     const r = await checkProject(project({ ...rest, Dockerfile: dockerfile, Pipfile: pipfile, 'Pipfile.lock': '{}' }));
@@ -113,4 +122,3 @@ describe('doctor on projects written the usual ways', () => {
     expect(old.findings.filter((f) => f.rule === 'python-django-mismatch').map((f) => `${f.file}:${f.line}`)).toEqual(['Dockerfile:1']);
   });
 });
-

@@ -8,7 +8,8 @@ import { RULES } from '../../../generators/doctor/catalogue.ts';
 import { CHECKS, checkProject } from '../../../generators/doctor/doctor.ts';
 import { fixtureRules, fixturesDir, materialise, readSpec } from '../../support/doctor-fixtures.ts';
 
-const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }): number => a.file.localeCompare(b.file) || a.line - b.line;
+const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }): number =>
+  a.file.localeCompare(b.file) || a.line - b.line;
 
 describe('doctor rule fixtures', () => {
   it('the clean base project has no finding at all', async () => {
@@ -22,7 +23,11 @@ describe('doctor rule fixtures', () => {
       expect(fixtures.has(rule.id), `fixture for ${rule.id}`).toBe(true);
       if (rule.id !== 'parse-error') expect(CHECKS.has(rule.id), `check for ${rule.id}`).toBe(true);
     }
-    for (const id of CHECKS.keys()) expect(RULES.some((r) => r.id === id), `catalogue entry for ${id}`).toBe(true);
+    for (const id of CHECKS.keys())
+      expect(
+        RULES.some((r) => r.id === id),
+        `catalogue entry for ${id}`,
+      ).toBe(true);
   });
 
   for (const rule of fixtureRules()) {

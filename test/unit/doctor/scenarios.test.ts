@@ -13,7 +13,9 @@ describe('generated scenarios are clean', () => {
   for (const name of scenarioNames()) {
     it(`${name}: no error, no warning`, async () => {
       const result = await checkProject(dirs.get(name)!);
-      const serious = result.findings.filter((f) => f.severity !== 'info').map((f) => `${f.file}:${f.line}: ${f.severity} ${f.rule}: ${f.message}`);
+      const serious = result.findings
+        .filter((f) => f.severity !== 'info')
+        .map((f) => `${f.file}:${f.line}: ${f.severity} ${f.rule}: ${f.message}`);
       expect(serious).toEqual([]);
       expect(result.checked).toContain('Dockerfile');
     });

@@ -39,7 +39,12 @@ export function parseNginx(text: string): NginxDirective[] {
     }
     if (c === ';' || c === '{') {
       if (words.length > 0) {
-        const d: NginxDirective = { name: words[0]!.text, args: words.slice(1).map((w) => w.text), line: words[0]!.line, context: stack.map((s) => s.name) };
+        const d: NginxDirective = {
+          name: words[0]!.text,
+          args: words.slice(1).map((w) => w.text),
+          line: words[0]!.line,
+          context: stack.map((s) => s.name),
+        };
         const srv = currentServer();
         if (srv !== undefined) d.server = srv;
         out.push(d);

@@ -6,12 +6,12 @@
  */
 import { posix } from 'node:path';
 import type { Answers } from './answers.ts';
-import { DATABASE_TABLE, type Database, type Driver, DRIVERS, driverFamily } from './databases.ts';
-import type { Detected } from './detect.ts';
-import { type RequirementSet, hasDistribution, normaliseName } from './requirements.ts';
-import { checkLockCovers } from './managers.ts';
+import { DATABASE_TABLE, type Database, type Driver, DRIVERS, driverFamily } from '../facts/databases.ts';
+import type { Detected } from '../project/detect.ts';
+import { type RequirementSet, hasDistribution, normaliseName } from '../project/requirements.ts';
+import { checkLockCovers } from '../project/managers.ts';
 import type { OrgConfig } from './org-config.ts';
-import { PINS } from './versions.ts';
+import { PINS } from '../facts/versions.ts';
 
 export const GENERATOR_NAME = 'generator-django-docker';
 
@@ -164,7 +164,11 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   const inPackage = !isNew && /\/settings\/[^/]+\.py$/.test(baseFile);
   const settingsModule = inPackage
     ? `${baseSettingsModule.split('.').slice(0, -1).join('.')}.container`
-    : `${baseSettingsModule.split('.').slice(0, -1).concat(`${baseSettingsModule.split('.').at(-1)}_container`).join('.')}`;
+    : `${baseSettingsModule
+        .split('.')
+        .slice(0, -1)
+        .concat(`${baseSettingsModule.split('.').at(-1)}_container`)
+        .join('.')}`;
   const settingsFile = posix.join(posix.dirname(baseFile), inPackage ? 'container.py' : `${posix.basename(baseFile, '.py')}_container.py`);
   const wsgiModule = isNew ? `${pkg}.wsgi` : detected.wsgiModule;
   const wsgiApp = `${wsgiModule}:${isNew ? 'application' : detected.wsgiAttribute}`;
@@ -184,11 +188,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
 
   const reqs = detected.kind === 'existing' ? detected.requirements : undefined;
   const { driver, add: driverAdd } = chooseDriver(answers.database, reqs);
-  const needs = [
-    answers.server === 'uvicorn' ? PINS.uvicorn : PINS.gunicorn,
-    PINS.whitenoise,
-    ...(driverAdd ? [driverAdd] : []),
-  ];
+  const needs = [answers.server === 'uvicorn' ? PINS.uvicorn : PINS.gunicorn, PINS.whitenoise, ...(driverAdd ? [driverAdd] : [])];
   const additions = isNew
     ? [PINS.django[answers.django], ...needs]
     : needs.filter((line) => !reqs || !hasDistribution(reqs, normaliseName(line.split(/[=<>~![]/)[0]!)));
@@ -196,10 +196,27 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   const requiredEnvAtImport = detected.kind === 'existing' ? detected.requiredEnv.filter((n) => n !== 'DJANGO_SECRET_KEY') : [];
   const database: Plan['database'] = { value: answers.database, label: table.label, kind: table.kind };
   const env: EnvVar[] = [
-    { name: 'DJANGO_SECRET_KEY', compose: '${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY in .env (see .env.example)}', example: 'change-me-to-50-random-characters', secret: true, why: 'required: compose stops with this message when it is missing (secret-key-missing)' },
+    {
+      name: 'DJANGO_SECRET_KEY',
+      compose: '${DJANGO_SECRET_KEY:?set DJANGO_SECRET_KEY in .env (see .env.example)}',
+      example: 'change-me-to-50-random-characters',
+      secret: true,
+      why: 'required: compose stops with this message when it is missing (secret-key-missing)',
+    },
     { name: 'DJANGO_DEBUG', compose: '${DJANGO_DEBUG:-0}', example: '0', why: 'off unless set to 1/true/yes/on (debug-env-truthy)' },
-    { name: 'DJANGO_ALLOWED_HOSTS', compose: '${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}', example: 'localhost,127.0.0.1', why: 'comma-separated host names, no scheme or port (allowed-hosts-missing)' },
-    { name: 'DJANGO_CSRF_TRUSTED_ORIGINS', compose: `\${DJANGO_CSRF_TRUSTED_ORIGINS:-http://localhost:${answers.port},http://127.0.0.1:${answers.port}}`, example: `http://localhost:${answers.port},http://127.0.0.1:${answers.port}`, optional: true, why: 'comma-separated origins with scheme, and port when not 80/443 (csrf-origins-no-scheme)' },
+    {
+      name: 'DJANGO_ALLOWED_HOSTS',
+      compose: '${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}',
+      example: 'localhost,127.0.0.1',
+      why: 'comma-separated host names, no scheme or port (allowed-hosts-missing)',
+    },
+    {
+      name: 'DJANGO_CSRF_TRUSTED_ORIGINS',
+      compose: `\${DJANGO_CSRF_TRUSTED_ORIGINS:-http://localhost:${answers.port},http://127.0.0.1:${answers.port}}`,
+      example: `http://localhost:${answers.port},http://127.0.0.1:${answers.port}`,
+      optional: true,
+      why: 'comma-separated origins with scheme, and port when not 80/443 (csrf-origins-no-scheme)',
+    },
   ];
   if (table.kind === 'server') {
     const service: DbService = {
@@ -219,9 +236,20 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     env.push(
       { name: 'DB_HOST', compose: service.name, why: 'the DB service name on the compose network (db-host-localhost)' },
       { name: 'DB_PORT', compose: String(table.port), why: 'the DB port inside the compose network; not published on the host' },
-      { name: 'DB_NAME', compose: '${DB_NAME:-app}', example: 'app', why: 'shared with the DB service, so both read one value (db-credentials-drift)' },
+      {
+        name: 'DB_NAME',
+        compose: '${DB_NAME:-app}',
+        example: 'app',
+        why: 'shared with the DB service, so both read one value (db-credentials-drift)',
+      },
       { name: 'DB_USER', compose: '${DB_USER:-app}', example: 'app', why: 'shared with the DB service' },
-      { name: 'DB_PASSWORD', compose: '${DB_PASSWORD:?set DB_PASSWORD in .env (see .env.example)}', example: 'change-me', secret: true, why: 'shared with the DB service; only read when its volume is first created' },
+      {
+        name: 'DB_PASSWORD',
+        compose: '${DB_PASSWORD:?set DB_PASSWORD in .env (see .env.example)}',
+        example: 'change-me',
+        secret: true,
+        why: 'shared with the DB service; only read when its volume is first created',
+      },
     );
     // The DB service reads the very values the web service gets (db-credentials-drift); its
     // administrator password is its own, required from .env.
@@ -244,11 +272,17 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
       why: "the project's settings read it with os.environ[...], so import fails without it (secret-key-missing)",
     });
   }
-  env.push({ name: 'WEB_CONCURRENCY', compose: '${WEB_CONCURRENCY:-2}', example: '2', why: 'worker processes; each holds a copy of the app in memory (gunicorn-worker-timeout)' });
+  env.push({
+    name: 'WEB_CONCURRENCY',
+    compose: '${WEB_CONCURRENCY:-2}',
+    example: '2',
+    why: 'worker processes; each holds a copy of the app in memory (gunicorn-worker-timeout)',
+  });
 
   const dbSecrets = table.kind === 'server' ? table.extraSecrets : [];
   const volumes: Plan['volumes'] = [{ name: 'media', target: paths.mediaRoot, why: 'uploaded files outlive the container' }];
-  if (paths.dataDir) volumes.unshift({ name: 'sqlite-data', target: paths.dataDir, why: 'the SQLite file and its journal live here, outside the image' });
+  if (paths.dataDir)
+    volumes.unshift({ name: 'sqlite-data', target: paths.dataDir, why: 'the SQLite file and its journal live here, outside the image' });
 
   const writablePaths = [paths.staticRoot, paths.mediaRoot, ...(paths.dataDir ? [paths.dataDir] : [])];
 
@@ -268,7 +302,11 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     answers,
     project: {
       isNew,
-      name: detected.folderName.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+/, '') || 'django',
+      name:
+        detected.folderName
+          .toLowerCase()
+          .replace(/[^a-z0-9_-]+/g, '-')
+          .replace(/^[-_]+/, '') || 'django',
       package: pkg,
       sourceDir,
       copySource: sourceDir === '.' ? '.' : `${sourceDir}/`,
@@ -315,7 +353,13 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     },
     env: [
       ...env,
-      ...dbSecrets.map((name): EnvVar => ({ name, compose: '', example: 'change-me-too', secret: true, why: 'the DB server administrator password; Django never uses it' })),
+      ...dbSecrets.map((name): EnvVar => ({
+        name,
+        compose: '',
+        example: 'change-me-too',
+        secret: true,
+        why: 'the DB server administrator password; Django never uses it',
+      })),
     ],
     build: {
       args: [

@@ -22,7 +22,14 @@ export type Val =
   | { k: 'list'; items: Val[]; open?: boolean }
   | { k: 'dict'; entries: Array<[string, Val]>; open?: boolean }
   /** A symbolic environment read; `cast` says what was done to it. */
-  | { k: 'env'; name: string; via: string; default?: Val; hasDefault: boolean; cast?: 'str' | 'bool' | 'truthy' | 'split' | 'int' | 'list' | 'url' | 'other' }
+  | {
+      k: 'env';
+      name: string;
+      via: string;
+      default?: Val;
+      hasDefault: boolean;
+      cast?: 'str' | 'bool' | 'truthy' | 'split' | 'int' | 'list' | 'url' | 'other';
+    }
   | { k: 'func'; node: Node; file: string }
   | { k: 'module'; name: string }
   | { k: 'unknown'; text: string };
@@ -220,7 +227,11 @@ class Evaluator {
   }
 
   private set(ctx: Ctx, name: string, value: Val, node: Node): void {
-    ctx.ns.set(name, { value: ctx.uncertain ? uncertainOf(ctx.ns.get(name)?.value, value) : value, file: ctx.file, line: node.startPosition.row + 1 });
+    ctx.ns.set(name, {
+      value: ctx.uncertain ? uncertainOf(ctx.ns.get(name)?.value, value) : value,
+      file: ctx.file,
+      line: node.startPosition.row + 1,
+    });
   }
 
   /** Returns a value when the statement is a `return` (inside helper functions). */
@@ -365,7 +376,8 @@ class Evaluator {
     const ns = this.module(target, file);
     this.depth--;
     if (star) {
-      for (const [k, v] of ns) if (!k.startsWith('_')) ctx.ns.set(k, ctx.uncertain ? { ...v, value: uncertainOf(ctx.ns.get(k)?.value, v.value) } : v);
+      for (const [k, v] of ns)
+        if (!k.startsWith('_')) ctx.ns.set(k, ctx.uncertain ? { ...v, value: uncertainOf(ctx.ns.get(k)?.value, v.value) } : v);
       return;
     }
     for (const n of named(stmt)) {
@@ -396,7 +408,9 @@ class Evaluator {
     if (target.type === 'identifier') this.set(ctx, target.text, value, node);
     else if (target.type === 'pattern_list' || target.type === 'tuple_pattern' || target.type === 'list_pattern') {
       const parts = named(target);
-      parts.forEach((p, i) => this.assignTo(p, value.k === 'list' && value.items.length === parts.length && !value.open ? value.items[i]! : U(p.text), ctx, node));
+      parts.forEach((p, i) =>
+        this.assignTo(p, value.k === 'list' && value.items.length === parts.length && !value.open ? value.items[i]! : U(p.text), ctx, node),
+      );
     } else if (target.type === 'subscript') {
       // X["a"]["b"] = v: rebuild the dicts along the path.
       const keys: Array<string | undefined> = [];
@@ -414,7 +428,11 @@ class Evaluator {
         const [k, ...rest] = path;
         if (k === undefined) return { ...d, open: true };
         const inner = rest.length === 0 ? value : update(dictGet(d, k) ?? { k: 'dict', entries: [] }, rest);
-        return { k: 'dict', entries: [...d.entries.filter(([x]) => x !== k), [k, ctx.uncertain ? uncertainOf(dictGet(d, k), inner) : inner]], ...(d.open ? { open: true } : {}) };
+        return {
+          k: 'dict',
+          entries: [...d.entries.filter(([x]) => x !== k), [k, ctx.uncertain ? uncertainOf(dictGet(d, k), inner) : inner]],
+          ...(d.open ? { open: true } : {}),
+        };
       };
       const prev = ctx.ns.get(base.text)!;
       ctx.ns.set(base.text, { value: update(current, keys), file: prev.file, line: prev.line });
@@ -450,12 +468,17 @@ class Evaluator {
               const items = [...v.items];
               items.splice(at, 0, args.pos[1]);
               next = { ...v, items };
-            } else if (method === 'extend' && args.pos[0]?.k === 'list') next = { k: 'list', items: [...v.items, ...args.pos[0].items], ...(v.open || args.pos[0].open ? { open: true } : {}) };
+            } else if (method === 'extend' && args.pos[0]?.k === 'list')
+              next = { k: 'list', items: [...v.items, ...args.pos[0].items], ...(v.open || args.pos[0].open ? { open: true } : {}) };
             else if (method === 'remove' && args.pos[0]) next = { ...v, items: v.items.filter((x) => equal(x, args.pos[0]!) !== true) };
             else next = { ...v, open: true };
           } else if (v.k === 'dict' && method === 'update' && args.pos[0]?.k === 'dict') {
             const keys = new Set(args.pos[0].entries.map(([k]) => k));
-            next = { k: 'dict', entries: [...v.entries.filter(([k]) => !keys.has(k)), ...args.pos[0].entries], ...(v.open || args.pos[0].open ? { open: true } : {}) };
+            next = {
+              k: 'dict',
+              entries: [...v.entries.filter(([k]) => !keys.has(k)), ...args.pos[0].entries],
+              ...(v.open || args.pos[0].open ? { open: true } : {}),
+            };
           } else if (v.k === 'dict' && method === 'setdefault' && args.pos[0]?.k === 'str' && args.pos[1]) {
             next = dictGet(v, args.pos[0].v) ? v : { ...v, entries: [...v.entries, [args.pos[0].v, args.pos[1]]] };
           } else next = U(call.text);
@@ -486,7 +509,15 @@ class Evaluator {
     return out;
   }
 
-  private envRead(name: string, via: string, def: Val | undefined, hasDefault: boolean, node: Node, ctx: Ctx, cast?: 'bool' | 'int' | 'list' | 'url' | 'str'): Val {
+  private envRead(
+    name: string,
+    via: string,
+    def: Val | undefined,
+    hasDefault: boolean,
+    node: Node,
+    ctx: Ctx,
+    cast?: 'bool' | 'int' | 'list' | 'url' | 'str',
+  ): Val {
     this.result.envReads.push({ name, file: ctx.file, line: node.startPosition.row + 1, hasDefault, via });
     const env = this.opts.env;
     if (!env) return { k: 'env', name, via, ...(def ? { default: def } : {}), hasDefault, ...(cast ? { cast } : {}) };
@@ -499,7 +530,13 @@ class Evaluator {
       case 'int':
         return Number.isFinite(Number(raw)) ? { k: 'num', v: Number(raw) } : U(raw);
       case 'list':
-        return { k: 'list', items: raw.split(',').filter((x) => x !== '').map((x) => S(x)) };
+        return {
+          k: 'list',
+          items: raw
+            .split(',')
+            .filter((x) => x !== '')
+            .map((x) => S(x)),
+        };
       default:
         return S(raw);
     }
@@ -640,7 +677,8 @@ class Evaluator {
     if (op === '+') {
       if (a.k === 'str' && b.k === 'str') return S(a.v + b.v);
       if (a.k === 'num' && b.k === 'num') return { k: 'num', v: a.v + b.v };
-      if (a.k === 'list' && b.k === 'list') return { k: 'list', items: [...a.items, ...b.items], ...(a.open || b.open ? { open: true } : {}) };
+      if (a.k === 'list' && b.k === 'list')
+        return { k: 'list', items: [...a.items, ...b.items], ...(a.open || b.open ? { open: true } : {}) };
       if (a.k === 'list' && b.k === 'unknown') return { ...a, open: true };
       if (a.k === 'unknown' && b.k === 'list') return { ...b, open: true };
     }
@@ -683,10 +721,22 @@ class Evaluator {
         r = r === undefined ? undefined : !r;
         break;
       case 'is':
-        r = a.k === 'none' || b.k === 'none' ? (['str', 'num', 'bool', 'list', 'dict', 'path', 'none'].includes(a.k) && ['str', 'num', 'bool', 'list', 'dict', 'path', 'none'].includes(b.k) ? a.k === b.k : undefined) : equal(a, b);
+        r =
+          a.k === 'none' || b.k === 'none'
+            ? ['str', 'num', 'bool', 'list', 'dict', 'path', 'none'].includes(a.k) &&
+              ['str', 'num', 'bool', 'list', 'dict', 'path', 'none'].includes(b.k)
+              ? a.k === b.k
+              : undefined
+            : equal(a, b);
         break;
       case 'is not': {
-        const same = a.k === 'none' || b.k === 'none' ? (['str', 'num', 'bool', 'list', 'dict', 'path', 'none'].includes(a.k) && ['str', 'num', 'bool', 'list', 'dict', 'path', 'none'].includes(b.k) ? a.k === b.k : undefined) : equal(a, b);
+        const same =
+          a.k === 'none' || b.k === 'none'
+            ? ['str', 'num', 'bool', 'list', 'dict', 'path', 'none'].includes(a.k) &&
+              ['str', 'num', 'bool', 'list', 'dict', 'path', 'none'].includes(b.k)
+              ? a.k === b.k
+              : undefined
+            : equal(a, b);
         r = same === undefined ? undefined : !same;
         break;
       }
@@ -718,7 +768,8 @@ class Evaluator {
     const body = node.childForFieldName('body');
     const clauses = named(node).filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause');
     const forClause = clauses[0];
-    if (!body || forClause?.type !== 'for_in_clause' || clauses.slice(1).some((c) => c.type === 'for_in_clause')) return { k: 'list', items: [], open: true };
+    if (!body || forClause?.type !== 'for_in_clause' || clauses.slice(1).some((c) => c.type === 'for_in_clause'))
+      return { k: 'list', items: [], open: true };
     const left = forClause.childForFieldName('left');
     const right = forClause.childForFieldName('right');
     if (left?.type !== 'identifier' || !right) return { k: 'list', items: [], open: true };
@@ -728,7 +779,14 @@ class Evaluator {
     if (!items) return { k: 'list', items: [], open: true };
     const out: Val[] = [];
     let open = iterable.k === 'list' ? Boolean(iterable.open) : Boolean((iterable as { open?: boolean }).open);
-    const local: Ctx = { ns: new Map(), file: ctx.file, module: ctx.module, isPackage: ctx.isPackage, uncertain: false, outer: new Map([...(ctx.outer ?? []), ...ctx.ns]) };
+    const local: Ctx = {
+      ns: new Map(),
+      file: ctx.file,
+      module: ctx.module,
+      isPackage: ctx.isPackage,
+      uncertain: false,
+      outer: new Map([...(ctx.outer ?? []), ...ctx.ns]),
+    };
     for (const item of items) {
       local.ns.set(left.text, { value: item, file: ctx.file, line: 0 });
       let keep: boolean | undefined = true;
@@ -778,12 +836,31 @@ class Evaluator {
       }
       return U(callee);
     }
-    if (/^(env|environ\.Env\(\))(\.(str|bool|int|list|url|db|db_url|float|json|path))?$/.test(callee) && firstName !== undefined && !callee.startsWith('os.')) {
+    if (
+      /^(env|environ\.Env\(\))(\.(str|bool|int|list|url|db|db_url|float|json|path))?$/.test(callee) &&
+      firstName !== undefined &&
+      !callee.startsWith('os.')
+    ) {
       const method = callee.split('.').pop()!;
       const schemed = this.scheme.get(firstName);
       const def = args.kw.get('default') ?? (callee === 'env' ? schemed?.default : args.pos[1]);
       const castArg = args.kw.get('cast');
-      const cast = method === 'bool' || (castArg?.k === 'unknown' && castArg.text === 'bool') || (callee === 'env' && schemed?.cast === 'bool') ? 'bool' : callee === 'env' && schemed?.cast === 'list' ? 'list' : callee === 'env' && schemed?.cast === 'int' ? 'int' : method === 'list' ? 'list' : method === 'int' ? 'int' : method === 'db' || method === 'db_url' || method === 'url' ? 'url' : callee === 'env' && def && def.k === 'bool' ? 'bool' : 'str';
+      const cast =
+        method === 'bool' || (castArg?.k === 'unknown' && castArg.text === 'bool') || (callee === 'env' && schemed?.cast === 'bool')
+          ? 'bool'
+          : callee === 'env' && schemed?.cast === 'list'
+            ? 'list'
+            : callee === 'env' && schemed?.cast === 'int'
+              ? 'int'
+              : method === 'list'
+                ? 'list'
+                : method === 'int'
+                  ? 'int'
+                  : method === 'db' || method === 'db_url' || method === 'url'
+                    ? 'url'
+                    : callee === 'env' && def && def.k === 'bool'
+                      ? 'bool'
+                      : 'str';
       const v = this.envRead(firstName, callee, def, def !== undefined, node, ctx, cast);
       if (cast === 'url' && this.opts.env) return databaseUrl(v);
       return v;
@@ -796,7 +873,14 @@ class Evaluator {
       // python-decouple
       const def = args.kw.get('default') ?? args.pos[1];
       const castArg = args.kw.get('cast');
-      const cast = castArg?.k === 'unknown' && castArg.text === 'bool' ? 'bool' : castArg?.k === 'unknown' && castArg.text === 'int' ? 'int' : castArg?.k === 'unknown' && /Csv/.test(castArg.text) ? 'list' : 'str';
+      const cast =
+        castArg?.k === 'unknown' && castArg.text === 'bool'
+          ? 'bool'
+          : castArg?.k === 'unknown' && castArg.text === 'int'
+            ? 'int'
+            : castArg?.k === 'unknown' && /Csv/.test(castArg.text)
+              ? 'list'
+              : 'str';
       return this.envRead(firstName, 'config', def, def !== undefined, node, ctx, cast);
     }
     if (/^dj_database_url\.(config|parse)$/.test(callee)) {
@@ -804,7 +888,7 @@ class Evaluator {
       const envName = strOf(args.kw.get('env')) ?? 'DATABASE_URL';
       const def = args.kw.get('default');
       const v = this.envRead(envName, callee, def, def !== undefined, node, ctx, 'url');
-      return this.opts.env ? databaseUrl(v) : { ...v, cast: 'url' } as Val;
+      return this.opts.env ? databaseUrl(v) : ({ ...v, cast: 'url' } as Val);
     }
     if (callee === 'globals().get' && firstName !== undefined) return ctx.ns.get(firstName)?.value ?? args.pos[1] ?? NONE;
     // Builtins and pathlib/os.path.
@@ -827,7 +911,13 @@ class Evaluator {
       case 'dict':
         return args.pos.length === 0 ? { k: 'dict', entries: [...args.kw] } : U(node.text);
       case 'dict.fromkeys':
-        return first?.k === 'list' ? { k: 'dict', entries: first.items.flatMap((i): Array<[string, Val]> => (i.k === 'str' ? [[i.v, NONE]] : [])), ...(first.open || first.items.some((i) => i.k !== 'str') ? { open: true } : {}) } : U(node.text);
+        return first?.k === 'list'
+          ? {
+              k: 'dict',
+              entries: first.items.flatMap((i): Array<[string, Val]> => (i.k === 'str' ? [[i.v, NONE]] : [])),
+              ...(first.open || first.items.some((i) => i.k !== 'str') ? { open: true } : {}),
+            }
+          : U(node.text);
       case 'Path':
       case 'pathlib.Path':
       case 'PurePath':
@@ -864,7 +954,9 @@ class Evaluator {
       if (base.k === 'path' && ['resolve', 'absolute', 'expanduser'].includes(method)) return base;
       if (base.k === 'path' && method === 'joinpath') {
         const parts = args.pos.map(strOf);
-        return parts.every((p) => p !== undefined) ? { k: 'path', v: parts.reduce<string>((a, b) => joinPath(a, b!), base.v) } : U(node.text);
+        return parts.every((p) => p !== undefined)
+          ? { k: 'path', v: parts.reduce<string>((a, b) => joinPath(a, b!), base.v) }
+          : U(node.text);
       }
       if (base.k === 'str') {
         switch (method) {
@@ -876,7 +968,13 @@ class Evaluator {
             return S(base.v.toUpperCase());
           case 'split': {
             const sep = strOf(first);
-            const parts = sep === undefined ? base.v.trim().split(/\s+/).filter((x) => x) : base.v.split(sep);
+            const parts =
+              sep === undefined
+                ? base.v
+                    .trim()
+                    .split(/\s+/)
+                    .filter((x) => x)
+                : base.v.split(sep);
             return { k: 'list', items: parts.map(S) };
           }
           case 'startswith':
@@ -884,7 +982,9 @@ class Evaluator {
           case 'endswith':
             return strOf(first) === undefined ? U(node.text) : B(base.v.endsWith(strOf(first)!));
           case 'replace':
-            return strOf(first) !== undefined && strOf(args.pos[1]) !== undefined ? S(base.v.split(strOf(first)!).join(strOf(args.pos[1])!)) : U(node.text);
+            return strOf(first) !== undefined && strOf(args.pos[1]) !== undefined
+              ? S(base.v.split(strOf(first)!).join(strOf(args.pos[1])!))
+              : U(node.text);
           case 'format':
             return U(node.text);
           default:
@@ -896,9 +996,11 @@ class Evaluator {
         return i === -1 ? U(node.text) : { k: 'num', v: i };
       }
       if (base.k === 'list' && method === 'copy') return base;
-      if (base.k === 'dict' && method === 'get' && firstName !== undefined) return dictGet(base, firstName) ?? (base.open ? U(node.text) : (args.pos[1] ?? NONE));
+      if (base.k === 'dict' && method === 'get' && firstName !== undefined)
+        return dictGet(base, firstName) ?? (base.open ? U(node.text) : (args.pos[1] ?? NONE));
       if (base.k === 'dict' && method === 'copy') return base;
-      if (base.k === 'dict' && method === 'keys') return { k: 'list', items: base.entries.map(([k]) => S(k)), ...(base.open ? { open: true } : {}) };
+      if (base.k === 'dict' && method === 'keys')
+        return { k: 'list', items: base.entries.map(([k]) => S(k)), ...(base.open ? { open: true } : {}) };
     }
     // A helper defined in the settings: run it.
     if (fn.type === 'identifier') {
@@ -912,7 +1014,14 @@ class Evaluator {
     const params = f.node.childForFieldName('parameters');
     const body = f.node.childForFieldName('body');
     if (!params || !body || args.open) return U(node.text);
-    const local: Ctx = { ns: new Map(), file: f.file, module: ctx.module, isPackage: ctx.isPackage, uncertain: false, outer: new Map([...(ctx.outer ?? []), ...ctx.ns]) };
+    const local: Ctx = {
+      ns: new Map(),
+      file: f.file,
+      module: ctx.module,
+      isPackage: ctx.isPackage,
+      uncertain: false,
+      outer: new Map([...(ctx.outer ?? []), ...ctx.ns]),
+    };
     let i = 0;
     for (const p of named(params)) {
       let name: string | undefined;
@@ -970,7 +1079,14 @@ export function databaseUrl(v: Val): Val {
   const m = /^([a-z0-9+]+):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?(\[[^\]]+\]|[^:/?]*)(?::(\d+))?(?:\/([^?]*))?/i.exec(url);
   if (!m) return U(url);
   const scheme = m[1]!.toLowerCase();
-  const engine = scheme.startsWith('postgres') || scheme === 'pgsql' || scheme === 'postgis' ? 'django.db.backends.postgresql' : scheme.startsWith('mysql') || scheme === 'mariadb' ? 'django.db.backends.mysql' : scheme.startsWith('sqlite') ? 'django.db.backends.sqlite3' : `(${scheme})`;
+  const engine =
+    scheme.startsWith('postgres') || scheme === 'pgsql' || scheme === 'postgis'
+      ? 'django.db.backends.postgresql'
+      : scheme.startsWith('mysql') || scheme === 'mariadb'
+        ? 'django.db.backends.mysql'
+        : scheme.startsWith('sqlite')
+          ? 'django.db.backends.sqlite3'
+          : `(${scheme})`;
   const entries: Array<[string, Val]> = [
     ['ENGINE', S(engine)],
     ['HOST', S(decodeURIComponentSafe(m[4] ?? ''))],

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from '@decimalturn/toml-patch';
-import { SourceParseError, UsageError } from './errors.ts';
+import { SourceParseError, UsageError } from '../common/errors.ts';
 import { normaliseName, readPyproject, type Requirement, type RequirementSet } from './requirements.ts';
 
 export const LOCK_MANAGERS = {
@@ -38,11 +38,15 @@ function named(names: Iterable<string>, file: string): Requirement[] {
 export function detectLockManager(files: readonly string[]): LockManager | undefined {
   const found = (Object.keys(LOCK_MANAGERS) as LockManager[]).filter((m) => files.includes(LOCK_MANAGERS[m].lock));
   if (found.length > 1) {
-    throw new UsageError(`found ${found.map((m) => LOCK_MANAGERS[m].lock).join(' and ')}: keep the lock file of the manager your team uses, then run again`);
+    throw new UsageError(
+      `found ${found.map((m) => LOCK_MANAGERS[m].lock).join(' and ')}: keep the lock file of the manager your team uses, then run again`,
+    );
   }
   const manager = found[0];
   if (manager && !files.includes(LOCK_MANAGERS[manager].manifest)) {
-    throw new UsageError(`${LOCK_MANAGERS[manager].lock} found without ${LOCK_MANAGERS[manager].manifest}: restore the manifest, then run again`);
+    throw new UsageError(
+      `${LOCK_MANAGERS[manager].lock} found without ${LOCK_MANAGERS[manager].manifest}: restore the manifest, then run again`,
+    );
   }
   return manager;
 }
@@ -83,7 +87,9 @@ export function readLockManaged(root: string, manager: LockManager): Requirement
   const locked = lockedVersions(root, manager);
   const stale = set.requirements.map((r) => r.name).filter((n) => !locked.has(n));
   if (stale.length > 0) {
-    throw new UsageError(`${lock} is out of date with ${manifest} (it does not lock ${stale.join(', ')}): run \`${relock}\`, then run again`);
+    throw new UsageError(
+      `${lock} is out of date with ${manifest} (it does not lock ${stale.join(', ')}): run \`${relock}\`, then run again`,
+    );
   }
   // What gets installed is the locked version: that is what the compatibility gate must judge.
   set.requirements = set.requirements.map((r) => {
@@ -97,5 +103,7 @@ export function readLockManaged(root: string, manager: LockManager): Requirement
 export function checkLockCovers(manager: LockManager, additions: readonly string[]): void {
   if (additions.length === 0) return;
   const { add, manifest, lock } = LOCK_MANAGERS[manager];
-  throw new UsageError(`the container needs ${additions.join(', ')}, which ${manifest} and ${lock} lack: run \`${add} ${additions.map((a) => `"${a}"`).join(' ')}\`, then run again`);
+  throw new UsageError(
+    `the container needs ${additions.join(', ')}, which ${manifest} and ${lock} lack: run \`${add} ${additions.map((a) => `"${a}"`).join(' ')}\`, then run again`,
+  );
 }

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../common/errors.ts';
 
 export const CONFIG_FILE = 'django-docker.config.json';
 
@@ -27,9 +27,13 @@ export interface OrgConfig {
 
 export const CONFIG_KEYS: Record<keyof OrgConfig, { flag: string; description: string; type: 'string' | 'labels' }> = {
   registry: { flag: 'registry', description: 'prefix for base images, e.g. registry.example.com/mirror/', type: 'string' },
-  pipIndexUrl: { flag: 'pip-index-url', description: 'package index for builds (a build argument of the builder stage only)', type: 'string' },
+  pipIndexUrl: {
+    flag: 'pip-index-url',
+    description: 'package index for builds (a build argument of the builder stage only)',
+    type: 'string',
+  },
   pipTrustedHost: { flag: 'pip-trusted-host', description: 'host pip may reach without TLS verification, for that index', type: 'string' },
-  caCert: { flag: 'ca-cert', description: "PEM file in the project the builder trusts (a private CA)", type: 'string' },
+  caCert: { flag: 'ca-cert', description: 'PEM file in the project the builder trusts (a private CA)', type: 'string' },
   labels: { flag: 'label', description: 'image label key=value, repeatable (e.g. org.opencontainers.image.source=...)', type: 'labels' },
   templates: { flag: 'templates', description: 'folder of templates replacing the bundled ones by file name', type: 'string' },
 };
@@ -45,7 +49,8 @@ export function validateOrgConfig(raw: unknown, source: string, root: string): O
     if (!(key in CONFIG_KEYS)) throw new UsageError(`${source}: "${key}" is not a setting: use ${Object.keys(CONFIG_KEYS).join(', ')}`);
     const k = key as keyof OrgConfig;
     if (k === 'labels') {
-      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${source}: "labels" must be an object of key: "value" strings`);
+      if (!value || typeof value !== 'object' || Array.isArray(value))
+        throw new UsageError(`${source}: "labels" must be an object of key: "value" strings`);
       const labels: Record<string, string> = {};
       for (const [lk, lv] of Object.entries(value as Record<string, unknown>)) {
         if (!LABEL_KEY.test(lk) || typeof lv !== 'string' || /["\n\\]/.test(lv)) {
@@ -56,11 +61,15 @@ export function validateOrgConfig(raw: unknown, source: string, root: string): O
       out.labels = labels;
       continue;
     }
-    if (typeof value !== 'string' || value.trim() === '' || /\s/.test(value)) throw new UsageError(`${source}: "${key}" must be a non-empty string without spaces`);
-    if (k === 'registry' && !value.endsWith('/')) throw new UsageError(`${source}: "registry" must end with / (it is a prefix, e.g. registry.example.com/mirror/)`);
+    if (typeof value !== 'string' || value.trim() === '' || /\s/.test(value))
+      throw new UsageError(`${source}: "${key}" must be a non-empty string without spaces`);
+    if (k === 'registry' && !value.endsWith('/'))
+      throw new UsageError(`${source}: "registry" must end with / (it is a prefix, e.g. registry.example.com/mirror/)`);
     if (k === 'pipIndexUrl' && !/^https?:\/\/\S+$/.test(value)) throw new UsageError(`${source}: "pipIndexUrl" must be an http(s) URL`);
-    if (k === 'caCert' && !existsSync(join(root, value))) throw new UsageError(`${source}: "caCert" ${value} does not exist in the project: give a path relative to it`);
-    if (k === 'templates' && !existsSync(join(root, value))) throw new UsageError(`${source}: "templates" folder ${value} does not exist in the project`);
+    if (k === 'caCert' && !existsSync(join(root, value)))
+      throw new UsageError(`${source}: "caCert" ${value} does not exist in the project: give a path relative to it`);
+    if (k === 'templates' && !existsSync(join(root, value)))
+      throw new UsageError(`${source}: "templates" folder ${value} does not exist in the project`);
     out[k] = value as never;
   }
   return out;
@@ -79,7 +88,11 @@ function readConfigFile(file: string, root: string): OrgConfig {
 
 /** Home file, then project file, then flags; labels merge key by key. */
 export function loadOrgConfig(root: string, flags: OrgConfig, home = homedir()): OrgConfig {
-  const layers = [readConfigFile(join(home, CONFIG_FILE), root), readConfigFile(join(root, CONFIG_FILE), root), validateOrgConfig(flags, 'flags', root)];
+  const layers = [
+    readConfigFile(join(home, CONFIG_FILE), root),
+    readConfigFile(join(root, CONFIG_FILE), root),
+    validateOrgConfig(flags, 'flags', root),
+  ];
   const merged: OrgConfig = {};
   for (const layer of layers) {
     const { labels, ...rest } = layer;

@@ -4,7 +4,7 @@
  * published in the package's schema/ folder (`npm run schemas` rewrites them; a test checks).
  */
 import { QUESTIONS } from './answers.ts';
-import { DATABASES } from './databases.ts';
+import { DATABASES } from '../facts/databases.ts';
 import { CONFIG_KEYS } from './org-config.ts';
 
 type Schema = Record<string, unknown>;
@@ -46,7 +46,8 @@ export function answersSchema(): Schema {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `${BASE}/answers.schema.json`,
     title: 'generator-django-docker answers',
-    description: 'Answers as saved in .yo-rc.json and accepted by --answers and `django-docker docs --answers` (a list of these, each with a name, for docs).',
+    description:
+      'Answers as saved in .yo-rc.json and accepted by --answers and `django-docker docs --answers` (a list of these, each with a name, for docs).',
     type: 'object',
     properties: {
       $schema: str,
@@ -63,7 +64,12 @@ export function configSchema(): Schema {
   for (const [key, c] of Object.entries(CONFIG_KEYS)) {
     properties[key] =
       c.type === 'labels'
-        ? { description: c.description, type: 'object', propertyNames: { pattern: '^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$' }, additionalProperties: { type: 'string' } }
+        ? {
+            description: c.description,
+            type: 'object',
+            propertyNames: { pattern: '^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$' },
+            additionalProperties: { type: 'string' },
+          }
         : { description: c.description, type: 'string', minLength: 1 };
   }
   (properties.registry as Schema).pattern = '/$';
@@ -82,48 +88,91 @@ export function configSchema(): Schema {
 export function planSchema(): Schema {
   const answers = answersSchema();
   const { $schema: _s, name: _n, organisation: _o, ...answerProps } = answers.properties as Record<string, Schema>;
-  const envVar = obj({ name: str, compose: str, example: str, secret: { type: 'boolean' }, optional: { type: 'boolean' }, why: str }, ['example', 'secret', 'optional']);
+  const envVar = obj({ name: str, compose: str, example: str, secret: { type: 'boolean' }, optional: { type: 'boolean' }, why: str }, [
+    'example',
+    'secret',
+    'optional',
+  ]);
   const driver = obj({ name: str, requirement: str, builderPackages: strList, runtimePackages: strList, builderWhy: str, runtimeWhy: str });
-  const service = obj({ name: str, image: str, port: { type: 'integer' }, dataDir: str, volume: str, env: pairList, healthcheck: strList, healthcheckWhy: str, imageWhy: str });
+  const service = obj({
+    name: str,
+    image: str,
+    port: { type: 'integer' },
+    dataDir: str,
+    volume: str,
+    env: pairList,
+    healthcheck: strList,
+    healthcheckWhy: str,
+    imageWhy: str,
+  });
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `${BASE}/plan.schema.json`,
     title: 'generator-django-docker plan',
     description: 'Every value the templates read, derived once from the detected project and the answers.',
-    ...obj({
-      generator: str,
-      answers: { ...obj(Object.fromEntries(Object.entries(answerProps))) },
-      project: obj(
-        {
-          isNew: { type: 'boolean' }, name: str, package: str, sourceDir: str, copySource: str, settingsModule: str, settingsFile: str,
-          baseSettingsModule: str, wsgiApp: str, asgiApp: str,
-        },
-        ['asgiApp'],
-      ),
-      image: obj({ base: str, python: str, debian: str }),
-      paths: obj({ appDir: str, venv: str, home: str, staticRoot: str, mediaRoot: str, dataDir: str, entrypoint: str }, ['dataDir']),
-      user: obj({ name: str, uid: { type: 'integer' }, gid: { type: 'integer' } }),
-      writablePaths: strList,
-      port: { type: 'integer', minimum: 1, maximum: 65535 },
-      server: obj({ kind: { enum: ['gunicorn', 'uvicorn'] }, command: strList, why: str }),
-      healthcheck: obj({ host: str, url: str, command: strList }),
-      database: obj(
-        { value: { enum: [...DATABASES] }, label: str, kind: { enum: ['server', 'file', 'none'] }, engine: str, driver, service, sqlitePath: str },
-        ['engine', 'driver', 'service', 'sqlitePath'],
-      ),
-      packages: obj({ builder: strList, runtime: strList, builderWhy: str, runtimeWhy: str }),
-      requirements: obj(
-        { format: { enum: ['requirements', 'pyproject', 'uv', 'poetry', 'pipenv'] }, installer: str, pipInstall: str, venvWithPip: { type: 'boolean' }, entry: str, copyFiles: strList, additions: strList, previous: strList, needs: strList },
-        ['installer'],
-      ),
-      env: { type: 'array', items: envVar },
-      build: obj({ args: pairList, caCert: obj({ source: str, target: str }) }, ['caCert']),
-      labels: pairList,
-      templatesOverride: str,
-      buildEnv: pairList,
-      volumes: { type: 'array', items: obj({ name: str, target: str, why: str }) },
-      migrateOnStart: { type: 'boolean' },
-    }, ['templatesOverride']),
+    ...obj(
+      {
+        generator: str,
+        answers: { ...obj(Object.fromEntries(Object.entries(answerProps))) },
+        project: obj(
+          {
+            isNew: { type: 'boolean' },
+            name: str,
+            package: str,
+            sourceDir: str,
+            copySource: str,
+            settingsModule: str,
+            settingsFile: str,
+            baseSettingsModule: str,
+            wsgiApp: str,
+            asgiApp: str,
+          },
+          ['asgiApp'],
+        ),
+        image: obj({ base: str, python: str, debian: str }),
+        paths: obj({ appDir: str, venv: str, home: str, staticRoot: str, mediaRoot: str, dataDir: str, entrypoint: str }, ['dataDir']),
+        user: obj({ name: str, uid: { type: 'integer' }, gid: { type: 'integer' } }),
+        writablePaths: strList,
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        server: obj({ kind: { enum: ['gunicorn', 'uvicorn'] }, command: strList, why: str }),
+        healthcheck: obj({ host: str, url: str, command: strList }),
+        database: obj(
+          {
+            value: { enum: [...DATABASES] },
+            label: str,
+            kind: { enum: ['server', 'file', 'none'] },
+            engine: str,
+            driver,
+            service,
+            sqlitePath: str,
+          },
+          ['engine', 'driver', 'service', 'sqlitePath'],
+        ),
+        packages: obj({ builder: strList, runtime: strList, builderWhy: str, runtimeWhy: str }),
+        requirements: obj(
+          {
+            format: { enum: ['requirements', 'pyproject', 'uv', 'poetry', 'pipenv'] },
+            installer: str,
+            pipInstall: str,
+            venvWithPip: { type: 'boolean' },
+            entry: str,
+            copyFiles: strList,
+            additions: strList,
+            previous: strList,
+            needs: strList,
+          },
+          ['installer'],
+        ),
+        env: { type: 'array', items: envVar },
+        build: obj({ args: pairList, caCert: obj({ source: str, target: str }) }, ['caCert']),
+        labels: pairList,
+        templatesOverride: str,
+        buildEnv: pairList,
+        volumes: { type: 'array', items: obj({ name: str, target: str, why: str }) },
+        migrateOnStart: { type: 'boolean' },
+      },
+      ['templatesOverride'],
+    ),
   };
 }
 

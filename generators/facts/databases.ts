@@ -164,7 +164,8 @@ export const DRIVERS: Record<'postgres' | 'mysql', Driver[]> = {
       requirement: PINS.mysqlclient,
       builderPackages: ['build-essential', 'pkg-config', 'default-libmysqlclient-dev'],
       runtimePackages: ['libmariadb3'],
-      builderWhy: 'mysqlclient has no Linux wheels and compiles, finding the client library with pkg-config (mysqlclient-build-deps-missing)',
+      builderWhy:
+        'mysqlclient has no Linux wheels and compiles, finding the client library with pkg-config (mysqlclient-build-deps-missing)',
       runtimeWhy: 'mysqlclient loads the MariaDB/MySQL client library at run time (runtime-lib-missing)',
     },
   ],

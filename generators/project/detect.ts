@@ -5,8 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
-import { type Database, databaseFromEngine, DRIVERS } from './databases.ts';
-import { UsageError } from './errors.ts';
+import { type Database, databaseFromEngine, DRIVERS } from '../facts/databases.ts';
+import { UsageError } from '../common/errors.ts';
 import { type PyModule, type PyValue, dictGet, parsePython, stringOf } from './python-source.ts';
 import { type RequirementSet, readPyproject, readRequirementsFile } from './requirements.ts';
 import { readState, STATE_DIR } from './state.ts';
@@ -50,8 +50,24 @@ export interface NewProject {
 export type Detected = DetectedProject | NewProject;
 
 const SKIP_DIRS = new Set([
-  '.git', 'node_modules', '.venv', 'venv', 'env', '.env', '__pycache__', '.tox', '.nox', 'dist', 'build',
-  'staticfiles', 'media', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', STATE_DIR,
+  '.git',
+  'node_modules',
+  '.venv',
+  'venv',
+  'env',
+  '.env',
+  '__pycache__',
+  '.tox',
+  '.nox',
+  'dist',
+  'build',
+  'staticfiles',
+  'media',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  'site-packages',
+  STATE_DIR,
 ]);
 
 /** Files (relative, posix) up to a small depth, skipping virtualenvs and caches. */
@@ -76,9 +92,20 @@ function listFiles(root: string, maxDepth = 4): string[] {
 }
 
 /** Files a new project may already have without being a project (git, editor, our own config). */
-const NEUTRAL_FILES = /^(\.git.*|\.yo-rc\.json|django-docker\.config\.json|README(\.\w+)?|LICENSE(\.\w+)?|\.editorconfig|\.env(\.example)?|\.DS_Store)$/i;
+const NEUTRAL_FILES =
+  /^(\.git.*|\.yo-rc\.json|django-docker\.config\.json|README(\.\w+)?|LICENSE(\.\w+)?|\.editorconfig|\.env(\.example)?|\.DS_Store)$/i;
 
-const GENERATED_FILES = ['Dockerfile', '.dockerignore', 'compose.yaml', 'docker-compose.yml', 'docker-compose.yaml', 'compose.yml', '.env.example', 'README.Docker.md', 'docker-entrypoint.sh'];
+const GENERATED_FILES = [
+  'Dockerfile',
+  '.dockerignore',
+  'compose.yaml',
+  'docker-compose.yml',
+  'docker-compose.yaml',
+  'compose.yml',
+  '.env.example',
+  'README.Docker.md',
+  'docker-entrypoint.sh',
+];
 
 async function readModule(root: string, file: string): Promise<PyModule> {
   return parsePython(file, readFileSync(join(root, file), 'utf8'));
@@ -138,14 +165,15 @@ function findRequirements(root: string, files: string[], ours: readonly string[]
   return undefined;
 }
 
-
 export async function detect(root: string): Promise<Detected> {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new UsageError(`${root} is not a folder: give the project folder (or an empty one for a new project)`);
   }
   const files = listFiles(root);
   const folderName = basename(root);
-  const managePys = files.filter((f) => basename(f) === 'manage.py').sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+  const managePys = files
+    .filter((f) => basename(f) === 'manage.py')
+    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
   const managePy = managePys[0];
   if (!managePy) {
     const projectish = files.filter((f) => !NEUTRAL_FILES.test(basename(f)) && !GENERATED_FILES.includes(f));
@@ -157,16 +185,18 @@ export async function detect(root: string): Promise<Detected> {
   const sourceDir = dirname(managePy) === '.' ? '.' : dirname(managePy);
 
   const manage = await readModule(root, managePy);
-  const setdefault = manage.calls.find(
-    (c) => c.callee.endsWith('environ.setdefault') && stringOf(c.args[0]) === 'DJANGO_SETTINGS_MODULE',
-  );
+  const setdefault = manage.calls.find((c) => c.callee.endsWith('environ.setdefault') && stringOf(c.args[0]) === 'DJANGO_SETTINGS_MODULE');
   const settingsModule = stringOf(setdefault?.args[1]);
   if (!settingsModule) {
-    throw new UsageError(`${managePy} does not set DJANGO_SETTINGS_MODULE: add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "<package>.settings") as startproject writes it`);
+    throw new UsageError(
+      `${managePy} does not set DJANGO_SETTINGS_MODULE: add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "<package>.settings") as startproject writes it`,
+    );
   }
   const settingsFile = moduleFile(root, sourceDir, settingsModule);
   if (!settingsFile) {
-    throw new UsageError(`${managePy} points DJANGO_SETTINGS_MODULE at ${settingsModule}, but no such module exists under ${sourceDir}: fix manage.py`);
+    throw new UsageError(
+      `${managePy} points DJANGO_SETTINGS_MODULE at ${settingsModule}, but no such module exists under ${sourceDir}: fix manage.py`,
+    );
   }
 
   // A settings package with a production module: the container builds on that one.
@@ -190,7 +220,9 @@ export async function detect(root: string): Promise<Detected> {
   const wsgiPath = stringOf(chain.assignments.get('WSGI_APPLICATION')?.value) ?? `${topPackage}.wsgi.application`;
   const wsgi = splitAppPath(wsgiPath);
   if (!wsgi || !moduleFile(root, sourceDir, wsgi.module)) {
-    throw new UsageError(`WSGI_APPLICATION is ${wsgiPath}, but ${wsgi?.module ?? wsgiPath} is not a module under ${sourceDir}: fix the setting or add the wsgi.py startproject writes`);
+    throw new UsageError(
+      `WSGI_APPLICATION is ${wsgiPath}, but ${wsgi?.module ?? wsgiPath} is not a module under ${sourceDir}: fix the setting or add the wsgi.py startproject writes`,
+    );
   }
   const asgiSetting = stringOf(chain.assignments.get('ASGI_APPLICATION')?.value);
   const asgiGuess = asgiSetting ?? `${wsgi.module.replace(/wsgi$/, 'asgi')}.application`;
@@ -202,20 +234,23 @@ export async function detect(root: string): Promise<Detected> {
   const manager = detectLockManager(files);
   const requirements = manager ? readLockManaged(root, manager) : findRequirements(root, files, previousAdditions);
 
-
   let database: DetectedProject['database'];
   const databases = chain.assignments.get('DATABASES');
   const engine = stringOf(dictGet(dictGet(databases?.value, 'default'), 'ENGINE'));
   if (engine && databases) {
     const value = databaseFromEngine(engine);
     if (value === 'unsupported') {
-      throw new UsageError(`${databases.file} line ${databases.line} uses ${engine}: supported databases are postgres, mysql, mariadb and sqlite`);
+      throw new UsageError(
+        `${databases.file} line ${databases.line} uses ${engine}: supported databases are postgres, mysql, mariadb and sqlite`,
+      );
     }
     database = { value, file: databases.file, line: databases.line };
   } else if (requirements) {
     // Settings read the database from a URL or the environment: the driver tells which one.
     const names = new Set(requirements.requirements.map((r) => r.name));
-    const req = requirements.requirements.find((r) => DRIVERS.postgres.some((d) => d.name.split('[')[0] === r.name) || names.has('mysqlclient'));
+    const req = requirements.requirements.find(
+      (r) => DRIVERS.postgres.some((d) => d.name.split('[')[0] === r.name) || names.has('mysqlclient'),
+    );
     if (req) database = { value: req.name === 'mysqlclient' ? 'mysql' : 'postgres', file: req.file, line: req.line };
   }
 

@@ -4,9 +4,9 @@
  * comments (explain.ts), so the page and the files cannot drift apart.
  */
 import { finaliseAnswers, parseAnswersObject, type RawAnswers } from './answers.ts';
-import type { NewProject } from './detect.ts';
+import type { NewProject } from '../project/detect.ts';
 import { explain } from './explain.ts';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../common/errors.ts';
 import { buildPlan } from './plan.ts';
 import { renderFiles } from './render.ts';
 
@@ -31,8 +31,14 @@ export function answerSetsFrom(raw: unknown, source: string): AnswerSet[] {
   const list = Array.isArray(raw) ? raw : [raw];
   if (list.length === 0) throw new UsageError(`${source} holds an empty list: give at least one answer set`);
   const sets = list.map((item, i): AnswerSet => {
-    const name = item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string' ? (item as { name: string }).name : list.length === 1 ? 'default' : `set-${i + 1}`;
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UsageError(`${source}: name "${name}" must be lower-case letters, digits and -, as it names the page`);
+    const name =
+      item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string'
+        ? (item as { name: string }).name
+        : list.length === 1
+          ? 'default'
+          : `set-${i + 1}`;
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+      throw new UsageError(`${source}: name "${name}" must be lower-case letters, digits and -, as it names the page`);
     return { name, answers: parseAnswersObject(item, `${source}${list.length > 1 ? ` [${i}]` : ''}`) };
   });
   const dup = sets.find((s, i) => sets.findIndex((t) => t.name === s.name) !== i);

@@ -104,7 +104,24 @@ export interface DockerfileModel {
 }
 
 const KEYWORDS = new Set([
-  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL', 'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
 ]);
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -115,7 +132,11 @@ function flagsOf(instr: Instruction): Flag[] {
 }
 
 function flagValue(instr: Instruction, name: string): string | undefined {
-  return flagsOf(instr).find((f) => f.getName() === name)?.getValue() ?? undefined;
+  return (
+    flagsOf(instr)
+      .find((f) => f.getName() === name)
+      ?.getValue() ?? undefined
+  );
 }
 
 /** CMD/ENTRYPOINT/RUN arguments as exec or shell form. */
@@ -124,7 +145,8 @@ export function commandForm(args: string, line: number): CommandForm {
   if (trimmed.startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(trimmed);
-      if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string')) return { form: 'exec', argv: parsed as string[], text: trimmed, line };
+      if (Array.isArray(parsed) && parsed.every((x) => typeof x === 'string'))
+        return { form: 'exec', argv: parsed as string[], text: trimmed, line };
     } catch {
       // Not valid JSON: the builder runs it as a shell command.
     }
@@ -186,7 +208,18 @@ function readPip(cmd: SimpleCommand, env: Map<string, string>, workdir: string, 
   let tool = '';
   const base = (s: string | undefined): string => (s ?? '').split('/').pop() ?? '';
   // pip's global options may come before the command: `pip --python /opt/venv/bin/python install …`
-  const globalValued = new Set(['--python', '--cache-dir', '--log', '--proxy', '--retries', '--timeout', '--exists-action', '--trusted-host', '--cert', '--client-cert']);
+  const globalValued = new Set([
+    '--python',
+    '--cache-dir',
+    '--log',
+    '--proxy',
+    '--retries',
+    '--timeout',
+    '--exists-action',
+    '--trusted-host',
+    '--cert',
+    '--client-cert',
+  ]);
   let command = 1;
   while (PIP.test(base(w[0])) && w[command]?.startsWith('-')) command += globalValued.has(w[command]!) ? 2 : 1;
   if (PIP.test(base(w[0])) && w[command] === 'install') {
@@ -201,16 +234,61 @@ function readPip(cmd: SimpleCommand, env: Map<string, string>, workdir: string, 
   } else if (base(w[0]) === 'uv' && w[1] === 'sync') {
     return { line, requirementFiles: [], packages: [], project: true, breaksSystemPackages: false, inVenv: true, workdir, lockTool: 'uv' };
   } else if (base(w[0]) === 'poetry' && w[1] === 'install') {
-    return { line, requirementFiles: [], packages: [], project: true, breaksSystemPackages: false, inVenv: env.get('POETRY_VIRTUALENVS_CREATE') !== 'false', workdir, lockTool: 'poetry' };
+    return {
+      line,
+      requirementFiles: [],
+      packages: [],
+      project: true,
+      breaksSystemPackages: false,
+      inVenv: env.get('POETRY_VIRTUALENVS_CREATE') !== 'false',
+      workdir,
+      lockTool: 'poetry',
+    };
   } else if (base(w[0]) === 'pipenv' && (w[1] === 'install' || w[1] === 'sync')) {
-    return { line, requirementFiles: [], packages: [], project: false, breaksSystemPackages: false, inVenv: !w.includes('--system'), workdir, lockTool: 'pipenv' };
+    return {
+      line,
+      requirementFiles: [],
+      packages: [],
+      project: false,
+      breaksSystemPackages: false,
+      inVenv: !w.includes('--system'),
+      workdir,
+      lockTool: 'pipenv',
+    };
   } else return undefined;
   const out: PipInstall = { line, requirementFiles: [], packages: [], project: false, breaksSystemPackages: false, inVenv: false, workdir };
   const path = env.get('PATH') ?? DEFAULT_PATH;
   const target = w.indexOf('--python');
-  out.inVenv = (target > 0 && target < i && /venv|virtualenv/.test(w[target + 1] ?? '')) || Boolean(env.get('VIRTUAL_ENV')) || /venv|virtualenv/.test(path.split(':')[0] ?? '') || tool === 'uv-pip' && !w.includes('--system') || /\/(venv|\.venv|virtualenv)\//.test(w[0] ?? '');
-  out.breaksSystemPackages = w.includes('--break-system-packages') || ['1', 'true', 'yes'].includes((env.get('PIP_BREAK_SYSTEM_PACKAGES') ?? '').toLowerCase());
-  const valued = new Set(['-c', '--constraint', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--target', '-t', '--prefix', '--root', '--platform', '--python-version', '--implementation', '--abi', '--cache-dir', '--src', '--trusted-host', '--progress-bar', '--python']);
+  out.inVenv =
+    (target > 0 && target < i && /venv|virtualenv/.test(w[target + 1] ?? '')) ||
+    Boolean(env.get('VIRTUAL_ENV')) ||
+    /venv|virtualenv/.test(path.split(':')[0] ?? '') ||
+    (tool === 'uv-pip' && !w.includes('--system')) ||
+    /\/(venv|\.venv|virtualenv)\//.test(w[0] ?? '');
+  out.breaksSystemPackages =
+    w.includes('--break-system-packages') || ['1', 'true', 'yes'].includes((env.get('PIP_BREAK_SYSTEM_PACKAGES') ?? '').toLowerCase());
+  const valued = new Set([
+    '-c',
+    '--constraint',
+    '-i',
+    '--index-url',
+    '--extra-index-url',
+    '-f',
+    '--find-links',
+    '--target',
+    '-t',
+    '--prefix',
+    '--root',
+    '--platform',
+    '--python-version',
+    '--implementation',
+    '--abi',
+    '--cache-dir',
+    '--src',
+    '--trusted-host',
+    '--progress-bar',
+    '--python',
+  ]);
   for (; i < w.length; i++) {
     const a = w[i]!;
     if (a === '-r' || a === '--requirement') {
@@ -250,7 +328,9 @@ export function readDockerfile(path: string, text: string, buildArgs: ReadonlyMa
       continue;
     }
     if (keyword === 'FROM') {
-      const words = lexShell(args).filter((t) => t.kind === 'word').map((t) => t.text);
+      const words = lexShell(args)
+        .filter((t) => t.kind === 'word')
+        .map((t) => t.text);
       const ref = expandVariables(words[0] ?? '', globalArgs) ?? words[0] ?? '';
       const name = words[1]?.toLowerCase() === 'as' ? words[2] : undefined;
       const parentIndex = model.stages.findIndex((s) => s.name !== undefined && s.name.toLowerCase() === ref.toLowerCase());
@@ -358,7 +438,9 @@ export function readDockerfile(path: string, text: string, buildArgs: ReadonlyMa
         if (heredoc) text = heredoc[2]!;
         const form = commandForm(text, line);
         const commands = heredoc ? splitCommands(text) : commandsOf(form);
-        const mounts = flagsOf(instr).filter((f) => f.getName() === 'mount').map((f) => f.getValue() ?? '');
+        const mounts = flagsOf(instr)
+          .filter((f) => f.getName() === 'mount')
+          .map((f) => f.getValue() ?? '');
         const run: DfRun = { line, text, commands, env: new Map(vars), workdir, user, mounts };
         stage.runs.push(run);
         if (/archive\.debian\.org/.test(text)) stage.archiveMirrorLines.push(line);
@@ -410,7 +492,8 @@ export function readDockerfile(path: string, text: string, buildArgs: ReadonlyMa
         const first = words.find((t) => t.kind === 'word');
         const flags = Object.fromEntries(flagsOf(instr).map((f) => [f.getName(), f.getValue() ?? '']));
         if (first?.text.toUpperCase() === 'NONE') stage.healthcheck = { none: true, line, flags };
-        else if (first?.text.toUpperCase() === 'CMD') stage.healthcheck = { none: false, command: commandForm(args.slice(first.end), line), line, flags };
+        else if (first?.text.toUpperCase() === 'CMD')
+          stage.healthcheck = { none: false, command: commandForm(args.slice(first.end), line), line, flags };
         else model.errors.push({ line, message: 'HEALTHCHECK needs CMD or NONE' });
         break;
       }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parsePipRequirementsLine } from 'pip-requirements-js';
 import { parse as parseToml, patch as patchToml } from '@decimalturn/toml-patch';
-import { SourceParseError, UsageError } from './errors.ts';
+import { SourceParseError, UsageError } from '../common/errors.ts';
 
 export interface Requirement {
   /** PEP 503 normalised name, with extras: `psycopg[binary]` */

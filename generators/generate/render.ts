@@ -6,12 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../common/errors.ts';
 import { stripComments } from './explain.ts';
 import type { Plan } from './plan.ts';
-import { templatesDir } from './paths.ts';
-import { addToPyprojectText, addToRequirementsText } from './requirements.ts';
-import { renderState, STATE_FILE } from './state.ts';
+import { templatesDir } from '../common/paths.ts';
+import { addToPyprojectText, addToRequirementsText } from '../project/requirements.ts';
+import { renderState, STATE_FILE } from '../project/state.ts';
 
 export interface OutputFile {
   /** Relative to the project root, posix separators. */
@@ -49,9 +49,13 @@ function templateSource(name: string, plan: Plan, root: string | undefined): { f
   const text = readFileSync(override, 'utf8');
   // An override that drops a value the bundled template uses would let two places disagree again.
   const overrideRefs = planReferences(text);
-  const missing = [...planReferences(bundledText)].filter((ref) => !overrideRefs.has(ref) && ![...overrideRefs].some((o) => o.startsWith(`${ref}.`)));
+  const missing = [...planReferences(bundledText)].filter(
+    (ref) => !overrideRefs.has(ref) && ![...overrideRefs].some((o) => o.startsWith(`${ref}.`)),
+  );
   if (missing.length > 0) {
-    throw new UsageError(`${plan.templatesOverride}/${name} does not use ${missing.join(', ')}, which the bundled template does: add them, so every value the plan provides still reaches the file`);
+    throw new UsageError(
+      `${plan.templatesOverride}/${name} does not use ${missing.join(', ')}, which the bundled template does: add them, so every value the plan provides still reaches the file`,
+    );
   }
   return { file: override, text };
 }
@@ -80,7 +84,12 @@ function isOverridden(name: string, plan: Plan, root: string | undefined): boole
 
 /** Lines of an ignore-style file that are patterns (no comments, no blanks). */
 function patterns(text: string): Set<string> {
-  return new Set(text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+  return new Set(
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#')),
+  );
 }
 
 /** Add the generator's patterns the user's file lacks, below theirs; theirs are kept byte for byte. */
@@ -108,17 +117,30 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
 
   if (plan.project.isNew) {
     const pkg = plan.project.package;
-    add('manage.py', renderTemplate('new-project/manage.py.ejs', plan, root), 'Django management script of the new project', { mode: 0o755 });
+    add('manage.py', renderTemplate('new-project/manage.py.ejs', plan, root), 'Django management script of the new project', {
+      mode: 0o755,
+    });
     for (const name of ['__init__', 'settings', 'urls', 'views', 'wsgi', 'asgi']) {
       add(`${pkg}/${name}.py`, renderTemplate(`new-project/${name}.py.ejs`, plan, root), `new project: ${name}.py`);
     }
-    add('requirements.txt', renderTemplate('requirements.txt.ejs', plan, root), `pinned packages: ${plan.requirements.additions.map((a) => a.split(/[=~]/)[0]).join(', ')}`);
-  } else if ((plan.requirements.format === 'requirements' || plan.requirements.format === 'pyproject') && (plan.requirements.additions.length > 0 || plan.requirements.previous.length > 0)) {
+    add(
+      'requirements.txt',
+      renderTemplate('requirements.txt.ejs', plan, root),
+      `pinned packages: ${plan.requirements.additions.map((a) => a.split(/[=~]/)[0]).join(', ')}`,
+    );
+  } else if (
+    (plan.requirements.format === 'requirements' || plan.requirements.format === 'pyproject') &&
+    (plan.requirements.additions.length > 0 || plan.requirements.previous.length > 0)
+  ) {
     const { entry, additions, previous } = plan.requirements;
     const text = existing(entry) ?? '';
     const contents =
-      plan.requirements.format === 'pyproject' ? addToPyprojectText(text, additions, previous) : addToRequirementsText(text, additions, previous);
-    add(entry, contents, additions.length ? `added ${additions.join(', ')}; your lines are kept` : 'your lines are kept', { action: 'merged' });
+      plan.requirements.format === 'pyproject'
+        ? addToPyprojectText(text, additions, previous)
+        : addToRequirementsText(text, additions, previous);
+    add(entry, contents, additions.length ? `added ${additions.join(', ')}; your lines are kept` : 'your lines are kept', {
+      action: 'merged',
+    });
   }
   out.push({
     path: STATE_FILE,
@@ -127,22 +149,45 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
     why: 'what the generator added, so a re-run can change it',
   });
 
-  add('Dockerfile', renderTemplate('Dockerfile.ejs', plan, root), `two-stage image on ${plan.image.base}, user ${plan.user.name} (${plan.user.uid}), port ${plan.port}`);
+  add(
+    'Dockerfile',
+    renderTemplate('Dockerfile.ejs', plan, root),
+    `two-stage image on ${plan.image.base}, user ${plan.user.name} (${plan.user.uid}), port ${plan.port}`,
+  );
   mergeable('.dockerignore', 'dockerignore.ejs', 'keeps .git, venvs, .env and local data out of the image');
-  add('compose.yaml', await formatWithPrettier('compose.yaml', renderTemplate('compose.yaml.ejs', plan, root), 'compose.yaml.ejs', plan, root), `web${plan.database.service ? ` + ${plan.database.service.name} (${plan.database.service.image})` : ''}, port ${plan.port}`);
-  add(plan.project.settingsFile, renderTemplate('settings_container.py.ejs', plan, root), `container settings, imports ${plan.project.baseSettingsModule}`);
+  add(
+    'compose.yaml',
+    await formatWithPrettier('compose.yaml', renderTemplate('compose.yaml.ejs', plan, root), 'compose.yaml.ejs', plan, root),
+    `web${plan.database.service ? ` + ${plan.database.service.name} (${plan.database.service.image})` : ''}, port ${plan.port}`,
+  );
+  add(
+    plan.project.settingsFile,
+    renderTemplate('settings_container.py.ejs', plan, root),
+    `container settings, imports ${plan.project.baseSettingsModule}`,
+  );
   add('.env.example', renderTemplate('env.example.ejs', plan, root), 'every variable compose reads, with safe defaults');
   if (plan.migrateOnStart) {
-    add('docker-entrypoint.sh', renderTemplate('docker-entrypoint.sh.ejs', plan, root), 'applies migrations, then execs the server', { mode: 0o755 });
+    add('docker-entrypoint.sh', renderTemplate('docker-entrypoint.sh.ejs', plan, root), 'applies migrations, then execs the server', {
+      mode: 0o755,
+    });
     mergeable('.gitattributes', 'gitattributes.ejs', 'keeps LF endings on the entrypoint');
   }
   const gitignore = existing('.gitignore');
   const ignoreEnv = '# Secrets for docker compose (see .env.example)\n.env\n';
   if (gitignore === undefined) add('.gitignore', `${ignoreEnv}__pycache__/\n*.py[cod]\n.venv/\ndb.sqlite3\n`, 'keeps .env out of git');
   else if (!patterns(gitignore).has('.env') && !patterns(gitignore).has('.env*')) {
-    add('.gitignore', `${gitignore.endsWith('\n') || gitignore === '' ? gitignore : `${gitignore}\n`}\n${ignoreEnv}`, 'keeps .env out of git', { action: 'merged' });
+    add(
+      '.gitignore',
+      `${gitignore.endsWith('\n') || gitignore === '' ? gitignore : `${gitignore}\n`}\n${ignoreEnv}`,
+      'keeps .env out of git',
+      { action: 'merged' },
+    );
   }
-  add('README.Docker.md', await formatWithPrettier('README.Docker.md', renderTemplate('README.Docker.md.ejs', plan, root), 'README.Docker.md.ejs', plan, root), 'how to run, what each file does, how to change an answer');
+  add(
+    'README.Docker.md',
+    await formatWithPrettier('README.Docker.md', renderTemplate('README.Docker.md.ejs', plan, root), 'README.Docker.md.ejs', plan, root),
+    'how to run, what each file does, how to change an answer',
+  );
   return out;
 }
 
@@ -166,7 +211,12 @@ export function renderDotEnv(plan: Plan, secret: (length: number) => string): st
 
 /** Variables this setup reads that an existing `.env` lacks, appended; every existing line stays. */
 export function appendMissingEnv(plan: Plan, env: string, secret: (length: number) => string): string {
-  const have = new Set(env.split('\n').map((l) => /^\s*(?:export\s+)?(\w+)\s*=/.exec(l)?.[1]).filter(Boolean));
+  const have = new Set(
+    env
+      .split('\n')
+      .map((l) => /^\s*(?:export\s+)?(\w+)\s*=/.exec(l)?.[1])
+      .filter(Boolean),
+  );
   const missing = plan.env.filter((v) => v.example !== undefined && !v.optional && !have.has(v.name));
   if (missing.length === 0) return env;
   const lines = missing.map((v) => `${v.name}=${v.secret ? secret(v.name === 'DJANGO_SECRET_KEY' ? 50 : 32) : v.example}`);

@@ -34,7 +34,14 @@ export const DJANGO_LINES: readonly DjangoLine[] = [
   { line: '4.2', pythons: ['3.11', '3.12'], supportEnds: '2026-04', minPostgres: 12, minMysql: '8.0.11', minMariadb: '10.4' },
   { line: '5.0', pythons: ['3.11', '3.12'], supportEnds: '2025-04', minPostgres: 12, minMysql: '8.0.11', minMariadb: '10.4' },
   { line: '5.1', pythons: ['3.11', '3.12', '3.13'], supportEnds: '2025-12', minPostgres: 13, minMysql: '8.0.11', minMariadb: '10.5' },
-  { line: '5.2', pythons: ['3.11', '3.12', '3.13', '3.14'], supportEnds: '2028-04', minPostgres: 14, minMysql: '8.0.11', minMariadb: '10.5' },
+  {
+    line: '5.2',
+    pythons: ['3.11', '3.12', '3.13', '3.14'],
+    supportEnds: '2028-04',
+    minPostgres: 14,
+    minMysql: '8.0.11',
+    minMariadb: '10.5',
+  },
   { line: '6.0', pythons: ['3.12', '3.13', '3.14'], supportEnds: '2027-04', minPostgres: 14, minMysql: '8.0.11', minMariadb: '10.6' },
   { line: '6.1', pythons: ['3.12', '3.13', '3.14'], supportEnds: '2027-12', minPostgres: 15, minMysql: '8.4', minMariadb: '10.11' },
 ];

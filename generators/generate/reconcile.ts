@@ -13,7 +13,7 @@
 import { merge } from 'node-diff3';
 import { structuredPatch } from 'diff';
 import type { ExistingFile, OutputFile } from './render.ts';
-import { basePath } from './state.ts';
+import { basePath } from '../project/state.ts';
 
 export type Status = 'create' | 'unchanged' | 'update' | 'merged' | 'conflict' | 'replace';
 

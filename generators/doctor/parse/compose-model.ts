@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLMap } from 'yaml';
-import { type DotEnvEntry, interpolate, parseDotEnv } from './dotenv.ts';
+import { type DotEnvEntry, interpolate, parseDotEnv } from '../../project/dotenv.ts';
 
 export interface Loc {
   file: string;
@@ -110,7 +110,8 @@ function lineOf(r: Reader, node: unknown): number {
 
 function get(map: unknown, key: string): Node | undefined {
   if (!isMap(map)) return undefined;
-  for (const item of map.items) if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return (item.value ?? undefined) as Node | undefined;
+  for (const item of map.items)
+    if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return (item.value ?? undefined) as Node | undefined;
   return undefined;
 }
 
@@ -122,7 +123,11 @@ function keyNode(map: unknown, key: string): Node | undefined {
 
 function entries(map: unknown): Array<[string, Node | undefined, Node]> {
   if (!isMap(map)) return [];
-  return map.items.flatMap((item) => (isPair(item) && isScalar(item.key) ? [[String(item.key.value), (item.value ?? undefined) as Node | undefined, item.key as Node] as [string, Node | undefined, Node]] : []));
+  return map.items.flatMap((item) =>
+    isPair(item) && isScalar(item.key)
+      ? [[String(item.key.value), (item.value ?? undefined) as Node | undefined, item.key as Node] as [string, Node | undefined, Node]]
+      : [],
+  );
 }
 
 /** A scalar as compose sees it: interpolated string. */
@@ -158,8 +163,13 @@ function parsePort(r: Reader, node: Node): PortMapping | undefined {
     const published = str(r, get(node, 'published'));
     const hostIp = str(r, get(node, 'host_ip'));
     return {
-      file: r.file, line, raw: `${published ?? ''}:${target ?? ''}`, plainScalar: false, numeric: false,
-      ...(hostIp ? { hostIp } : {}), ...(published ? { host: published } : {}),
+      file: r.file,
+      line,
+      raw: `${published ?? ''}:${target ?? ''}`,
+      plainScalar: false,
+      numeric: false,
+      ...(hostIp ? { hostIp } : {}),
+      ...(published ? { host: published } : {}),
       ...(target && Number.isInteger(Number(target)) ? { container: Number(target) } : {}),
       protocol: str(r, get(node, 'protocol')) ?? 'tcp',
     };
@@ -196,8 +206,15 @@ function parsePort(r: Reader, node: Node): PortMapping | undefined {
   } else container = parts[0]!;
   const c = Number(container.split('-')[0]);
   return {
-    file: r.file, line, raw, plainScalar, numeric, protocol,
-    ...(hostIp ? { hostIp } : {}), ...(host ? { host } : {}), ...(Number.isInteger(c) && c > 0 ? { container: c } : {}),
+    file: r.file,
+    line,
+    raw,
+    plainScalar,
+    numeric,
+    protocol,
+    ...(hostIp ? { hostIp } : {}),
+    ...(host ? { host } : {}),
+    ...(Number.isInteger(c) && c > 0 ? { container: c } : {}),
   };
 }
 
@@ -215,13 +232,37 @@ function parseMount(r: Reader, node: Node, namedVolumes: Set<string>): Mount | u
   const parts = s.split(':');
   if (parts.length === 1) return { file: r.file, line, type: 'volume', target: posix.normalize(parts[0]!) };
   const [source, target] = parts as [string, string];
-  const bind = source.startsWith('.') || source.startsWith('/') || source.startsWith('~') || source.startsWith('$') || !namedVolumes.has(source) && source.includes('/');
+  const bind =
+    source.startsWith('.') ||
+    source.startsWith('/') ||
+    source.startsWith('~') ||
+    source.startsWith('$') ||
+    (!namedVolumes.has(source) && source.includes('/'));
   return { file: r.file, line, type: bind ? 'bind' : 'volume', source, target: posix.normalize(target) };
 }
 
-function readService(r: Reader, name: string, node: Node, keyLine: number, root: string, composeDir: string, namedVolumes: Set<string>): ComposeService {
+function readService(
+  r: Reader,
+  name: string,
+  node: Node,
+  keyLine: number,
+  root: string,
+  composeDir: string,
+  namedVolumes: Set<string>,
+): ComposeService {
   const svc: ComposeService = {
-    name, file: r.file, line: keyLine, ports: [], expose: [], environment: new Map(), envFiles: [], volumes: [], dependsOn: new Map(), networks: new Map(), extraHosts: [], files: [r.file],
+    name,
+    file: r.file,
+    line: keyLine,
+    ports: [],
+    expose: [],
+    environment: new Map(),
+    envFiles: [],
+    volumes: [],
+    dependsOn: new Map(),
+    networks: new Map(),
+    extraHosts: [],
+    files: [r.file],
   };
   const at = (key: string): Loc => ({ file: r.file, line: lineOf(r, get(node, key) ?? keyNode(node, key)) });
   const image = str(r, get(node, 'image'));
@@ -231,22 +272,30 @@ function readService(r: Reader, name: string, node: Node, keyLine: number, root:
     const args = new Map<string, string>();
     const argsNode = get(build, 'args');
     if (isMap(argsNode)) for (const [k, v] of entries(argsNode)) args.set(k, str(r, v) ?? '');
-    else if (isSeq(argsNode)) for (const i of argsNode.items) {
-      const s = str(r, i as Node) ?? '';
-      const eq = s.indexOf('=');
-      if (eq > 0) args.set(s.slice(0, eq), s.slice(eq + 1));
-    }
+    else if (isSeq(argsNode))
+      for (const i of argsNode.items) {
+        const s = str(r, i as Node) ?? '';
+        const eq = s.indexOf('=');
+        if (eq > 0) args.set(s.slice(0, eq), s.slice(eq + 1));
+      }
     const context = isScalar(build) ? (str(r, build) ?? '.') : (str(r, get(build, 'context')) ?? '.');
     const dockerfile = isMap(build) ? (str(r, get(build, 'dockerfile')) ?? 'Dockerfile') : 'Dockerfile';
     const target = isMap(build) ? str(r, get(build, 'target')) : undefined;
     const ctx = posix.normalize(posix.join(composeDir, context));
-    svc.build = { ...at('build'), context: ctx, dockerfile: posix.normalize(posix.join(ctx, dockerfile)), ...(target ? { target } : {}), args };
+    svc.build = {
+      ...at('build'),
+      context: ctx,
+      dockerfile: posix.normalize(posix.join(ctx, dockerfile)),
+      ...(target ? { target } : {}),
+      args,
+    };
   }
   const ports = get(node, 'ports');
-  if (isSeq(ports)) for (const p of ports.items) {
-    const m = parsePort(r, p as Node);
-    if (m) svc.ports.push(m);
-  }
+  if (isSeq(ports))
+    for (const p of ports.items) {
+      const m = parsePort(r, p as Node);
+      if (m) svc.ports.push(m);
+    }
   const expose = get(node, 'expose');
   if (isSeq(expose)) for (const e of expose.items) svc.expose.push({ file: r.file, line: lineOf(r, e), value: str(r, e as Node) ?? '' });
   // env_file first: environment wins over it.
@@ -261,7 +310,8 @@ function readService(r: Reader, name: string, node: Node, keyLine: number, root:
     const exists = existsSync(abs);
     svc.envFiles.push({ file: r.file, line: lineOf(r, item), value: rel, required, exists });
     if (exists) {
-      for (const e of parseDotEnv(readFileSync(abs, 'utf8')).entries) svc.environment.set(e.name, { file: rel, line: e.line, value: e.value, raw: e.raw, fromFile: rel });
+      for (const e of parseDotEnv(readFileSync(abs, 'utf8')).entries)
+        svc.environment.set(e.name, { file: rel, line: e.line, value: e.value, raw: e.raw, fromFile: rel });
     }
   }
   const env = get(node, 'environment');
@@ -296,47 +346,72 @@ function readService(r: Reader, name: string, node: Node, keyLine: number, root:
     if (v !== undefined) svc[key] = { ...at(key), value: v };
   }
   const scalars: Array<[string, 'workingDir' | 'user' | 'platform' | 'containerName' | 'memLimit']> = [
-    ['working_dir', 'workingDir'], ['user', 'user'], ['platform', 'platform'], ['container_name', 'containerName'], ['mem_limit', 'memLimit'],
+    ['working_dir', 'workingDir'],
+    ['user', 'user'],
+    ['platform', 'platform'],
+    ['container_name', 'containerName'],
+    ['mem_limit', 'memLimit'],
   ];
   for (const [key, prop] of scalars) {
     const v = str(r, get(node, key));
     if (v !== undefined) svc[prop] = { ...at(key), value: v };
   }
   const memory = str(r, get(get(get(get(node, 'deploy'), 'resources'), 'limits'), 'memory'));
-  if (memory && !svc.memLimit) svc.memLimit = { file: r.file, line: lineOf(r, get(get(get(get(node, 'deploy'), 'resources'), 'limits'), 'memory')), value: memory };
+  if (memory && !svc.memLimit)
+    svc.memLimit = { file: r.file, line: lineOf(r, get(get(get(get(node, 'deploy'), 'resources'), 'limits'), 'memory')), value: memory };
   const hc = get(node, 'healthcheck');
   if (hc !== undefined) {
     const test = list(r, get(hc, 'test'));
-    svc.healthcheck = { ...at('healthcheck'), ...(test !== undefined ? { test } : {}), disable: str(r, get(hc, 'disable')) === 'true' || (Array.isArray(test) && test[0] === 'NONE') };
+    svc.healthcheck = {
+      ...at('healthcheck'),
+      ...(test !== undefined ? { test } : {}),
+      disable: str(r, get(hc, 'disable')) === 'true' || (Array.isArray(test) && test[0] === 'NONE'),
+    };
     const testNode = get(hc, 'test');
     if (testNode) svc.healthcheck.line = lineOf(r, testNode);
   }
   const vols = get(node, 'volumes');
-  if (isSeq(vols)) for (const v of vols.items) {
-    const m = parseMount(r, v as Node, namedVolumes);
-    if (m) svc.volumes.push(m);
-  }
+  if (isSeq(vols))
+    for (const v of vols.items) {
+      const m = parseMount(r, v as Node, namedVolumes);
+      if (m) svc.volumes.push(m);
+    }
   const deps = get(node, 'depends_on');
-  if (isSeq(deps)) for (const d of deps.items) svc.dependsOn.set(str(r, d as Node) ?? '', { file: r.file, line: lineOf(r, d), short: true });
-  else if (isMap(deps)) for (const [k, v, key] of entries(deps)) {
-    const condition = str(r, get(v, 'condition'));
-    svc.dependsOn.set(k, { file: r.file, line: lineOf(r, key), short: false, ...(condition ? { condition } : {}) });
-  }
+  if (isSeq(deps))
+    for (const d of deps.items) svc.dependsOn.set(str(r, d as Node) ?? '', { file: r.file, line: lineOf(r, d), short: true });
+  else if (isMap(deps))
+    for (const [k, v, key] of entries(deps)) {
+      const condition = str(r, get(v, 'condition'));
+      svc.dependsOn.set(k, { file: r.file, line: lineOf(r, key), short: false, ...(condition ? { condition } : {}) });
+    }
   const nets = get(node, 'networks');
   if (isSeq(nets)) for (const n of nets.items) svc.networks.set(str(r, n as Node) ?? '', []);
-  else if (isMap(nets)) for (const [k, v] of entries(nets)) {
-    const aliases = get(v, 'aliases');
-    svc.networks.set(k, isSeq(aliases) ? aliases.items.map((a) => str(r, a as Node) ?? '') : []);
-  }
+  else if (isMap(nets))
+    for (const [k, v] of entries(nets)) {
+      const aliases = get(v, 'aliases');
+      svc.networks.set(k, isSeq(aliases) ? aliases.items.map((a) => str(r, a as Node) ?? '') : []);
+    }
   const hosts = get(node, 'extra_hosts');
   if (isSeq(hosts)) for (const h of hosts.items) svc.extraHosts.push({ file: r.file, line: lineOf(r, h), value: str(r, h as Node) ?? '' });
-  else if (isMap(hosts)) for (const [k, v] of entries(hosts)) svc.extraHosts.push({ file: r.file, line: lineOf(r, v), value: `${k}:${str(r, v) ?? ''}` });
+  else if (isMap(hosts))
+    for (const [k, v] of entries(hosts)) svc.extraHosts.push({ file: r.file, line: lineOf(r, v), value: `${k}:${str(r, v) ?? ''}` });
   return svc;
 }
 
 function merge(base: ComposeService, over: ComposeService): ComposeService {
   const out: ComposeService = { ...base, files: [...base.files, ...over.files] };
-  for (const key of ['image', 'build', 'command', 'entrypoint', 'workingDir', 'user', 'platform', 'containerName', 'healthcheck', 'memLimit'] as const) {
+  for (const key of [
+    'image',
+    'build',
+    'command',
+    'entrypoint',
+    'workingDir',
+    'user',
+    'platform',
+    'containerName',
+    'healthcheck',
+    'memLimit',
+  ] as const) {
     if (over[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = over[key];
   }
   out.ports = [...base.ports, ...over.ports];
@@ -359,7 +434,14 @@ export function readCompose(root: string, names: readonly string[] = COMPOSE_FIL
   const overrides = (OVERRIDES[base] ?? []).filter((f) => existsSync(join(root, f))).slice(0, 1);
   const files = [base, ...overrides];
   const model: ComposeModel = {
-    files, services: new Map(), namedVolumes: new Set(), dotenv: new Map(), dotenvEntries: [], errors: [], interpolation: [], overrideFiles: overrides,
+    files,
+    services: new Map(),
+    namedVolumes: new Set(),
+    dotenv: new Map(),
+    dotenvEntries: [],
+    errors: [],
+    interpolation: [],
+    overrideFiles: overrides,
   };
   const composeDir = posix.dirname(base);
   const dotenvRel = posix.join(composeDir, '.env');
@@ -385,7 +467,8 @@ export function readCompose(root: string, names: readonly string[] = COMPOSE_FIL
       continue;
     }
     const version = get(top, 'version');
-    if (version !== undefined && file === base) model.version = { file, line: lineOf(r, keyNode(top, 'version')), value: str(r, version) ?? '' };
+    if (version !== undefined && file === base)
+      model.version = { file, line: lineOf(r, keyNode(top, 'version')), value: str(r, version) ?? '' };
     for (const [name] of entries(get(top, 'volumes'))) model.namedVolumes.add(name);
     for (const [name, node, key] of entries(get(top, 'services'))) {
       const svc = readService(r, name, node ?? (null as unknown as Node), lineOf(r, key), root, composeDir, model.namedVolumes);

@@ -4,8 +4,8 @@
  * says which versions work.
  */
 import { type Database, DATABASE_TABLE } from './databases.ts';
-import { UsageError } from './errors.ts';
-import type { Requirement } from './requirements.ts';
+import { UsageError } from '../common/errors.ts';
+import type { Requirement } from '../project/requirements.ts';
 import { compareVersions, DJANGO_LINES, type DjangoLine, type PythonVersion, PYTHON_VERSIONS, WHEEL_MINIMUMS } from './versions.ts';
 
 export function matchesClause(version: string, clause: string): boolean {
@@ -92,7 +92,9 @@ export function checkRequiresPython(python: PythonVersion, requiresPython: strin
   const clauses = requiresPython.split(',').filter((c) => c.trim());
   if (clauses.every((c) => matchesClause(python, c) || matchesClause(`${python}.0`, c))) return;
   const works = PYTHON_VERSIONS.filter((p) => clauses.every((c) => matchesClause(p, c) || matchesClause(`${p}.0`, c)));
-  throw new UsageError(`${file} requires Python ${requiresPython}, not ${python}: use ${works.length ? `--python ${works.at(-1)}` : 'a supported Python'}`);
+  throw new UsageError(
+    `${file} requires Python ${requiresPython}, not ${python}: use ${works.length ? `--python ${works.at(-1)}` : 'a supported Python'}`,
+  );
 }
 
 export function pythonsForRequires(requiresPython: string | undefined): readonly PythonVersion[] {

@@ -3,14 +3,31 @@
  * validation. One table serves the prompts, the flags, `--help` and the saved config.
  */
 import { readFileSync } from 'node:fs';
-import { type Database, DATABASES, DATABASE_TABLE } from './databases.ts';
-import type { Detected } from './detect.ts';
-import { UsageError } from './errors.ts';
-import { checkDatabaseVersion, checkPython, checkRequiresPython, checkWheelPins, djangoLinesForSpec, pythonsForLines, pythonsForRequires } from './compat.ts';
+import { type Database, DATABASES, DATABASE_TABLE } from '../facts/databases.ts';
+import type { Detected } from '../project/detect.ts';
+import { UsageError } from '../common/errors.ts';
 import {
-  DEBIAN_CODENAMES, type DebianCodename, DEFAULT_DEBIAN, DEFAULT_DJANGO, DEFAULT_PYTHON, djangoLine,
-  NEW_PROJECT_DJANGO, type NewProjectDjango, PYTHON_REFUSED, PYTHON_VERSIONS, type PythonVersion,
-} from './versions.ts';
+  checkDatabaseVersion,
+  checkPython,
+  checkRequiresPython,
+  checkWheelPins,
+  djangoLinesForSpec,
+  pythonsForLines,
+  pythonsForRequires,
+} from '../facts/compat.ts';
+import {
+  DEBIAN_CODENAMES,
+  type DebianCodename,
+  DEFAULT_DEBIAN,
+  DEFAULT_DJANGO,
+  DEFAULT_PYTHON,
+  djangoLine,
+  NEW_PROJECT_DJANGO,
+  type NewProjectDjango,
+  PYTHON_REFUSED,
+  PYTHON_VERSIONS,
+  type PythonVersion,
+} from '../facts/versions.ts';
 
 export const SERVERS = ['gunicorn', 'uvicorn'] as const;
 export type Server = (typeof SERVERS)[number];
@@ -49,31 +66,105 @@ export interface Question {
 }
 
 export const QUESTIONS: readonly Question[] = [
-  { key: 'projectName', flag: 'project-name', message: 'Python package name of the new project', description: 'package name of a new project (default: from the folder name)', newProjectOnly: true },
-  { key: 'django', flag: 'django', message: 'Django version of the new project', description: 'Django line of a new project (default 5.2, the LTS)', choices: NEW_PROJECT_DJANGO, newProjectOnly: true },
-  { key: 'python', flag: 'python', message: 'Python version', description: 'Python of the image (default 3.13, or the newest the Django pin allows)', choices: PYTHON_VERSIONS },
-  { key: 'database', flag: 'database', message: 'Database', description: 'database service and driver (default: what the settings use; sqlite for a new project)', choices: DATABASES },
-  { key: 'dbVersion', flag: 'db-version', message: 'Database server version', description: 'database image version (default postgres 17, mysql 8.4, mariadb 11.4)', flagOnly: true },
-  { key: 'server', flag: 'server', message: 'Application server', description: 'gunicorn (WSGI) or uvicorn (ASGI) (default gunicorn, uvicorn when ASGI_APPLICATION is set)', choices: SERVERS },
-  { key: 'port', flag: 'port', message: 'Port the server listens on in the container', description: 'port the server binds in the container, also the published port (default 8000)' },
-  { key: 'user', flag: 'user', message: 'Name of the non-root user the app runs as', description: 'name of the non-root user the app runs as (default app)' },
-  { key: 'uid', flag: 'uid', message: 'uid/gid of the app user', description: 'fixed uid and gid of that user (default 10001)', flagOnly: true },
-  { key: 'comments', flag: 'comments', message: 'Explain lines with comments', description: 'explanatory comments in the files; --no-comments for bare files (default true)', choices: ['true', 'false'], flagOnly: true },
-  { key: 'debian', flag: 'debian', message: 'Debian release of the base image', description: 'Debian release of the python base image (default trixie)', choices: DEBIAN_CODENAMES, flagOnly: true },
+  {
+    key: 'projectName',
+    flag: 'project-name',
+    message: 'Python package name of the new project',
+    description: 'package name of a new project (default: from the folder name)',
+    newProjectOnly: true,
+  },
+  {
+    key: 'django',
+    flag: 'django',
+    message: 'Django version of the new project',
+    description: 'Django line of a new project (default 5.2, the LTS)',
+    choices: NEW_PROJECT_DJANGO,
+    newProjectOnly: true,
+  },
+  {
+    key: 'python',
+    flag: 'python',
+    message: 'Python version',
+    description: 'Python of the image (default 3.13, or the newest the Django pin allows)',
+    choices: PYTHON_VERSIONS,
+  },
+  {
+    key: 'database',
+    flag: 'database',
+    message: 'Database',
+    description: 'database service and driver (default: what the settings use; sqlite for a new project)',
+    choices: DATABASES,
+  },
+  {
+    key: 'dbVersion',
+    flag: 'db-version',
+    message: 'Database server version',
+    description: 'database image version (default postgres 17, mysql 8.4, mariadb 11.4)',
+    flagOnly: true,
+  },
+  {
+    key: 'server',
+    flag: 'server',
+    message: 'Application server',
+    description: 'gunicorn (WSGI) or uvicorn (ASGI) (default gunicorn, uvicorn when ASGI_APPLICATION is set)',
+    choices: SERVERS,
+  },
+  {
+    key: 'port',
+    flag: 'port',
+    message: 'Port the server listens on in the container',
+    description: 'port the server binds in the container, also the published port (default 8000)',
+  },
+  {
+    key: 'user',
+    flag: 'user',
+    message: 'Name of the non-root user the app runs as',
+    description: 'name of the non-root user the app runs as (default app)',
+  },
+  {
+    key: 'uid',
+    flag: 'uid',
+    message: 'uid/gid of the app user',
+    description: 'fixed uid and gid of that user (default 10001)',
+    flagOnly: true,
+  },
+  {
+    key: 'comments',
+    flag: 'comments',
+    message: 'Explain lines with comments',
+    description: 'explanatory comments in the files; --no-comments for bare files (default true)',
+    choices: ['true', 'false'],
+    flagOnly: true,
+  },
+  {
+    key: 'debian',
+    flag: 'debian',
+    message: 'Debian release of the base image',
+    description: 'Debian release of the python base image (default trixie)',
+    choices: DEBIAN_CODENAMES,
+    flagOnly: true,
+  },
 ];
 
 /** A raw answer as it comes from a flag, the saved config or a prompt. */
 export type RawAnswers = Partial<Record<AnswerKey, unknown>>;
 
 function pythonIdentifier(name: string): string {
-  const id = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const id = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return /^[a-z_][a-z0-9_]*$/.test(id) && !PY_RESERVED.has(id) ? id : 'mysite';
 }
 
 // Python keywords, and module names a project package would shadow (as startproject refuses them).
 const PY_RESERVED = new Set([
-  ...'and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
-  ...'django test site os sys re io json email logging types string code random time http html select signal socket queue uuid secrets token typing'.split(' '),
+  ...'and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' ',
+  ),
+  ...'django test site os sys re io json email logging types string code random time http html select signal socket queue uuid secrets token typing'.split(
+    ' ',
+  ),
 ]);
 
 /** The Django spec the gate checks: the project's pin, or the answered line for a new project. */
@@ -84,7 +175,9 @@ export function djangoSpecOf(detected: Detected, django: NewProjectDjango): { sp
 
 /** Defaults follow what was detected: the settings' database, the newest Python the Django pin allows. */
 export function defaultAnswers(detected: Detected, given: RawAnswers = {}): Answers {
-  const django = (NEW_PROJECT_DJANGO as readonly string[]).includes(String(given.django)) ? (given.django as NewProjectDjango) : DEFAULT_DJANGO;
+  const django = (NEW_PROJECT_DJANGO as readonly string[]).includes(String(given.django))
+    ? (given.django as NewProjectDjango)
+    : DEFAULT_DJANGO;
   const lines = djangoLinesForSpec(djangoSpecOf(detected, django).spec);
   const requires = pythonsForRequires(detected.kind === 'existing' ? detected.requiresPython : undefined);
   const pythons = pythonsForLines(lines).filter((p) => requires.includes(p));
@@ -135,7 +228,8 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
       return oneOf('server', v, SERVERS) as Answers[K];
     case 'dbVersion': {
       const s = String(v ?? '').trim();
-      if (s !== '' && !/^\d+(\.\d+)?$/.test(s)) throw new UsageError(`--db-version ${s} is not a version: give a major like 17 or major.minor like 8.4`);
+      if (s !== '' && !/^\d+(\.\d+)?$/.test(s))
+        throw new UsageError(`--db-version ${s} is not a version: give a major like 17 or major.minor like 8.4`);
       return s as Answers[K];
     }
     case 'port': {
@@ -149,7 +243,10 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
     case 'user': {
       const s = String(v).trim();
       if (s === 'root') throw new UsageError('--user root defeats the non-root user: choose another name, such as app');
-      if (!USER_NAME.test(s)) throw new UsageError(`--user ${s} is not a valid user name: use lower-case letters, digits, - and _, starting with a letter (such as app)`);
+      if (!USER_NAME.test(s))
+        throw new UsageError(
+          `--user ${s} is not a valid user name: use lower-case letters, digits, - and _, starting with a letter (such as app)`,
+        );
       return s as Answers[K];
     }
     case 'uid': {
@@ -157,7 +254,8 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
       const n = Number(s);
       if (!/^\d+$/.test(s) || !Number.isInteger(n)) throw new UsageError(`--uid ${s} is not a number: give a uid such as 10001`);
       if (n === 0) throw new UsageError('--uid 0 is root: give a non-root uid such as 10001');
-      if (n < 1000 || n > 600000) throw new UsageError(`--uid ${n} is outside 1000–600000: give a uid such as 10001, clear of system accounts`);
+      if (n < 1000 || n > 600000)
+        throw new UsageError(`--uid ${n} is outside 1000–600000: give a uid such as 10001, clear of system accounts`);
       return n as Answers[K];
     }
     case 'comments': {
@@ -168,7 +266,9 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
     case 'projectName': {
       const s = String(v).trim();
       if (!/^[a-z_][a-z0-9_]*$/.test(s) || PY_RESERVED.has(s)) {
-        throw new UsageError(`--project-name ${s} is not usable as a Python package: use lower-case letters, digits and _, not a Python keyword or django/test/site`);
+        throw new UsageError(
+          `--project-name ${s} is not usable as a Python package: use lower-case letters, digits and _, not a Python keyword or django/test/site`,
+        );
       }
       return s as Answers[K];
     }
@@ -199,7 +299,9 @@ export function finaliseAnswers(detected: Detected, raw: RawAnswers): Answers {
   }
   if (table.kind === 'server') checkDatabaseVersion(answers.database, answers.dbVersion, lines, label);
   if (answers.server === 'uvicorn' && detected.kind === 'existing' && !detected.asgiModule) {
-    throw new UsageError(`--server uvicorn needs an ASGI application, but ${detected.wsgiModule.replace(/wsgi$/, 'asgi')} does not exist: add the asgi.py startproject writes, or use --server gunicorn`);
+    throw new UsageError(
+      `--server uvicorn needs an ASGI application, but ${detected.wsgiModule.replace(/wsgi$/, 'asgi')} does not exist: add the asgi.py startproject writes, or use --server gunicorn`,
+    );
   }
   return answers;
 }
@@ -210,7 +312,9 @@ export function answerWarnings(detected: Detected, answers: Answers, today: stri
   const lines = djangoLinesForSpec(spec).filter((l) => l.pythons.includes(answers.python));
   const warnings: string[] = [];
   if (lines.length > 0 && lines.every((l) => l.supportEnds < today.slice(0, 7))) {
-    warnings.push(`Django ${lines.map((l) => l.line).join('/')} no longer gets security fixes: plan an upgrade to ${djangoLine('5.2')!.line} LTS`);
+    warnings.push(
+      `Django ${lines.map((l) => l.line).join('/')} no longer gets security fixes: plan an upgrade to ${djangoLine('5.2')!.line} LTS`,
+    );
   }
   if (answers.debian === 'bookworm') warnings.push('bookworm is Debian oldstable: use trixie unless a package needs bookworm');
   return warnings;

@@ -81,7 +81,13 @@ function findClosing(body: string, q: string): number {
 }
 
 export type Interpolated =
-  | { ok: true; value: string; /** Variables that were unset and replaced by '' */ blank: string[]; /** `${X:?…}` unset: compose stops */ required: string[]; /** value depends on an unset variable whose value is unknown */ unknown: boolean }
+  | {
+      ok: true;
+      value: string;
+      /** Variables that were unset and replaced by '' */ blank: string[];
+      /** `${X:?…}` unset: compose stops */ required: string[];
+      /** value depends on an unset variable whose value is unknown */ unknown: boolean;
+    }
   | { ok: false; error: string };
 
 /**

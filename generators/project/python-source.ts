@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { Language, Parser, type Node } from 'web-tree-sitter';
-import { SourceParseError } from './errors.ts';
+import { SourceParseError } from '../common/errors.ts';
 
 export type PyValue =
   | { t: 'str'; v: string }
@@ -128,7 +128,8 @@ function assign(node: Node, mod: PyModule): void {
     mod.assignments.set(left.text, { value, line: node.startPosition.row + 1 });
   } else if (left.type === 'pattern_list') {
     for (const name of named(left)) {
-      if (name.type === 'identifier') mod.assignments.set(name.text, { value: { t: 'unknown', text: right.text }, line: node.startPosition.row + 1 });
+      if (name.type === 'identifier')
+        mod.assignments.set(name.text, { value: { t: 'unknown', text: right.text }, line: node.startPosition.row + 1 });
     }
   }
 }
@@ -170,8 +171,9 @@ function collectEverywhere(root: Node, mod: PyModule): void {
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.type === 'import_statement') {
-      for (const n of named(node)) if (n.type === 'dotted_name') mod.imports.push(n.text);
-      else if (n.type === 'aliased_import') mod.imports.push(n.childForFieldName('name')?.text ?? '');
+      for (const n of named(node))
+        if (n.type === 'dotted_name') mod.imports.push(n.text);
+        else if (n.type === 'aliased_import') mod.imports.push(n.childForFieldName('name')?.text ?? '');
     }
     if (node.type === 'subscript') {
       const target = node.childForFieldName('value')?.text;
@@ -184,7 +186,11 @@ function collectEverywhere(root: Node, mod: PyModule): void {
     if (node.type === 'call') {
       const callee = node.childForFieldName('function')?.text ?? '';
       const args = node.childForFieldName('arguments');
-      const values = args ? named(args).filter((a) => a.type !== 'keyword_argument').map((a) => evaluate(a, mod)) : [];
+      const values = args
+        ? named(args)
+            .filter((a) => a.type !== 'keyword_argument')
+            .map((a) => evaluate(a, mod))
+        : [];
       mod.calls.push({ callee, args: values, line: node.startPosition.row + 1 });
     }
     for (const child of node.namedChildren) if (child) stack.push(child);
@@ -269,7 +275,8 @@ export function evaluate(node: Node, mod: PyModule): PyValue {
       const first = positional[0];
       const name = first ? stringValue(first) : undefined;
       if (name !== undefined && (ENV_GETTERS.has(callee) || callee === 'env' || /^env\.\w+$/.test(callee))) {
-        const defaultNode = positional[1] ?? keyword.find((k) => k.childForFieldName('name')?.text === 'default')?.childForFieldName('value');
+        const defaultNode =
+          positional[1] ?? keyword.find((k) => k.childForFieldName('name')?.text === 'default')?.childForFieldName('value');
         const isEnvironLib = callee === 'env' || callee.startsWith('env.');
         return {
           t: 'env',
