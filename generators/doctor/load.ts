@@ -7,9 +7,7 @@ import { posix } from 'node:path';
 import { UsageError } from '../common/errors.ts';
 import { type ComposeService } from './parse/compose-model.ts';
 import { type DockerfileModel, lineage, type Stage } from './parse/dockerfile-model.ts';
-import { parsePython, stringOf } from '../project/python-source.ts';
-import { normaliseName, type Requirement } from '../project/requirements.ts';
-import { parse as parseToml } from '@decimalturn/toml-patch';
+import { declaredRequirements, managePyCandidates, settingsModuleOf } from '../project/loader.ts';
 import { lineAt } from './parse/shell-words.ts';
 import {
   argvOf,
@@ -24,7 +22,6 @@ import {
   type HealthProbe,
   ImageLayout,
   type InstalledRequirements,
-  listProjectFiles,
   parseDockerIgnore,
   type Project,
   ProjectFiles,
@@ -172,48 +169,15 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   project.health = healthProbe(project, df);
 
   // ---- manage.py ----
-  const all = listProjectFiles(files);
   const inImage = project.layout?.contextFile(posix.join(project.workdir.path, 'manage.py'));
-  const manages = all
-    .filter((f) => posix.basename(f) === 'manage.py')
-    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
-  project.managePy = inImage ?? manages[0];
+  project.managePy = inImage ?? managePyCandidates(files)[0];
 
   // ---- requirements ----
   if (df) project.installed = installedRequirements(project, df, findings);
-  const reqs: Requirement[] = [];
-  const reqFiles: string[] = [];
-  for (const candidate of ['requirements.txt', 'requirements/production.txt', 'requirements/prod.txt', 'requirements/base.txt']) {
-    if (files.kind(candidate) === 'file') {
-      try {
-        const set = readRequirementsFile(root, candidate);
-        reqs.push(...set.requirements);
-        reqFiles.push(...set.files);
-      } catch {
-        // reported when the Dockerfile installs it
-      }
-      break;
-    }
-  }
-  if (reqFiles.length === 0 && files.kind('pyproject.toml') === 'file') {
-    try {
-      const set = readPyproject(root);
-      reqs.push(...set.requirements);
-      reqFiles.push(...set.files);
-    } catch (err) {
-      // Not a PEP 621 project is fine; invalid TOML is a finding.
-      const line = (err as { line?: number }).line;
-      if (line && !findings.some((f) => f.file === 'pyproject.toml')) parseError(findings, 'pyproject.toml', line, 'invalid TOML');
-    }
-  }
-  if (reqFiles.length === 0) {
-    const locked = lockedProjectRequirements(files);
-    if (locked) {
-      reqs.push(...locked.requirements);
-      reqFiles.push(locked.file);
-    }
-  }
-  project.projectRequirements = { files: reqFiles, requirements: reqs };
+  const declared = declaredRequirements(files);
+  if (declared.problem?.line && !findings.some((f) => f.file === declared.problem!.file))
+    parseError(findings, declared.problem.file, declared.problem.line, declared.problem.message);
+  project.projectRequirements = { files: declared.files, requirements: declared.requirements };
 
   if (!project.managePy && !df && !compose) {
     throw new UsageError(
@@ -222,7 +186,7 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   }
 
   // ---- settings ----
-  project.settings = await settingsInfo(project, all);
+  project.settings = await settingsInfo(project, files.all());
   if (project.settings) {
     for (const e of project.settings.symbolic.errors) parseError(findings, e.file, e.line, 'invalid Python syntax');
   }
@@ -562,12 +526,10 @@ async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInf
       const text = files.text(f);
       if (text === undefined) continue;
       try {
-        const mod = await parsePython(f, text);
-        const call = mod.calls.find((c) => c.callee.endsWith('environ.setdefault') && stringOf(c.args[0]) === 'DJANGO_SETTINGS_MODULE');
-        const value = stringOf(call?.args[1]);
-        if (value && call) {
-          module = value;
-          source = { file: f, line: call.line, how: 'setdefault' };
+        const found = await settingsModuleOf(files, f);
+        if (found) {
+          module = found.module;
+          source = { file: f, line: found.line, how: 'setdefault' };
           break;
         }
       } catch (err) {
@@ -674,74 +636,4 @@ function moduleInProject(project: Project, all: string[], module: string): strin
     }
   }
   return all.find((f) => f === `${rel}.py` || f.endsWith(`/${rel}.py`));
-}
-
-/** Poetry's caret/tilde ranges as PEP 440 clauses (enough for version gates). */
-function poetrySpec(spec: string): string {
-  const s = spec.trim();
-  if (s === '*' || s === '') return '';
-  const bump = (parts: number[], at: number): string =>
-    parts
-      .map((p, i) => (i < at ? p : i === at ? p + 1 : 0))
-      .slice(0, Math.max(at + 1, 2))
-      .join('.');
-  const m = /^([\^~])\s*(\d+(?:\.\d+)*)$/.exec(s);
-  if (m) {
-    const parts = m[2]!.split('.').map(Number);
-    const at =
-      m[1] === '^'
-        ? Math.max(0, parts.findIndex((p) => p !== 0) === -1 ? parts.length - 1 : parts.findIndex((p) => p !== 0))
-        : Math.min(1, parts.length - 1);
-    return `>=${m[2]},<${bump(parts, at)}`;
-  }
-  if (/^\d/.test(s)) return `==${s}`;
-  return s.replace(/\s+/g, '');
-}
-
-/** Dependencies of a Pipfile ([packages]) or a Poetry pyproject ([tool.poetry.dependencies]). */
-function lockedProjectRequirements(files: ProjectFiles): { file: string; requirements: Requirement[] } | undefined {
-  for (const [file, section] of [
-    ['Pipfile', 'packages'],
-    ['pyproject.toml', 'tool.poetry.dependencies'],
-  ] as const) {
-    const text = files.kind(file) === 'file' ? files.text(file) : undefined;
-    if (text === undefined) continue;
-    let data: Record<string, unknown>;
-    try {
-      data = parseToml(text) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
-    let table: unknown = data;
-    for (const k of section.split('.')) table = (table as Record<string, unknown> | undefined)?.[k];
-    if (!table || typeof table !== 'object') continue;
-    const lines = text.split('\n');
-    const header = lines.findIndex((l) => l.trim() === `[${section}]`);
-    const requirements: Requirement[] = [];
-    for (const [rawName, value] of Object.entries(table as Record<string, unknown>)) {
-      if (rawName.toLowerCase() === 'python') continue;
-      const name = normaliseName(rawName);
-      const version =
-        typeof value === 'string'
-          ? value
-          : typeof (value as { version?: unknown }).version === 'string'
-            ? (value as { version: string }).version
-            : '*';
-      const extrasRaw = typeof value === 'object' && value !== null ? (value as { extras?: unknown }).extras : undefined;
-      const extras = Array.isArray(extrasRaw) ? extrasRaw.map((e) => normaliseName(String(e))).sort() : [];
-      const idx = lines.findIndex(
-        (l, i) => i > header && new RegExp(`^\\s*["']?${rawName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*=`, 'i').test(l),
-      );
-      requirements.push({
-        key: extras.length ? `${name}[${extras.join(',')}]` : name,
-        name,
-        extras,
-        spec: file === 'Pipfile' ? (version === '*' ? '' : version.replace(/\s+/g, '')) : poetrySpec(version),
-        file,
-        line: idx + 1 || 1,
-      });
-    }
-    return { file, requirements };
-  }
-  return undefined;
 }

@@ -4,8 +4,8 @@
  * app container gets, the command the container really runs (through entrypoint scripts),
  * the settings module evaluated under that environment, and the requirements the image installs.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { existsSync } from 'node:fs';
+import { posix } from 'node:path';
 import { type ComposeModel, type ComposeService, readCompose } from './parse/compose-model.ts';
 import { type DockerIgnore, parseDockerIgnore } from './parse/dockerignore.ts';
 import {
@@ -20,103 +20,13 @@ import {
   readDockerfile,
   type Stage,
 } from './parse/dockerfile-model.ts';
-import { type GitIndex, readGitIndex } from '../project/git-index.ts';
+import { listProjectFiles, ProjectFiles, SKIP_DIRS, UnreadableFile } from '../project/files.ts';
 import { type EvalResult, evaluateModule, strOf } from '../project/python-eval.ts';
 import { readPyproject, readRequirementsFile, type Requirement } from '../project/requirements.ts';
 import { expandVariables, lexShell, type SimpleCommand, splitCommands } from './parse/shell-words.ts';
 import type { Finding, Where } from './types.ts';
 
-export const SKIP_DIRS = new Set([
-  '.git',
-  'node_modules',
-  '.venv',
-  'venv',
-  'env',
-  '.env',
-  '__pycache__',
-  '.tox',
-  '.nox',
-  'dist',
-  'build',
-  'staticfiles',
-  'media',
-  '.mypy_cache',
-  '.pytest_cache',
-  '.ruff_cache',
-  'site-packages',
-  '.scratch',
-]);
-
-/** Read-only view of the checked folder, with caches. */
-export class ProjectFiles {
-  private texts = new Map<string, string | undefined>();
-  private stats = new Map<string, 'file' | 'dir' | undefined>();
-  private git: GitIndex | undefined | null = null;
-
-  constructor(readonly root: string) {}
-
-  text(rel: string): string | undefined {
-    const key = posix.normalize(rel);
-    if (!this.texts.has(key)) {
-      let t: string | undefined;
-      if (this.kind(key) === 'file') {
-        try {
-          t = readFileSync(join(this.root, key), 'utf8');
-        } catch (err) {
-          throw new UnreadableFile(key, (err as Error).message);
-        }
-      }
-      this.texts.set(key, t);
-    }
-    return this.texts.get(key);
-  }
-
-  kind(rel: string): 'file' | 'dir' | undefined {
-    const key = posix.normalize(rel);
-    if (key.startsWith('..')) return undefined;
-    if (!this.stats.has(key)) {
-      let k: 'file' | 'dir' | undefined;
-      try {
-        const s = statSync(join(this.root, key));
-        k = s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
-      } catch {
-        k = undefined;
-      }
-      this.stats.set(key, k);
-    }
-    return this.stats.get(key);
-  }
-
-  list(rel: string): string[] {
-    try {
-      return readdirSync(join(this.root, rel)).sort();
-    } catch {
-      return [];
-    }
-  }
-
-  mode(rel: string): number | undefined {
-    try {
-      return statSync(join(this.root, rel)).mode;
-    } catch {
-      return undefined;
-    }
-  }
-
-  gitIndex(): GitIndex | undefined {
-    if (this.git === null) this.git = readGitIndex(this.root);
-    return this.git;
-  }
-}
-
-export class UnreadableFile extends Error {
-  constructor(
-    readonly file: string,
-    reason: string,
-  ) {
-    super(`cannot read ${file}: ${reason}`);
-  }
-}
+export { listProjectFiles, ProjectFiles, SKIP_DIRS, UnreadableFile };
 
 export interface ServerInfo {
   kind: 'gunicorn' | 'uvicorn' | 'daphne' | 'hypercorn' | 'runserver' | 'waitress' | 'uwsgi' | 'other';
@@ -217,22 +127,6 @@ export function at(file: string, line: number): Where {
 
 function stripContext(context: string, p: string): string {
   return context === '.' ? p : posix.join(context, p);
-}
-
-/** Files under the root, a few levels deep, skipping virtualenvs and caches. */
-export function listProjectFiles(files: ProjectFiles, maxDepth = 4): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, depth: number): void => {
-    for (const name of files.list(dir || '.')) {
-      const rel = dir ? `${dir}/${name}` : name;
-      const k = files.kind(rel);
-      if (k === 'dir') {
-        if (!SKIP_DIRS.has(name) && depth < maxDepth) walk(rel, depth + 1);
-      } else if (k === 'file') out.push(rel);
-    }
-  };
-  walk('', 0);
-  return out;
 }
 
 /** Image paths → context paths, for the final stage and the stages it copies from. */

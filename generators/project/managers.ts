@@ -30,8 +30,72 @@ function table(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function named(names: Iterable<string>, file: string): Requirement[] {
-  return [...names].map((n) => ({ key: normaliseName(n), name: normaliseName(n), extras: [], spec: '', file, line: 1 }));
+/** Poetry's caret/tilde ranges as PEP 440 clauses (enough for version gates). */
+function poetrySpec(spec: string): string {
+  const s = spec.trim();
+  if (s === '*' || s === '') return '';
+  const bump = (parts: number[], at: number): string =>
+    parts
+      .map((p, i) => (i < at ? p : i === at ? p + 1 : 0))
+      .slice(0, Math.max(at + 1, 2))
+      .join('.');
+  const m = /^([\^~])\s*(\d+(?:\.\d+)*)$/.exec(s);
+  if (m) {
+    const parts = m[2]!.split('.').map(Number);
+    const at =
+      m[1] === '^'
+        ? Math.max(0, parts.findIndex((p) => p !== 0) === -1 ? parts.length - 1 : parts.findIndex((p) => p !== 0))
+        : Math.min(1, parts.length - 1);
+    return `>=${m[2]},<${bump(parts, at)}`;
+  }
+  if (/^\d/.test(s)) return `==${s}`;
+  return s.replace(/\s+/g, '');
+}
+
+/** Where a manager keeps its dependency table. */
+export const MANIFEST_TABLES = [
+  { file: 'Pipfile', section: 'packages' },
+  { file: 'pyproject.toml', section: 'tool.poetry.dependencies' },
+] as const;
+
+/**
+ * The dependencies a Pipfile ([packages]) or a Poetry pyproject ([tool.poetry.dependencies])
+ * declares, with their specs and lines; undefined when the file has no such table. Throws
+ * SourceParseError on invalid TOML.
+ */
+export function manifestRequirements(text: string, file: string, section: string): Requirement[] | undefined {
+  let data: Record<string, unknown>;
+  try {
+    data = parseToml(text) as Record<string, unknown>;
+  } catch (err) {
+    const line = /line (\d+)/i.exec(String(err))?.[1];
+    throw new SourceParseError(file, Number(line ?? 1), 'invalid TOML');
+  }
+  let found: unknown = data;
+  for (const k of section.split('.')) found = table(found)[k];
+  if (!found || typeof found !== 'object' || Array.isArray(found)) return undefined;
+  const lines = text.split('\n');
+  const header = lines.findIndex((l) => l.trim() === `[${section}]`);
+  const requirements: Requirement[] = [];
+  for (const [rawName, value] of Object.entries(found as Record<string, unknown>)) {
+    if (rawName.toLowerCase() === 'python') continue;
+    const name = normaliseName(rawName);
+    const version = typeof value === 'string' ? value : typeof table(value).version === 'string' ? (table(value).version as string) : '*';
+    const extrasRaw = table(value).extras;
+    const extras = Array.isArray(extrasRaw) ? extrasRaw.map((e) => normaliseName(String(e))).sort() : [];
+    const idx = lines.findIndex(
+      (l, i) => i > header && new RegExp(`^\\s*["']?${rawName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*=`, 'i').test(l),
+    );
+    requirements.push({
+      key: extras.length ? `${name}[${extras.join(',')}]` : name,
+      name,
+      extras,
+      spec: file === 'Pipfile' ? (version === '*' ? '' : version.replace(/\s+/g, '')) : poetrySpec(version),
+      file,
+      line: idx + 1 || 1,
+    });
+  }
+  return requirements;
 }
 
 /** Which lock manager the folder uses; more than one lock file is an error. */
@@ -74,12 +138,12 @@ export function readLockManaged(root: string, manager: LockManager): Requirement
   const { lock, manifest, relock } = LOCK_MANAGERS[manager];
   let set: RequirementSet;
   if (manager === 'pipenv') {
-    const packages = table(readToml(root, manifest).packages);
-    set = { entry: manifest, format: 'pipenv', files: [manifest, lock], requirements: named(Object.keys(packages), manifest) };
+    const requirements = manifestRequirements(readFileSync(join(root, manifest), 'utf8'), manifest, 'packages') ?? [];
+    set = { entry: manifest, format: 'pipenv', files: [manifest, lock], requirements };
   } else if (manager === 'poetry' && !table(readToml(root, manifest).project).dependencies) {
-    const deps = table(table(table(readToml(root, manifest).tool).poetry).dependencies);
-    const names = Object.keys(deps).filter((n) => n.toLowerCase() !== 'python');
-    set = { entry: manifest, format: 'poetry', files: [manifest, lock], requirements: named(names, manifest) };
+    const text = readFileSync(join(root, manifest), 'utf8');
+    const requirements = manifestRequirements(text, manifest, 'tool.poetry.dependencies') ?? [];
+    set = { entry: manifest, format: 'poetry', files: [manifest, lock], requirements };
   } else {
     const pyproject = readPyproject(root, manifest);
     set = { ...pyproject, format: manager, files: [manifest, lock] };

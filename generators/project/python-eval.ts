@@ -10,7 +10,7 @@
  * Anything outside that subset becomes `unknown`; the evaluator never throws on input.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import { firstError, pythonParser } from './python-source.ts';
+import { firstError, named, pythonParser, stringValue } from './python.ts';
 
 export type Val =
   | { k: 'str'; v: string }
@@ -144,30 +144,6 @@ function dirnameOf(p: string): string {
 }
 
 const ENV_GET = new Set(['os.environ.get', 'os.getenv', 'environ.get', 'getenv', 'os.environ.setdefault']);
-
-function named(node: Node): Node[] {
-  return node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-}
-
-function stringValue(node: Node): string | undefined {
-  if (node.type === 'concatenated_string') {
-    const parts = named(node).map(stringValue);
-    return parts.every((p) => p !== undefined) ? parts.join('') : undefined;
-  }
-  if (node.type !== 'string') return undefined;
-  if (named(node).some((c) => c.type === 'interpolation')) return undefined;
-  const start = node.child(0)?.text ?? '';
-  const raw = /r/i.test(start.replace(/["']/g, ''));
-  return named(node)
-    .filter((c) => c.type === 'string_content' || c.type === 'escape_sequence')
-    .map((c) => (c.type === 'escape_sequence' && !raw ? unescape(c.text) : c.text))
-    .join('');
-}
-
-function unescape(seq: string): string {
-  const simple: Record<string, string> = { '\\n': '\n', '\\t': '\t', '\\\\': '\\', "\\'": "'", '\\"': '"', '\\r': '\r' };
-  return simple[seq] ?? seq;
-}
 
 class Evaluator {
   result: EvalResult = { names: new Map(), files: [], imports: [], envReads: [], errors: [], missing: [] };
@@ -1112,48 +1088,4 @@ export async function evaluateModule(module: string, file: string, opts: EvalOpt
   const ev = new Evaluator(opts, parser);
   ev.result.names = ev.module(module, file);
   return ev.result;
-}
-
-/** Parse errors of a file, without evaluating (for files the doctor only needs to read). */
-export async function pythonSyntaxError(text: string): Promise<{ line: number } | undefined> {
-  const parser = await pythonParser();
-  const tree = parser.parse(text);
-  if (!tree) return { line: 1 };
-  const bad = firstError(tree.rootNode);
-  tree.delete();
-  return bad ? { line: bad.startPosition.row + 1 } : undefined;
-}
-
-/** Top-level names a module assigns or defines (for `module:attribute` checks). */
-export async function topLevelNames(text: string): Promise<Set<string> | undefined> {
-  const parser = await pythonParser();
-  const tree = parser.parse(text);
-  if (!tree) return undefined;
-  const names = new Set<string>();
-  for (const stmt of named(tree.rootNode)) {
-    if (stmt.type === 'expression_statement') {
-      const a = named(stmt)[0];
-      if (a?.type === 'assignment') {
-        const l = a.childForFieldName('left');
-        if (l?.type === 'identifier') names.add(l.text);
-      }
-    } else if (stmt.type === 'function_definition' || stmt.type === 'class_definition') {
-      const n = stmt.childForFieldName('name')?.text;
-      if (n) names.add(n);
-    } else if (stmt.type === 'decorated_definition') {
-      const n = stmt.childForFieldName('definition')?.childForFieldName('name')?.text;
-      if (n) names.add(n);
-    } else if (stmt.type === 'import_from_statement' || stmt.type === 'import_statement') {
-      const moduleName = stmt.childForFieldName('module_name');
-      for (const n of named(stmt)) {
-        if (n.type === 'aliased_import') names.add(n.childForFieldName('alias')?.text ?? '');
-        else if (n.type === 'dotted_name' && !(moduleName && n.id === moduleName.id)) names.add(n.text.split('.')[0] ?? '');
-        else if (n.type === 'wildcard_import') names.add('*');
-      }
-    } else if (stmt.type === 'try_statement' || stmt.type === 'if_statement') {
-      names.add('*');
-    }
-  }
-  tree.delete();
-  return names;
 }

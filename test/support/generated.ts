@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { parse as parseYaml } from 'yaml';
-import { dictGet, parsePython, type PyValue } from '../../generators/project/python-source.ts';
+import { dictGet, evaluateModule, type Val } from '../../generators/project/python-eval.ts';
 
 export interface Stage {
   from: string;
@@ -79,9 +79,15 @@ export function composeDefault(value: string): string | undefined {
   return m[2] === ':-' ? m[3] : undefined;
 }
 
-export async function readSettings(dir: string, file: string): Promise<Map<string, PyValue>> {
-  const mod = await parsePython(file, readFileSync(join(dir, file), 'utf8'));
-  return new Map([...mod.assignments].map(([k, v]) => [k, v.value]));
+/** The names a settings file sets, evaluated by the project reader (its imports stay unknown). */
+export async function readSettings(dir: string, file: string): Promise<Map<string, Val>> {
+  const result = await evaluateModule(file.replace(/\.py$/, '').split('/').join('.'), file, {
+    read: (f) => (f === file ? readFileSync(join(dir, f), 'utf8') : undefined),
+    moduleFile: () => undefined,
+    imagePath: (f) => `/app/${f}`,
+  });
+  if (result.errors.length > 0) throw new Error(`${file} line ${result.errors[0]!.line}: ${result.errors[0]!.message}`);
+  return new Map([...result.names].map(([k, v]) => [k, v.value]));
 }
 
 export { dictGet };

@@ -125,7 +125,7 @@ describe('invariants of generated files', () => {
         const names = reqs.requirements.map((r) => r.name);
         expect(names).toContain(execForm(last(stage, 'CMD')!)[0]);
         expect(names).toContain('whitenoise');
-        if (engine?.t === 'str' && DRIVERS[engine.v]) {
+        if (engine?.k === 'str' && DRIVERS[engine.v]) {
           const drivers = names.filter((n) => DRIVERS[engine.v]!.includes(n));
           expect(drivers, engine.v).toHaveLength(1);
         } else {

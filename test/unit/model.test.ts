@@ -7,7 +7,7 @@ import { defaultAnswers, finaliseAnswers } from '../../generators/generate/answe
 import { djangoLinesForSpec, pythonsForLines } from '../../generators/facts/compat.ts';
 import { detect, type DetectedProject } from '../../generators/project/detect.ts';
 import { buildPlan } from '../../generators/generate/plan.ts';
-import { dictGet, parsePython } from '../../generators/project/python-source.ts';
+import { dictGet, type EvalResult, evaluateModule } from '../../generators/project/python-eval.ts';
 import { ADDED_NOTE, addToPyprojectText, addToRequirementsText, readRequirementsFile } from '../../generators/project/requirements.ts';
 import { copyScenarioInput, scenariosDir } from '../support/scenarios.ts';
 
@@ -17,13 +17,20 @@ function copyScenario(name: string): string {
   return dir;
 }
 
-describe('python-source', () => {
-  it('evaluates literals, names, env reads with defaults, and star imports', async () => {
-    const mod = await parsePython(
-      'settings.py',
+/** Evaluate one settings text with the project reader (no other module in the project). */
+async function evaluateText(text: string): Promise<EvalResult> {
+  return evaluateModule('settings', 'settings.py', {
+    read: (f) => (f === 'settings.py' ? text : undefined),
+    moduleFile: () => undefined,
+    imagePath: (f) => `/app/${f}`,
+  });
+}
+
+describe('project reader on a settings text', () => {
+  it('evaluates literals, names, env reads with defaults, and augmented lists', async () => {
+    const r = await evaluateText(
       [
         'import os',
-        'from .base import *',
         'NAME = "db"',
         'DATABASES = {"default": {"ENGINE": "django.db.backends.mysql", "NAME": NAME, "PORT": 3306}}',
         'DEBUG = os.environ.get("DEBUG", "0") == "1"',
@@ -33,26 +40,25 @@ describe('python-source', () => {
         'APPS += ["b"]',
       ].join('\n'),
     );
-    const db = dictGet(mod.assignments.get('DATABASES')?.value, 'default');
-    expect(dictGet(db, 'ENGINE')).toEqual({ t: 'str', v: 'django.db.backends.mysql' });
-    expect(dictGet(db, 'NAME')).toEqual({ t: 'str', v: 'db' });
-    expect(dictGet(db, 'PORT')).toEqual({ t: 'num', v: 3306 });
-    expect(mod.assignments.get('HOSTS')?.value).toEqual({ t: 'env', name: 'HOSTS', default: { t: 'str', v: 'a,b' }, required: false });
-    expect(mod.assignments.get('KEY')?.value).toEqual({ t: 'env', name: 'SECRET', required: true });
-    expect(mod.assignments.get('APPS')?.value).toEqual({
-      t: 'list',
+    const db = dictGet(r.names.get('DATABASES')?.value, 'default');
+    expect(dictGet(db, 'ENGINE')).toEqual({ k: 'str', v: 'django.db.backends.mysql' });
+    expect(dictGet(db, 'NAME')).toEqual({ k: 'str', v: 'db' });
+    expect(dictGet(db, 'PORT')).toEqual({ k: 'num', v: 3306 });
+    expect(r.names.get('HOSTS')?.value).toMatchObject({ k: 'env', name: 'HOSTS', default: { k: 'str', v: 'a,b' }, hasDefault: true });
+    expect(r.names.get('KEY')?.value).toMatchObject({ k: 'env', name: 'SECRET', hasDefault: false });
+    expect(r.names.get('APPS')?.value).toEqual({
+      k: 'list',
       items: [
-        { t: 'str', v: 'a' },
-        { t: 'str', v: 'b' },
+        { k: 'str', v: 'a' },
+        { k: 'str', v: 'b' },
       ],
     });
-    expect(mod.requiredEnv.map((e) => e.name)).toEqual(['SECRET']);
-    expect(mod.starImports).toEqual([{ level: 1, module: 'base', line: 2, conditional: false }]);
-    expect(mod.assignments.get('KEY')?.line).toBe(6);
+    expect(r.envReads.filter((e) => !e.hasDefault && e.via.endsWith('[]')).map((e) => e.name)).toEqual(['SECRET']);
+    expect(r.names.get('KEY')?.line).toBe(5);
   });
 
   it('reports the line of a syntax error', async () => {
-    await expect(parsePython('s.py', 'A = 1\nB = [\n')).rejects.toThrow(/cannot parse s\.py line \d+/);
+    expect((await evaluateText('A = 1\nB = [\n')).errors).toMatchObject([{ file: 'settings.py', line: 2 }]);
   });
 });
 

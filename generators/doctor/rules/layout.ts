@@ -2,7 +2,7 @@
  * Catalogue section C: build context, layout and module paths.
  */
 import { posix } from 'node:path';
-import { topLevelNames } from '../../project/python-eval.ts';
+import { topLevelNames } from '../../project/python.ts';
 import { lineAt } from '../parse/shell-words.ts';
 import { bindMountFile, pythonRoots } from '../load.ts';
 import { listProjectFiles } from '../project.ts';

@@ -1,0 +1,118 @@
+/**
+ * The one project loader: which manage.py, which settings module, which requirement files,
+ * and the settings evaluated. The generator's detect and the doctor's load both start here,
+ * so they agree on what a project is; each adds only what its job needs (the doctor reads
+ * the image, the generator refuses what it cannot generate for).
+ */
+import { posix } from 'node:path';
+import { type ProjectFiles } from './files.ts';
+import { type EvalOptions, type EvalResult, evaluateModule } from './python-eval.ts';
+import { settingsModuleDefault } from './python.ts';
+import { readPyproject, readRequirementsFile, type Requirement, type RequirementSet } from './requirements.ts';
+import { detectLockManager, MANIFEST_TABLES, manifestRequirements, readLockManaged } from './managers.ts';
+
+/** Every manage.py of the project, the shallowest first (then by path). */
+export function managePyCandidates(files: ProjectFiles): string[] {
+  return files
+    .all()
+    .filter((f) => posix.basename(f) === 'manage.py')
+    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+}
+
+/** The DJANGO_SETTINGS_MODULE a manage.py (or wsgi.py) sets with setdefault. Throws `{ line }` on a syntax error. */
+export async function settingsModuleOf(files: ProjectFiles, file: string): Promise<{ module: string; line: number } | undefined> {
+  const text = files.text(file);
+  return text === undefined ? undefined : settingsModuleDefault(text);
+}
+
+/** The file of a dotted module under a source folder: `a/b.py` or `a/b/__init__.py`. */
+export function moduleFileIn(files: ProjectFiles, sourceDir: string, module: string): string | undefined {
+  const base = posix.join(sourceDir, ...module.split('.'));
+  for (const candidate of [`${base}.py`, `${base}/__init__.py`]) {
+    const rel = posix.normalize(candidate);
+    if (files.isFile(rel)) return rel;
+  }
+  return undefined;
+}
+
+/** Requirement files tried in order; the first that exists is the one pip installs. */
+export const REQUIREMENT_FILES = ['requirements.txt', 'requirements/production.txt', 'requirements/prod.txt', 'requirements/base.txt'];
+
+/**
+ * The dependencies the project declares: a lock manager's manifest (uv, Poetry, Pipenv), else
+ * the first pip requirements file, else pyproject.toml's [project] dependencies. `ours` are the
+ * lines an earlier run of the generator added. Throws UsageError/SourceParseError on files that
+ * cannot be used (two lock files, a stale lock, a broken -r include, invalid TOML).
+ */
+export function projectRequirements(files: ProjectFiles, ours: readonly string[] = []): RequirementSet | undefined {
+  const all = files.all();
+  const manager = detectLockManager(all);
+  if (manager) return readLockManaged(files.root, manager);
+  const candidate = REQUIREMENT_FILES.find((c) => all.includes(c));
+  if (candidate) return readRequirementsFile(files.root, candidate, ours);
+  if (all.includes('pyproject.toml')) return readPyproject(files.root, 'pyproject.toml', ours);
+  return undefined;
+}
+
+/**
+ * The same, never throwing: what the doctor judges a project by when it cannot trace the
+ * image's install. Problems are returned (`problem`) for the caller to report or ignore.
+ */
+export function declaredRequirements(files: ProjectFiles): {
+  files: string[];
+  requirements: Requirement[];
+  problem?: { file: string; line?: number; message: string };
+} {
+  let problem: { file: string; line?: number; message: string } | undefined;
+  const candidate = REQUIREMENT_FILES.find((c) => files.isFile(c));
+  if (candidate) {
+    try {
+      const set = readRequirementsFile(files.root, candidate);
+      return { files: set.files, requirements: set.requirements };
+    } catch (err) {
+      // A broken -r include: the doctor reports it where the Dockerfile installs the file.
+      problem = { file: candidate, message: (err as Error).message };
+    }
+  }
+  if (files.isFile('pyproject.toml')) {
+    try {
+      const set = readPyproject(files.root);
+      return { files: set.files, requirements: set.requirements };
+    } catch (err) {
+      const line = (err as { line?: number }).line;
+      // Not a PEP 621 project is fine (Poetry's table is read below); invalid TOML is a problem.
+      if (line) problem ??= { file: 'pyproject.toml', line, message: 'invalid TOML' };
+    }
+  }
+  for (const { file, section } of MANIFEST_TABLES) {
+    const text = files.isFile(file) ? files.text(file) : undefined;
+    if (text === undefined) continue;
+    try {
+      const requirements = manifestRequirements(text, file, section);
+      if (requirements) return { files: [file], requirements, ...(problem ? { problem } : {}) };
+    } catch {
+      // invalid TOML: reported above for pyproject.toml; a Pipfile that does not parse declares nothing we can read
+    }
+  }
+  return { files: [], requirements: [], ...(problem ? { problem } : {}) };
+}
+
+/** Evaluate a settings module found under a source folder (imports resolve there too). */
+export async function readSettings(
+  files: ProjectFiles,
+  sourceDir: string,
+  module: string,
+  options: Partial<Pick<EvalOptions, 'env' | 'imagePath' | 'trees'>> = {},
+): Promise<{ file: string; result: EvalResult } | undefined> {
+  const file = moduleFileIn(files, sourceDir, module);
+  if (!file) return undefined;
+  const sd = sourceDir === '.' ? '' : sourceDir;
+  const result = await evaluateModule(module, file, {
+    read: (f) => files.text(f),
+    moduleFile: (m) => moduleFileIn(files, sourceDir, m),
+    imagePath: options.imagePath ?? ((f) => posix.join('/app', posix.relative(sd, f))),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.trees ? { trees: options.trees } : {}),
+  });
+  return { file, result };
+}
