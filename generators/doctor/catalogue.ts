@@ -454,6 +454,13 @@ export const RULES: readonly RuleInfo[] = [
     "python slim images have neither curl nor wget, so such a healthcheck always fails and dependents never start. Probe with the image's Python (urllib.request), or install the tool.",
   ),
   r(
+    'env-file-missing',
+    'error',
+    'H',
+    'An env_file compose needs does not exist',
+    'Compose refuses to start a service whose env_file is missing ("env file … not found"). A .env kept out of git has to be created on each machine, usually by copying .env.example and filling in the values; env_file entries that may be absent take required: false.',
+  ),
+  r(
     'postgres-password-missing',
     'error',
     'H',

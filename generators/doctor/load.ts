@@ -62,7 +62,7 @@ export interface Loaded extends Project {
 }
 
 export async function loadProject(root: string, options: LoadOptions = {}): Promise<Loaded> {
-  const files = new ProjectFiles(root);
+  const files = new ProjectFiles(root, { above: true });
   if (files.kind('.') !== 'dir') throw new UsageError(`${root} is not a folder: give the folder that holds the Django project`);
   const findings: Finding[] = [];
   const project: Loaded = {

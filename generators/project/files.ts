@@ -46,7 +46,11 @@ export class ProjectFiles {
   private git: GitIndex | undefined | null = null;
   private listing: string[] | undefined;
 
-  constructor(readonly root: string) {}
+  /** `above`: paths above the root may be read (the doctor follows compose's `build: {context: ..}`). */
+  constructor(
+    readonly root: string,
+    private readonly options: { above?: boolean } = {},
+  ) {}
 
   text(rel: string): string | undefined {
     const key = posix.normalize(rel);
@@ -66,7 +70,7 @@ export class ProjectFiles {
 
   kind(rel: string): 'file' | 'dir' | undefined {
     const key = posix.normalize(rel);
-    if (key.startsWith('..')) return undefined;
+    if (key.startsWith('..') && !this.options.above) return undefined;
     if (!this.stats.has(key)) {
       let k: 'file' | 'dir' | undefined;
       try {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLMap } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLMap } from 'yaml';
 import { type DotEnvEntry, interpolate, parseDotEnv } from '../../project/dotenv.ts';
 
 export interface Loc {
@@ -44,6 +44,16 @@ export interface EnvValue extends Loc {
   raw: string;
   /** Came from an env_file. */
   fromFile?: string;
+  /** Declared by the example file of an env_file that does not exist yet (its value is the user's). */
+  fromExample?: string;
+}
+
+/** An `env_file` entry: where it is named, the file, and the example it would be created from. */
+export interface EnvFileRef extends Located<string> {
+  required: boolean;
+  exists: boolean;
+  /** `.env.example` (or similar) next to a missing env file. */
+  example?: string;
 }
 
 export interface ComposeService extends Loc {
@@ -53,7 +63,7 @@ export interface ComposeService extends Loc {
   ports: PortMapping[];
   expose: Array<Located<string>>;
   environment: Map<string, EnvValue>;
-  envFiles: Array<Located<string> & { required: boolean; exists: boolean }>;
+  envFiles: EnvFileRef[];
   command?: Located<string[] | string>;
   entrypoint?: Located<string[] | string>;
   workingDir?: Located<string>;
@@ -67,6 +77,10 @@ export interface ComposeService extends Loc {
   networks: Map<string, string[]>;
   extraHosts: Array<Located<string>>;
   memLimit?: Located<string>;
+  /** `network_mode:` (host, service:x, none). */
+  networkMode?: Located<string>;
+  /** Compose profiles: the service starts only when one is enabled. */
+  profiles: string[];
   /** Files this service is defined or overridden in. */
   files: string[];
 }
@@ -81,6 +95,10 @@ export interface ComposeModel {
   dotenv: Map<string, string>;
   dotenvEntries: DotEnvEntry[];
   dotenvFile?: string;
+  /** `.env.example` (or similar) when `.env` itself is absent: the variables it declares are the user's to set. */
+  dotenvExample?: { file: string; names: Set<string> };
+  /** Top-level networks declared `external: true`. */
+  externalNetworks: Set<string>;
   errors: Array<Loc & { message: string }>;
   /** `$` problems found while interpolating. */
   interpolation: Array<Loc & { kind: 'invalid' | 'unset'; message: string; inEnvironment: boolean }>;
@@ -130,6 +148,21 @@ function entries(map: unknown): Array<[string, Node | undefined, Node]> {
   );
 }
 
+/** Names an example of an env file goes by, most common first. */
+function exampleNames(rel: string): string[] {
+  const dir = posix.dirname(rel);
+  const base = posix.basename(rel);
+  const names = [`${base}.example`, `${base}.sample`, `${base}.template`, `${base}.dist`, `${base}-example`, `${base}.defaults`];
+  if (base === '.env') names.push('env.example', 'example.env', 'sample.env', '.env.local.example', '.env.dev.example', 'env.sample');
+  if (base.startsWith('.env.')) names.push(`.env.example.${base.slice(5)}`, `${base.slice(5)}.env.example`);
+  return names.map((n) => posix.normalize(posix.join(dir, n)));
+}
+
+/** The example file a missing env file is meant to be copied from, if the project has one. */
+export function exampleOf(root: string, rel: string): string | undefined {
+  return exampleNames(rel).find((f) => existsSync(join(root, f)));
+}
+
 /** A scalar as compose sees it: interpolated string. */
 function str(r: Reader, node: Node | undefined, inEnvironment = false): string | undefined {
   if (!isScalar(node) || node.value === null) return undefined;
@@ -147,7 +180,56 @@ function interp(r: Reader, raw: string, line: number, inEnvironment: boolean): {
   for (const name of res.blank) {
     r.model.interpolation.push({ file: r.file, line, kind: 'unset', message: name, inEnvironment });
   }
-  return res.unknown ? {} : { value: res.value };
+  // An unset variable may come from the shell that runs compose: its value is unknown, not ''.
+  return res.unknown || res.blank.length > 0 ? {} : { value: res.value };
+}
+
+const MERGE_KEY = '<<';
+
+function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  const v = key.value;
+  return v === MERGE_KEY || (typeof v === 'symbol' && v.description === MERGE_KEY);
+}
+
+/**
+ * Resolve aliases (`*name`) and YAML merge keys (`<<: *common`, `<<: [*a, *b]`) in place, the
+ * way compose does before it reads a file: a map's own keys win over merged ones, and earlier
+ * merge sources over later ones. Merged values keep the lines of the anchor they come from.
+ */
+function resolveAliases(doc: Document, node: unknown, seen = new Set<unknown>()): unknown {
+  let n = node;
+  for (let guard = 0; isAlias(n) && guard < 20; guard++) n = n.resolve(doc);
+  if (n === null || typeof n !== 'object' || seen.has(n)) return n;
+  seen.add(n);
+  if (isMap(n)) {
+    const own: unknown[] = [];
+    const merged: unknown[] = [];
+    for (const item of n.items) {
+      if (isPair(item) && isMergeKey(item.key)) {
+        const sources = isSeq(item.value) ? item.value.items : [item.value];
+        for (const src of sources) {
+          const target = resolveAliases(doc, src, seen);
+          if (isMap(target)) merged.push(...target.items);
+        }
+        continue;
+      }
+      if (isPair(item)) item.value = resolveAliases(doc, item.value, seen) as typeof item.value;
+      own.push(item);
+    }
+    const keyOf = (p: unknown): string | undefined => (isPair(p) && isScalar(p.key) ? String(p.key.value) : undefined);
+    const taken = new Set(own.map(keyOf));
+    for (const m of merged) {
+      const k = keyOf(m);
+      if (k === undefined || taken.has(k)) continue;
+      taken.add(k);
+      own.push(m);
+    }
+    n.items = own as typeof n.items;
+  } else if (isSeq(n)) {
+    n.items = n.items.map((i) => resolveAliases(doc, i, seen)) as typeof n.items;
+  }
+  return n;
 }
 
 function list(r: Reader, node: Node | undefined): string[] | string | undefined {
@@ -262,6 +344,7 @@ function readService(
     dependsOn: new Map(),
     networks: new Map(),
     extraHosts: [],
+    profiles: [],
     files: [r.file],
   };
   const at = (key: string): Loc => ({ file: r.file, line: lineOf(r, get(node, key) ?? keyNode(node, key)) });
@@ -308,10 +391,15 @@ function readService(
     const rel = posix.normalize(posix.join(composeDir, path));
     const abs = join(root, rel);
     const exists = existsSync(abs);
-    svc.envFiles.push({ file: r.file, line: lineOf(r, item), value: rel, required, exists });
+    const example = exists ? undefined : exampleOf(root, rel);
+    svc.envFiles.push({ file: r.file, line: lineOf(r, item), value: rel, required, exists, ...(example ? { example } : {}) });
     if (exists) {
       for (const e of parseDotEnv(readFileSync(abs, 'utf8')).entries)
         svc.environment.set(e.name, { file: rel, line: e.line, value: e.value, raw: e.raw, fromFile: rel });
+    } else if (example) {
+      // The file is made from its example: what the example declares is provided, with the user's values.
+      for (const e of parseDotEnv(readFileSync(join(root, example), 'utf8')).entries)
+        svc.environment.set(e.name, { file: example, line: e.line, raw: e.raw, fromFile: rel, fromExample: example });
     }
   }
   const env = get(node, 'environment');
@@ -356,6 +444,10 @@ function readService(
     const v = str(r, get(node, key));
     if (v !== undefined) svc[prop] = { ...at(key), value: v };
   }
+  const networkMode = str(r, get(node, 'network_mode'));
+  if (networkMode) svc.networkMode = { ...at('network_mode'), value: networkMode };
+  const profiles = get(node, 'profiles');
+  if (isSeq(profiles)) svc.profiles = profiles.items.map((p) => str(r, p as Node) ?? '').filter(Boolean);
   const memory = str(r, get(get(get(get(node, 'deploy'), 'resources'), 'limits'), 'memory'));
   if (memory && !svc.memLimit)
     svc.memLimit = { file: r.file, line: lineOf(r, get(get(get(get(node, 'deploy'), 'resources'), 'limits'), 'memory')), value: memory };
@@ -411,6 +503,7 @@ function merge(base: ComposeService, over: ComposeService): ComposeService {
     'containerName',
     'healthcheck',
     'memLimit',
+    'networkMode',
   ] as const) {
     if (over[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = over[key];
   }
@@ -421,6 +514,7 @@ function merge(base: ComposeService, over: ComposeService): ComposeService {
   out.environment = new Map([...base.environment, ...over.environment]);
   out.dependsOn = new Map([...base.dependsOn, ...over.dependsOn]);
   out.networks = new Map([...base.networks, ...over.networks]);
+  out.profiles = over.profiles.length > 0 ? over.profiles : base.profiles;
   const byTarget = new Map(base.volumes.map((v) => [v.target, v]));
   for (const v of over.volumes) byTarget.set(v.target, v);
   out.volumes = [...byTarget.values()];
@@ -442,6 +536,7 @@ export function readCompose(root: string, names: readonly string[] = COMPOSE_FIL
     errors: [],
     interpolation: [],
     overrideFiles: overrides,
+    externalNetworks: new Set(),
   };
   const composeDir = posix.dirname(base);
   const dotenvRel = posix.join(composeDir, '.env');
@@ -450,34 +545,83 @@ export function readCompose(root: string, names: readonly string[] = COMPOSE_FIL
     model.dotenvFile = dotenvRel;
     model.dotenvEntries = parsed.entries;
     for (const e of parsed.entries) model.dotenv.set(e.name, e.value);
+  } else {
+    const example = exampleOf(root, dotenvRel);
+    if (example)
+      model.dotenvExample = {
+        file: example,
+        names: new Set(parseDotEnv(readFileSync(join(root, example), 'utf8')).entries.map((e) => e.name)),
+      };
   }
   for (const file of files) {
-    const text = readFileSync(join(root, file), 'utf8');
-    const lc = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
-      model.errors.push({ file, line: lc.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! });
-      continue;
-    }
-    const r: Reader = { file, lc, vars: model.dotenv, model };
-    const top = doc.contents as YAMLMap | null;
-    if (top !== null && !isMap(top)) {
-      model.errors.push({ file, line: 1, message: 'the top level is not a mapping' });
-      continue;
-    }
-    const version = get(top, 'version');
-    if (version !== undefined && file === base)
-      model.version = { file, line: lineOf(r, keyNode(top, 'version')), value: str(r, version) ?? '' };
-    for (const [name] of entries(get(top, 'volumes'))) model.namedVolumes.add(name);
-    for (const [name, node, key] of entries(get(top, 'services'))) {
-      const svc = readService(r, name, node ?? (null as unknown as Node), lineOf(r, key), root, composeDir, model.namedVolumes);
+    const services = readFile(root, file, model, composeDir, file === base, new Set());
+    for (const [name, svc] of services ?? []) {
       const before = model.services.get(name);
       model.services.set(name, before ? merge(before, svc) : svc);
     }
   }
   for (const svc of model.services.values()) if (svc.networks.size === 0) svc.networks.set('default', []);
   return model;
+}
+
+/** One compose file's services, with `extends` applied (in the same file or another one). */
+function readFile(
+  root: string,
+  file: string,
+  model: ComposeModel,
+  composeDir: string,
+  isBase: boolean,
+  reading: Set<string>,
+): Map<string, ComposeService> | undefined {
+  if (reading.has(file) || !existsSync(join(root, file))) return undefined;
+  reading.add(file);
+  const text = readFileSync(join(root, file), 'utf8');
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    model.errors.push({ file, line: lc.linePos(e.pos[0]).line, message: e.message.split('\n')[0]! });
+    return undefined;
+  }
+  const r: Reader = { file, lc, vars: model.dotenv, model };
+  const top = resolveAliases(doc, doc.contents) as YAMLMap | null;
+  if (top !== null && !isMap(top)) {
+    model.errors.push({ file, line: 1, message: 'the top level is not a mapping' });
+    return undefined;
+  }
+  const version = get(top, 'version');
+  if (version !== undefined && isBase) model.version = { file, line: lineOf(r, keyNode(top, 'version')), value: str(r, version) ?? '' };
+  for (const [name] of entries(get(top, 'volumes'))) model.namedVolumes.add(name);
+  for (const [name, node] of entries(get(top, 'networks'))) {
+    const ext = get(node, 'external');
+    if (ext !== undefined && (isMap(ext) || str(r, ext) === 'true')) model.externalNetworks.add(name);
+  }
+  const nodes = new Map(entries(get(top, 'services')).map(([name, node, key]) => [name, { node, key }]));
+  const out = new Map<string, ComposeService>();
+  const build = (name: string, chain: Set<string>): ComposeService | undefined => {
+    const done = out.get(name);
+    if (done) return done;
+    const entry = nodes.get(name);
+    if (!entry || chain.has(name)) return undefined;
+    chain.add(name);
+    let svc = readService(r, name, entry.node ?? (null as unknown as Node), lineOf(r, entry.key), root, composeDir, model.namedVolumes);
+    const ext = get(entry.node, 'extends');
+    if (ext !== undefined) {
+      const target = isScalar(ext) ? str(r, ext) : str(r, get(ext, 'service'));
+      const other = isMap(ext) ? str(r, get(ext, 'file')) : undefined;
+      let parent: ComposeService | undefined;
+      if (target && other) {
+        const otherFile = posix.normalize(posix.join(posix.dirname(file), other));
+        parent = readFile(root, otherFile, model, composeDir, false, reading)?.get(target);
+      } else if (target) parent = build(target, chain);
+      if (parent) svc = { ...merge(parent, svc), name, file: svc.file, line: svc.line };
+    }
+    out.set(name, svc);
+    return svc;
+  };
+  for (const name of nodes.keys()) build(name, new Set());
+  reading.delete(file);
+  return out;
 }
 
 /** Environment values of a service as plain strings (undefined = set, value unknown). */

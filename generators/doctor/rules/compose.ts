@@ -3,6 +3,7 @@
  * database service).
  */
 import { posix } from 'node:path';
+import type { ComposeService } from '../parse/compose-model.ts';
 import { type DockerfileModel, lineage, type Stage } from '../parse/dockerfile-model.ts';
 import { dictGet, strOf } from '../../project/python-eval.ts';
 import { compareVersions } from '../../facts/versions.ts';
@@ -294,6 +295,34 @@ const composeV1Legacy: RuleFn = (ctx) => {
   }
 };
 
+/** Services `docker compose up` starts: those without a profile. */
+export function activeServices(ctx: Ctx): ComposeService[] {
+  return [...(ctx.p.compose?.services.values() ?? [])].filter((s) => s.profiles.length === 0);
+}
+
+const envFileMissing: RuleFn = (ctx) => {
+  // One finding per missing file, at its first mention: creating it fixes every service.
+  const missing = new Map<string, { ref: ComposeService['envFiles'][number]; services: string[] }>();
+  for (const svc of activeServices(ctx)) {
+    for (const ref of svc.envFiles) {
+      if (ref.exists || !ref.required) continue;
+      const entry = missing.get(ref.value) ?? { ref, services: [] };
+      if (!entry.services.includes(svc.name)) entry.services.push(svc.name);
+      missing.set(ref.value, entry);
+    }
+  }
+  for (const { ref, services } of missing.values()) {
+    ctx.report(
+      'env-file-missing',
+      ref,
+      `env_file ${ref.value} (read by ${services.join(', ')}) does not exist: compose stops with "env file … not found"${ref.example ? `; ${ref.example} declares its variables` : ''}`,
+      ref.example
+        ? `Create it from the example: cp ${ref.example} ${ref.value}, then fill in the values.`
+        : `Create ${ref.value}, or mark the entry optional (env_file: [{path: ${ref.value}, required: false}]).`,
+    );
+  }
+};
+
 const healthcheckToolMissing: RuleFn = (ctx) => {
   const p = ctx.p;
   const h = p.health;
@@ -501,6 +530,7 @@ export const COMPOSE_RULES: Record<string, RuleFn> = {
   'runs-as-root': runsAsRoot,
   'compose-version-obsolete': composeVersionObsolete,
   'compose-v1-legacy': composeV1Legacy,
+  'env-file-missing': envFileMissing,
   'healthcheck-tool-missing': healthcheckToolMissing,
   'postgres-password-missing': postgresPasswordMissing,
   'postgres18-volume-path': postgres18VolumePath,

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readCompose } from '../../../generators/doctor/parse/compose-model.ts';
 import { readDockerfile } from '../../../generators/doctor/parse/dockerfile-model.ts';
 import { parseDockerIgnore } from '../../../generators/doctor/parse/dockerignore.ts';
 import { interpolate, parseDotEnv } from '../../../generators/project/dotenv.ts';
@@ -63,6 +64,68 @@ describe('compose interpolation and .env', () => {
       ['C', '$lit', 4, "'"],
     ]);
     expect(env.errors.map((e) => e.line)).toEqual([5]);
+  });
+});
+
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'doctor-parse-'));
+  for (const [rel, text] of Object.entries(files)) writeFileSync(join(dir, rel), text);
+  return dir;
+}
+
+describe('compose model', () => {
+  it('resolves anchors and merge keys; own keys win, merged values keep the anchor lines', () => {
+    const dir = folder({
+      'compose.yaml': [
+        'x-common: &common',
+        '  env_file: .env',
+        '  environment: &env',
+        '    DB_HOST: db',
+        '  restart: always',
+        'services:',
+        '  web:',
+        '    <<: *common',
+        '    build: .',
+        '  worker:',
+        '    <<: [*common]',
+        '    environment: *env',
+        '    command: celery',
+        '  db:',
+        '    image: postgres:17',
+        '',
+      ].join('\n'),
+      '.env.example': 'SECRET=change-me\n',
+    });
+    const model = readCompose(dir)!;
+    const web = model.services.get('web')!;
+    expect(web.build?.context).toBe('.');
+    expect(web.environment.get('DB_HOST')).toMatchObject({ value: 'db', line: 4 });
+    expect(web.envFiles).toEqual([expect.objectContaining({ value: '.env', exists: false, example: '.env.example', line: 2 })]);
+    // The example's variables are provided, with values only the user knows.
+    expect(web.environment.get('SECRET')).toMatchObject({ fromExample: '.env.example' });
+    expect(web.environment.get('SECRET')?.value).toBeUndefined();
+    expect(model.services.get('worker')!.environment.get('DB_HOST')?.value).toBe('db');
+  });
+
+  it('follows extends, and keeps a variable set in no .env unknown instead of empty', () => {
+    const dir = folder({
+      'compose.yaml': [
+        'services:',
+        '  base:',
+        '    build: .',
+        '    environment: {A: "1", PW: "${PW}"}',
+        '  web:',
+        '    extends: base',
+        '    environment: {B: "2"}',
+        '    profiles: [extra]',
+        '',
+      ].join('\n'),
+    });
+    const web = readCompose(dir)!.services.get('web')!;
+    expect(web.build?.context).toBe('.');
+    expect([...web.environment.keys()].sort()).toEqual(['A', 'B', 'PW']);
+    expect(web.environment.get('PW')?.value).toBeUndefined();
+    expect(web.profiles).toEqual(['extra']);
   });
 });
 
