@@ -10,6 +10,7 @@ import {
   type Answers,
   type AnswerKey,
   defaultAnswers,
+  dropForeignDbVersion,
   finaliseAnswers,
   answerWarnings,
   QUESTIONS,
@@ -21,7 +22,7 @@ import { UsageError } from '../common/errors.ts';
 import { buildPlan, checkPlan, type Plan } from '../generate/plan.ts';
 import { appendMissingEnv, renderDotEnv, renderFiles } from '../generate/render.ts';
 import { reconcile, type Reconciled, type Status } from '../generate/reconcile.ts';
-import { basePath, STATE_DIR } from '../project/state.ts';
+import { basePath, STATE_DIR, storedBases } from '../project/state.ts';
 import { CONFIG_KEYS, loadOrgConfig, type OrgConfig, parseLabelFlags } from '../generate/org-config.ts';
 
 export type AppOptions = BaseOptions & {
@@ -47,6 +48,10 @@ export default class AppGenerator extends Generator<AppOptions> {
   organisationFlags: OrgConfig = {};
   /** Answers saved by an earlier run, for the summary of what changed. */
   previous: Partial<Answers> | undefined;
+  /** Answers given as flags in this run. */
+  flagged = new Set<AnswerKey>();
+  /** Lines for the summary about answers the run changed by itself. */
+  answerNotes: string[] = [];
 
   constructor(args?: string[], options?: AppOptions) {
     // customInstallTask: nothing to npm-install here, and no "package.json" chatter.
@@ -102,8 +107,10 @@ export default class AppGenerator extends Generator<AppOptions> {
     // Flags are checked before anything is asked or written.
     for (const q of QUESTIONS) {
       const value = this.flag(q.key, q.flag);
-      if (value !== undefined && value !== null && value !== '' && value !== true) this.raw[q.key] = validateAnswer(q.key, value);
-      else if (value === true) throw new UsageError(`--${q.flag} needs a value`);
+      if (value !== undefined && value !== null && value !== '' && value !== true) {
+        this.raw[q.key] = validateAnswer(q.key, value);
+        this.flagged.add(q.key);
+      } else if (value === true) throw new UsageError(`--${q.flag} needs a value`);
     }
     const saved = this.config.getAll() as RawAnswers;
     if (Object.keys(saved).length > 0) this.previous = saved as Partial<Answers>;
@@ -143,6 +150,8 @@ export default class AppGenerator extends Generator<AppOptions> {
   }
 
   configuring(): void {
+    const note = dropForeignDbVersion(this.raw, this.previous as RawAnswers | undefined, this.flagged);
+    if (note) this.answerNotes.push(note);
     this.answers = finaliseAnswers(this.detected, this.raw);
     this.plan = buildPlan(this.detected, this.answers, this.organisation);
     checkPlan(this.plan);
@@ -156,12 +165,17 @@ export default class AppGenerator extends Generator<AppOptions> {
       return existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
     };
     const o = this.options as unknown as Record<string, unknown>;
-    this.files = reconcile(await renderFiles(this.plan, existing, root), existing, Boolean(o.force));
+    const force = Boolean(o.force);
+    this.files = reconcile(await renderFiles(this.plan, existing, root, { force }), existing, force);
     // Without a terminal the conflict prompt cannot be answered: refuse before writing anything,
     // rather than stopping half-way through.
     if (o.interactive === false && !o.force && !o.dryRun) {
       const conflicts = this.files.filter((f) => f.status === 'conflict').map((f) => f.path);
       const replaced = this.files.filter((f) => f.status === 'replace').map((f) => f.path);
+      const packages = this.files.flatMap((f) => f.conflicts ?? []);
+      if (packages.length > 0) {
+        throw new UsageError(`${packages.join('; ')}: run in a terminal to see it marked, or pass --force to take the generator's version`);
+      }
       if (conflicts.length > 0) {
         throw new UsageError(
           `your edits and the generator's changes overlap in ${conflicts.join(', ')}: run in a terminal to see them marked, or pass --force to take the generator's version`,
@@ -185,8 +199,18 @@ export default class AppGenerator extends Generator<AppOptions> {
     };
     for (const file of this.files) {
       if (file.status !== 'unchanged') write(file.path, file.contents, file.mode, file.status === 'update' || file.status === 'merged');
-      // The merge base for the next run: the generator's own version.
-      write(basePath(file.path), file.generated, undefined, true);
+      // The merge base for the next run: the generator's own version, for the files merged three ways.
+      if (file.mergeBase) write(basePath(file.path), file.generated, undefined, true);
+    }
+    // Bases an earlier version kept for files merged another way (requirements, the state itself,
+    // a new project's own files) go; a base of a file this run leaves out (the entrypoint without a
+    // database) stays for when it comes back.
+    const keep = new Set([...this.files.filter((f) => f.mergeBase).map((f) => f.path), 'docker-entrypoint.sh']);
+    for (const path of storedBases(root)) {
+      if (keep.has(path)) continue;
+      const target = this.destinationPath(basePath(path));
+      this.fs.delete(target);
+      if (!o.dryRun) (this.fs.store.get(target) as { conflicter?: string }).conflicter = 'force';
     }
     const env = existing('.env');
     const envText = env === undefined ? renderDotEnv(this.plan, secret) : appendMissingEnv(this.plan, env, secret);
@@ -241,6 +265,7 @@ export default class AppGenerator extends Generator<AppOptions> {
       [
         head,
         ...(changedAnswers.length ? [`Changed: ${changedAnswers.join(', ')}`] : []),
+        ...this.answerNotes.map((n) => `Note: ${n}`),
         ...(lines.length ? lines : ['  nothing to change: every file already matches']),
         ...((this.options as unknown as Record<string, unknown>).dryRun
           ? ['Dry run: nothing was written; the diffs above show what would change.']

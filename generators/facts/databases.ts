@@ -15,6 +15,8 @@ export interface ServerDatabase {
   image: string;
   tag: (version: string) => string;
   defaultVersion: string;
+  /** Release lines the image is published for; a version is one of them or a release within one. */
+  versions: readonly string[];
   port: number;
   /** Where the image keeps its data; postgres 18 moved it (postgres18-volume-path). */
   dataDir: (version: string) => string;
@@ -49,6 +51,7 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
     // The Debian variant is named: `postgres:17` alone moves with Debian releases. Majors before 13 never had trixie.
     tag: (v) => `${v}-${Number(v) >= 13 ? 'trixie' : 'bookworm'}`,
     defaultVersion: '17',
+    versions: ['13', '14', '15', '16', '17', '18'],
     port: 5432,
     dataDir: (v) => (Number(v) >= 18 ? '/var/lib/postgresql' : '/var/lib/postgresql/data'),
     serviceEnv: { POSTGRES_DB: 'DB_NAME', POSTGRES_USER: 'DB_USER', POSTGRES_PASSWORD: 'DB_PASSWORD' },
@@ -64,6 +67,7 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
     image: 'mysql',
     tag: (v) => v,
     defaultVersion: '8.4',
+    versions: ['8.0', '8.4', '9'],
     port: 3306,
     dataDir: () => '/var/lib/mysql',
     serviceEnv: {
@@ -83,7 +87,9 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
     engine: 'django.db.backends.mysql',
     image: 'mariadb',
     tag: (v) => v,
-    defaultVersion: '11.4',
+    // The current long-term release (maintained to 2028).
+    defaultVersion: '11.8',
+    versions: ['10.6', '10.11', '11.4', '11.8', '12'],
     port: 3306,
     dataDir: () => '/var/lib/mysql',
     serviceEnv: {
@@ -100,6 +106,12 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
   sqlite: { kind: 'file', label: 'SQLite', engine: 'django.db.backends.sqlite3' },
   none: { kind: 'none', label: 'no database' },
 };
+
+/** Whether a server database is published in this version: `17` and `17.2` are PostgreSQL's, `8.4` is MySQL's. */
+export function hasVersion(database: Database, version: string): boolean {
+  const table = DATABASE_TABLE[database];
+  return table.kind === 'server' && table.versions.some((line) => version === line || version.startsWith(`${line}.`));
+}
 
 /** A Python driver distribution and the Debian packages it needs. */
 export interface Driver {

@@ -3,7 +3,7 @@
  * validation. One table serves the prompts, the flags, `--help` and the saved config.
  */
 import { readFileSync } from 'node:fs';
-import { type Database, DATABASES, DATABASE_TABLE } from '../facts/databases.ts';
+import { type Database, DATABASES, DATABASE_TABLE, hasVersion } from '../facts/databases.ts';
 import type { Detected } from '../project/detect.ts';
 import { UsageError } from '../common/errors.ts';
 import {
@@ -99,7 +99,7 @@ export const QUESTIONS: readonly Question[] = [
     key: 'dbVersion',
     flag: 'db-version',
     message: 'Database server version',
-    description: 'database image version (default postgres 17, mysql 8.4, mariadb 11.4)',
+    description: 'database image version (default postgres 17, mysql 8.4, mariadb 11.8)',
     flagOnly: true,
   },
   {
@@ -275,6 +275,24 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
     default:
       throw new UsageError(`unknown answer ${String(key)}`);
   }
+}
+
+/**
+ * After a database switch, a server version saved for the old engine that the new one does not
+ * have (PostgreSQL 17 for MySQL) gives way to the new engine's default. Drops it from `raw` and
+ * returns the line that tells the user; undefined when nothing changed. A version given as a flag
+ * in this run is never touched.
+ */
+export function dropForeignDbVersion(raw: RawAnswers, saved: RawAnswers | undefined, flagged: ReadonlySet<AnswerKey>): string | undefined {
+  if (!saved || flagged.has('dbVersion') || raw.dbVersion === undefined || raw.dbVersion === '') return undefined;
+  const database = raw.database as Database | undefined;
+  if (database === undefined || database === saved.database) return undefined;
+  const table = DATABASE_TABLE[database];
+  const version = String(raw.dbVersion);
+  // sqlite and none have no version: finaliseAnswers clears it.
+  if (table.kind !== 'server' || hasVersion(database, version)) return undefined;
+  delete raw.dbVersion;
+  return `database version ${version} was for ${DATABASE_TABLE[saved.database as Database]?.label ?? String(saved.database)}: ${table.label} gets ${table.defaultVersion}, its default (--db-version to choose another)`;
 }
 
 /** Validate a full set and run the cross-answer gates (Django ↔ Python, Django ↔ database). */

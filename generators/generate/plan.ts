@@ -8,7 +8,8 @@ import { posix } from 'node:path';
 import type { Answers } from './answers.ts';
 import { DATABASE_TABLE, type Database, type Driver, DRIVERS, driverFamily } from '../facts/databases.ts';
 import type { Detected } from '../project/detect.ts';
-import { type RequirementSet, hasDistribution, normaliseName } from '../project/requirements.ts';
+import { type Requirement, type RequirementSet, hasDistribution, normaliseName } from '../project/requirements.ts';
+import type { RequirementNeed } from './requirements-merge.ts';
 import { checkLockCovers } from '../project/managers.ts';
 import type { OrgConfig } from './org-config.ts';
 import { PINS } from '../facts/versions.ts';
@@ -106,6 +107,13 @@ export interface Plan {
     previous: string[];
     /** Distributions the container itself needs (server, static files, driver). */
     needs: string[];
+    /**
+     * The same needs as the lines the generator writes and manages when the project's own lines
+     * do not meet them, with the distributions that do (any postgres driver meets the driver need).
+     */
+    wanted: RequirementNeed[];
+    /** Distributions the project lists in files the generator never edits (its -r includes). */
+    listedElsewhere: string[];
   };
   env: EnvVar[];
   /** Builder-stage settings from the organisation config: build arguments and a CA certificate. */
@@ -136,21 +144,31 @@ function serverCommand(answers: Answers, wsgiApp: string, asgiApp: string | unde
   };
 }
 
+/** The known driver a requirement is, in any family: `psycopg[pool]` is plain psycopg. */
+function driverOf(r: Requirement, drivers: readonly Driver[]): Driver | undefined {
+  return (
+    drivers.find((d) => d.name === r.key) ??
+    drivers.find((d) => d.name === r.name && r.extras.length === 0) ??
+    (r.name === 'psycopg' ? drivers.find((d) => d.name === 'psycopg') : undefined)
+  );
+}
+
 function chooseDriver(database: Database, reqs: RequirementSet | undefined): { driver?: Driver; add?: string } {
   const family = driverFamily(database);
   if (!family) return {};
   const drivers = DRIVERS[family];
-  if (reqs) {
-    // Never add a second driver: the project's own wins, and its needs decide the system packages.
-    for (const r of reqs.requirements) {
-      const withExtras = r.key;
-      const found = drivers.find((d) => d.name === withExtras) ?? drivers.find((d) => d.name === r.name && r.extras.length === 0);
-      if (found) return { driver: found };
-      if (r.name === 'psycopg') return { driver: drivers[0]! };
-    }
+  // Never add a second driver: the project's own wins, and its needs decide the system packages.
+  for (const r of reqs?.requirements ?? []) {
+    const found = driverOf(r, drivers);
+    if (found) return { driver: found };
   }
   const first = drivers[0]!;
   return { driver: first, add: first.requirement };
+}
+
+/** Base names of a family's drivers: any of them in the project meets the driver need. */
+function driverNames(drivers: readonly Driver[]): string[] {
+  return [...new Set(drivers.map((d) => d.name.split('[')[0]!))];
 }
 
 export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig = {}): Plan {
@@ -188,10 +206,22 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
 
   const reqs = detected.kind === 'existing' ? detected.requirements : undefined;
   const { driver, add: driverAdd } = chooseDriver(answers.database, reqs);
-  const needs = [answers.server === 'uvicorn' ? PINS.uvicorn : PINS.gunicorn, PINS.whitenoise, ...(driverAdd ? [driverAdd] : [])];
+  const family = driverFamily(answers.database);
+  const wanted: RequirementNeed[] = [
+    { line: answers.server === 'uvicorn' ? PINS.uvicorn : PINS.gunicorn, metBy: [answers.server] },
+    { line: PINS.whitenoise, metBy: ['whitenoise'] },
+    ...(family ? [{ line: DRIVERS[family][0]!.requirement, metBy: driverNames(DRIVERS[family]) }] : []),
+  ];
+  const needs = [wanted[0]!.line, PINS.whitenoise, ...(driverAdd ? [driverAdd] : [])];
   const additions = isNew
     ? [PINS.django[answers.django], ...needs]
     : needs.filter((line) => !reqs || !hasDistribution(reqs, normaliseName(line.split(/[=<>~![]/)[0]!)));
+  // Drivers the project lists for another database keep their system packages: pip builds them and
+  // Python may load them, whatever the settings use.
+  const otherDrivers = (reqs?.requirements ?? [])
+    .map((r) => driverOf(r, [...DRIVERS.postgres, ...DRIVERS.mysql]))
+    .filter((d): d is Driver => d !== undefined && d !== driver);
+  const systemDrivers = [...new Set([...(driver ? [driver] : []), ...otherDrivers])];
 
   const requiredEnvAtImport = detected.kind === 'existing' ? detected.requiredEnv.filter((n) => n !== 'DJANGO_SECRET_KEY') : [];
   const database: Plan['database'] = { value: answers.database, label: table.label, kind: table.kind };
@@ -286,8 +316,9 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
 
   const writablePaths = [paths.staticRoot, paths.mediaRoot, ...(paths.dataDir ? [paths.dataDir] : [])];
 
-  const builder = [...new Set(driver?.builderPackages ?? [])].sort();
-  const runtime = [...new Set(driver?.runtimePackages ?? [])].sort();
+  const builder = [...new Set(systemDrivers.flatMap((d) => d.builderPackages))].sort();
+  const runtime = [...new Set(systemDrivers.flatMap((d) => d.runtimePackages))].sort();
+  const why = (pick: (d: Driver) => string): string => [...new Set(systemDrivers.map(pick).filter(Boolean))].join('; ');
 
   const buildEnv: Array<[string, string]> = [
     ['DJANGO_SECRET_KEY', 'collectstatic-only-not-a-secret'],
@@ -336,8 +367,8 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     packages: {
       builder,
       runtime,
-      builderWhy: driver?.builderWhy ?? '',
-      runtimeWhy: driver?.runtimeWhy ?? '',
+      builderWhy: why((d) => d.builderWhy),
+      runtimeWhy: why((d) => d.runtimeWhy),
     },
     requirements: {
       format,
@@ -350,6 +381,8 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
       previous: detected.kind === 'existing' ? detected.previousAdditions : [],
       // What the container itself runs, whoever put it in the requirements.
       needs: [answers.server, 'whitenoise', ...(driver ? [driver.name] : [])],
+      wanted,
+      listedElsewhere: [...new Set((reqs?.requirements ?? []).filter((r) => r.file !== reqs?.entry).map((r) => r.name))].sort(),
     },
     env: [
       ...env,

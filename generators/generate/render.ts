@@ -10,7 +10,7 @@ import { UsageError } from '../common/errors.ts';
 import { stripComments } from './explain.ts';
 import type { Plan } from './plan.ts';
 import { templatesDir } from '../common/paths.ts';
-import { addToPyprojectText, addToRequirementsText } from '../project/requirements.ts';
+import { mergeManagedRequirements } from './requirements-merge.ts';
 import { renderState, STATE_FILE } from '../project/state.ts';
 
 export interface OutputFile {
@@ -19,9 +19,18 @@ export interface OutputFile {
   contents: string;
   /** File mode when it matters (scripts). */
   mode?: number;
-  /** How it came to be: shown in the summary. */
+  /** How it came to be: shown in the summary. `merged`: its contents already keep every line of the user's. */
   action: 'template' | 'merged';
   why: string;
+  /** Keep this version in .django-docker/base/: the next run merges the file three ways against it. */
+  mergeBase?: boolean;
+  /** Packages the user and the generator both changed, one line each (requirements files). */
+  conflicts?: string[];
+}
+
+export interface RenderOptions {
+  /** Take the generator's version of a package the user changed (--force). */
+  force?: boolean;
 }
 
 /** Reads a file the user already has, relative to the project root; undefined when absent. */
@@ -103,11 +112,14 @@ function mergeIgnoreStyle(existing: string, ours: string, note: string): string 
 
 const MERGE_NOTE = 'Added by generator-django-docker: the container setup needs these';
 
-export async function renderFiles(plan: Plan, existing: ExistingFile, root?: string): Promise<OutputFile[]> {
+export async function renderFiles(plan: Plan, existing: ExistingFile, root?: string, options: RenderOptions = {}): Promise<OutputFile[]> {
   const out: OutputFile[] = [];
   const add = (path: string, contents: string, why: string, extra: Partial<OutputFile> = {}): void => {
     out.push({ path, contents, why, action: 'template', ...extra });
   };
+  /** A file the generator lays out whole: later runs merge the user's edits three ways. */
+  const own = (path: string, contents: string, why: string, extra: Partial<OutputFile> = {}): void =>
+    add(path, contents, why, { mergeBase: true, ...extra });
   const mergeable = (path: string, template: string, why: string): void => {
     const ours = renderTemplate(template, plan, root);
     const theirs = existing(path);
@@ -115,6 +127,7 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
     else add(path, mergeIgnoreStyle(theirs, ours, MERGE_NOTE), why, { action: 'merged' });
   };
 
+  let managed: string[] = [];
   if (plan.project.isNew) {
     const pkg = plan.project.package;
     add('manage.py', renderTemplate('new-project/manage.py.ejs', plan, root), 'Django management script of the new project', {
@@ -128,46 +141,58 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
       renderTemplate('requirements.txt.ejs', plan, root),
       `pinned packages: ${plan.requirements.additions.map((a) => a.split(/[=~]/)[0]).join(', ')}`,
     );
-  } else if (
-    (plan.requirements.format === 'requirements' || plan.requirements.format === 'pyproject') &&
-    (plan.requirements.additions.length > 0 || plan.requirements.previous.length > 0)
-  ) {
-    const { entry, additions, previous } = plan.requirements;
-    const text = existing(entry) ?? '';
-    const contents =
-      plan.requirements.format === 'pyproject'
-        ? addToPyprojectText(text, additions, previous)
-        : addToRequirementsText(text, additions, previous);
-    add(entry, contents, additions.length ? `added ${additions.join(', ')}; your lines are kept` : 'your lines are kept', {
-      action: 'merged',
-    });
+    // The Django pin is the project's from now on; the container's needs stay the generator's.
+    managed = plan.requirements.wanted.map((w) => w.line);
+  } else if (plan.requirements.format === 'requirements' || plan.requirements.format === 'pyproject') {
+    const { entry, format, previous, wanted, listedElsewhere } = plan.requirements;
+    const text = existing(entry);
+    if (text !== undefined || plan.requirements.additions.length > 0) {
+      const merged = mergeManagedRequirements({
+        file: entry,
+        format,
+        text: text ?? '',
+        managed: previous,
+        needs: wanted,
+        elsewhere: listedElsewhere,
+        force: Boolean(options.force),
+      });
+      managed = merged.managed;
+      const changes = [
+        ...(merged.added.length ? [`added ${merged.added.join(', ')}`] : []),
+        ...(merged.removed.length ? [`took out ${merged.removed.join(', ')}`] : []),
+      ];
+      add(entry, merged.text, [...changes, 'your lines are kept'].join('; '), {
+        action: 'merged',
+        ...(merged.conflicts.length ? { conflicts: merged.conflicts } : {}),
+      });
+    }
   }
   out.push({
     path: STATE_FILE,
-    contents: renderState({ addedRequirements: plan.project.isNew ? [] : plan.requirements.additions }),
+    contents: renderState({ addedRequirements: managed }),
     action: 'template',
-    why: 'what the generator added, so a re-run can change it',
+    why: 'the requirement lines the generator manages, so a re-run can change them',
   });
 
-  add(
+  own(
     'Dockerfile',
     renderTemplate('Dockerfile.ejs', plan, root),
     `two-stage image on ${plan.image.base}, user ${plan.user.name} (${plan.user.uid}), port ${plan.port}`,
   );
   mergeable('.dockerignore', 'dockerignore.ejs', 'keeps .git, venvs, .env and local data out of the image');
-  add(
+  own(
     'compose.yaml',
     await formatWithPrettier('compose.yaml', renderTemplate('compose.yaml.ejs', plan, root), 'compose.yaml.ejs', plan, root),
     `web${plan.database.service ? ` + ${plan.database.service.name} (${plan.database.service.image})` : ''}, port ${plan.port}`,
   );
-  add(
+  own(
     plan.project.settingsFile,
     renderTemplate('settings_container.py.ejs', plan, root),
     `container settings, imports ${plan.project.baseSettingsModule}`,
   );
-  add('.env.example', renderTemplate('env.example.ejs', plan, root), 'every variable compose reads, with safe defaults');
+  own('.env.example', renderTemplate('env.example.ejs', plan, root), 'every variable compose reads, with safe defaults');
   if (plan.migrateOnStart) {
-    add('docker-entrypoint.sh', renderTemplate('docker-entrypoint.sh.ejs', plan, root), 'applies migrations, then execs the server', {
+    own('docker-entrypoint.sh', renderTemplate('docker-entrypoint.sh.ejs', plan, root), 'applies migrations, then execs the server', {
       mode: 0o755,
     });
     mergeable('.gitattributes', 'gitattributes.ejs', 'keeps LF endings on the entrypoint');
@@ -183,7 +208,7 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
       { action: 'merged' },
     );
   }
-  add(
+  own(
     'README.Docker.md',
     await formatWithPrettier('README.Docker.md', renderTemplate('README.Docker.md.ejs', plan, root), 'README.Docker.md.ejs', plan, root),
     'how to run, what each file does, how to change an answer',

@@ -160,6 +160,8 @@ export function planSchema(): Schema {
             additions: strList,
             previous: strList,
             needs: strList,
+            wanted: { type: 'array', items: obj({ line: str, metBy: strList }) },
+            listedElsewhere: strList,
           },
           ['installer'],
         ),

@@ -1,12 +1,12 @@
 /**
  * Requirements files (pip format, following `-r` includes) and pyproject.toml dependencies:
- * which distributions a project already asks for, and how to add what the container needs
- * without touching anything the user wrote.
+ * which distributions a project already asks for (generate/requirements-merge.ts adds what the
+ * container needs).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parsePipRequirementsLine } from 'pip-requirements-js';
-import { parse as parseToml, patch as patchToml } from '@decimalturn/toml-patch';
+import { parse as parseToml } from '@decimalturn/toml-patch';
 import { SourceParseError, UsageError } from '../common/errors.ts';
 
 export interface Requirement {
@@ -51,12 +51,16 @@ function requirementFrom(text: string, file: string, line: number): Requirement 
   return { key: extras.length ? `${name}[${extras.join(',')}]` : name, name, extras, spec, file, line };
 }
 
-/** The comment above the lines the generator adds to a requirements file. */
-export const ADDED_NOTE = 'Added by generator-django-docker: what the container runs';
+/** Two requirement texts that ask for the same thing (spacing and name case aside). */
+export function sameRequirement(a: string, b: string): boolean {
+  const key = (s: string): string => s.replace(/\s+/g, '').toLowerCase();
+  return key(a) === key(b);
+}
 
 /**
  * Read a pip requirements file and every file it includes with `-r`. `ours` are the lines an
- * earlier run added: they are not the user's, so they do not count as already present.
+ * earlier run added: as long as the user has not changed them they are the generator's, so they
+ * do not count as already present.
  */
 export function readRequirementsFile(root: string, entry: string, ours: readonly string[] = []): RequirementSet {
   const set: RequirementSet = { entry, format: 'requirements', files: [], requirements: [] };
@@ -68,7 +72,7 @@ export function readRequirementsFile(root: string, entry: string, ours: readonly
     const lines = readFileSync(abs, 'utf8').split(/\r?\n/);
     lines.forEach((raw, i) => {
       const text = raw.replace(/(^|\s)#.*$/, '').trim();
-      if (!text || (file === entry && ours.includes(raw.trim()))) return;
+      if (!text || (file === entry && ours.some((o) => sameRequirement(o, text)))) return;
       const include = /^(?:-r|--requirement)[\s=]+(\S+)$/.exec(text);
       if (include?.[1]) {
         const target = relative(root, join(dirname(abs), include[1]));
@@ -103,7 +107,7 @@ export function readPyproject(root: string, file = 'pyproject.toml', ours: reado
   }
   const lines = text.split(/\r?\n/);
   const requirements = deps.flatMap((d) => {
-    if (typeof d !== 'string' || ours.includes(d)) return [];
+    if (typeof d !== 'string' || ours.some((o) => sameRequirement(o, d))) return [];
     const line = lines.findIndex((l) => l.includes(JSON.stringify(d)) || l.includes(`'${d}'`)) + 1;
     const req = requirementFrom(d, file, line || 1);
     return req ? [req] : [];
@@ -122,35 +126,4 @@ export function readPyproject(root: string, file = 'pyproject.toml', ours: reado
 export function hasDistribution(set: RequirementSet, name: string): boolean {
   const n = normaliseName(name);
   return set.requirements.some((r) => r.name === n);
-}
-
-/**
- * Replace the generator's block in a pip requirements file: drop the lines an earlier run added
- * (`previous`) with their note, then append `additions` under the note. Every other byte stays.
- */
-export function addToRequirementsText(text: string, additions: readonly string[], previous: readonly string[] = []): string {
-  let lines = text.split('\n');
-  if (previous.length > 0) {
-    const note = lines.findIndex((l) => l.trim() === `# ${ADDED_NOTE}`);
-    if (note >= 0) {
-      let end = note + 1;
-      while (end < lines.length && previous.includes(lines[end]!.trim())) end++;
-      const start = note > 0 && lines[note - 1]!.trim() === '' ? note - 1 : note;
-      lines = [...lines.slice(0, start), ...lines.slice(end)];
-    }
-  }
-  const kept = lines.join('\n');
-  if (additions.length === 0) return kept;
-  const base = kept.length === 0 || kept.endsWith('\n') ? kept : `${kept}\n`;
-  return `${base}\n# ${ADDED_NOTE}\n${additions.join('\n')}\n`;
-}
-
-/** Set the generator's entries in pyproject.toml's [project] dependencies, keeping formatting and comments. */
-export function addToPyprojectText(text: string, additions: readonly string[], previous: readonly string[] = []): string {
-  const data = parseToml(text) as { project: { dependencies: string[] } };
-  const before = data.project.dependencies;
-  const after = [...before.filter((d) => !previous.includes(d)), ...additions];
-  if (after.length === before.length && after.every((d, i) => d === before[i])) return text;
-  data.project.dependencies = after;
-  return patchToml(text, data);
 }

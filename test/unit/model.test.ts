@@ -8,7 +8,7 @@ import { djangoLinesForSpec, pythonsForLines } from '../../generators/facts/comp
 import { detect, type DetectedProject } from '../../generators/project/detect.ts';
 import { buildPlan } from '../../generators/generate/plan.ts';
 import { dictGet, type EvalResult, evaluateModule } from '../../generators/project/python-eval.ts';
-import { ADDED_NOTE, addToPyprojectText, addToRequirementsText, readRequirementsFile } from '../../generators/project/requirements.ts';
+import { readRequirementsFile } from '../../generators/project/requirements.ts';
 import { copyScenarioInput, scenariosDir } from '../support/scenarios.ts';
 
 function copyScenario(name: string): string {
@@ -134,16 +134,6 @@ describe('compatibility gate', () => {
 });
 
 describe('requirements', () => {
-  it('keeps every user line and appends ours', () => {
-    const text = '# mine\nDjango==5.2.17  # pinned\n-e git+https://example.invalid/x.git#egg=x\n--index-url https://example.invalid/simple';
-    const out = addToRequirementsText(text, ['gunicorn==26.2.0']);
-    expect(out.startsWith(`${text}\n`)).toBe(true);
-    expect(out.endsWith(`\n# ${ADDED_NOTE}\ngunicorn==26.2.0\n`)).toBe(true);
-    // A later run swaps its own block and nothing else.
-    const swapped = addToRequirementsText(`${out}extra-user-line==1\n`, ['mysqlclient==2.2.7'], ['gunicorn==26.2.0']);
-    expect(swapped).toBe(`${text}\nextra-user-line==1\n\n# ${ADDED_NOTE}\nmysqlclient==2.2.7\n`);
-  });
-
   it('never adds a second driver: an existing psycopg2-binary stays the only postgres driver', async () => {
     const dir = copyScenario('startproject-postgres');
     writeFileSync(join(dir, 'requirements.txt'), 'Django==5.2.17\npsycopg2-binary==2.9.10\n');
@@ -175,13 +165,5 @@ describe('requirements', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dd-req-'));
     writeFileSync(join(dir, 'requirements.txt'), '-r missing.txt\n');
     expect(() => readRequirementsFile(dir, 'requirements.txt')).toThrow(/includes missing\.txt, which does not exist/);
-  });
-
-  it('adds to pyproject.toml without losing comments', () => {
-    const text = '[project]\nname = "x"\n# deps\ndependencies = [\n  "Django~=5.2.0",  # web\n]\n';
-    const out = addToPyprojectText(text, ['gunicorn==26.2.0']);
-    expect(out).toContain('# deps');
-    expect(out).toContain('"Django~=5.2.0",  # web');
-    expect(out).toContain('"gunicorn==26.2.0"');
   });
 });

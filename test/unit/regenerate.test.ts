@@ -64,6 +64,47 @@ describe('user edits survive a re-run', () => {
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('LABEL org.example.team="web"');
   });
 
+  it('a line appended to requirements.txt never stops a database switch', async () => {
+    const dir = await generatedSite();
+    writeFileSync(join(dir, 'requirements.txt'), `${readFileSync(join(dir, 'requirements.txt'), 'utf8')}requests==2.32.3\n`);
+    const r = runCli(dir, ['--database', 'postgres']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toMatch(/\nwhitenoise==6\.8\.2\npsycopg==3\.3\.6\nrequests==2\.32\.3\n$/);
+  });
+
+  it('a new postgres project re-run with --database mysql gets MySQL throughout: image and version, driver, no psycopg', async () => {
+    const dir = await generatedSite({ database: 'postgres' });
+    const r = runCli(dir, ['--database', 'mysql']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Changed: database postgres → mysql, dbVersion 17 → 8.4');
+    expect(r.stderr).toContain(
+      'Note: database version 17 was for PostgreSQL: MySQL gets 8.4, its default (--db-version to choose another)',
+    );
+    const compose = parseYaml(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as { services: Record<string, { image?: string }> };
+    expect(compose.services.db?.image).toBe('mysql:8.4');
+    const requirements = readFileSync(join(dir, 'requirements.txt'), 'utf8');
+    expect(requirements).toContain('\nmysqlclient==2.2.7\n');
+    expect(requirements).not.toContain('psycopg');
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).not.toContain('libpq5');
+    // A version given with the switch is kept, and an engine that has the saved version keeps it.
+    expect(runCli(dir, ['--database', 'mariadb', '--db-version', '10.11']).stderr).not.toContain('Note:');
+    expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toContain('image: mariadb:10.11');
+  });
+
+  it('a changed requirement the generator also changes is refused without a terminal, in one line naming the package', async () => {
+    const dir = await generatedSite({ database: 'postgres' });
+    edit(dir, 'requirements.txt', 'psycopg==3.3.6', 'psycopg==3.2.9');
+    const before = readTree(dir);
+    const r = runCli(dir, ['--database', 'mysql']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      "django-docker: requirements.txt: you changed psycopg==3.3.6 to psycopg==3.2.9, and the generator now removes it: run in a terminal to see it marked, or pass --force to take the generator's version",
+    );
+    expect(readTree(dir)).toEqual(before);
+    expect(runCli(dir, ['--database', 'mysql', '--force']).status).toBe(0);
+    expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).not.toContain('psycopg');
+  });
+
   it('a user line the generator also changes is a conflict: refused without a terminal, nothing written', async () => {
     const dir = await generatedSite();
     edit(dir, 'Dockerfile', 'EXPOSE 8000', 'EXPOSE 8000 8001');
@@ -92,7 +133,7 @@ describe('user edits survive a re-run', () => {
     expect(m.conflict).toBe(true);
     expect(m.text).toBe('FROM x\n<<<<<<< your version\nEXPOSE 8000 8001\n=======\nEXPOSE 9000\n>>>>>>> generator\nCMD ["a"]\n');
     const files = reconcile(
-      [{ path: 'Dockerfile', contents: 'FROM x\nEXPOSE 9000\nCMD ["a"]\n', action: 'template', why: '' }],
+      [{ path: 'Dockerfile', contents: 'FROM x\nEXPOSE 9000\nCMD ["a"]\n', action: 'template', why: '', mergeBase: true }],
       (p) => (p === 'Dockerfile' ? 'FROM x\nEXPOSE 8000 8001\nCMD ["a"]\n' : p === '.django-docker/base/Dockerfile' ? base : undefined),
       false,
     );
