@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import { UsageError } from '../common/errors.ts';
 import { type ComposeService } from './parse/compose-model.ts';
 import { type DockerfileModel, lineage, type Stage } from './parse/dockerfile-model.ts';
+import { emptyResult } from '../project/python-eval.ts';
 import { declaredRequirements, managePyCandidates, settingsModuleOf } from '../project/loader.ts';
 import { lineAt } from './parse/shell-words.ts';
 import {
@@ -583,7 +584,7 @@ async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInf
     }
   }
   if (!file || sourceDir === undefined) {
-    const empty = { names: new Map(), files: [], imports: [], envReads: [], errors: [], missing: [] };
+    const empty = emptyResult();
     return { module, file: '', source, symbolic: empty, concrete: empty, sourceDir: '.', ...(project.layout ? { inImage: false } : {}) };
   }
   const sd = sourceDir.replace(/\/$/, '') || '.';

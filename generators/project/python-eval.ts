@@ -1,22 +1,82 @@
 /**
  * Evaluates a Django settings module the way Python would, for the small language settings
  * use: literals, names, `+`, `/` on paths, comparisons, `and`/`or`/`not`, conditional
- * expressions, comprehensions, `os.environ`/`os.getenv` reads, django-environ and decouple
- * readers, dj-database-url, pathlib/os.path, list and dict methods, star imports between
- * settings modules, and calls to small helper functions defined in the module.
+ * expressions, comprehensions, `os.environ`/`os.getenv` reads, django-environ, environs and
+ * python-decouple readers, dj-database-url, pathlib/os.path, list and dict methods, star
+ * imports between settings modules, and calls to small helper functions defined in the module.
  *
  * Two modes: with `env` given, environment reads take those values (what the container sees);
  * without it they stay symbolic (`{k: 'env'}`), so rules can see how a value is read.
  * Anything outside that subset becomes `unknown`; the evaluator never throws on input.
+ *
+ * Every environment access is recorded (`env`) with what absence does at import:
+ *   required  the read raises (KeyError, ImproperlyConfigured, …) or its None is used in a way
+ *             that raises (`os.environ.get("X").split()`), on a path import always takes;
+ *   optional  it has a default, or a test on the variable, a try, or a branch on another value
+ *             decides whether it runs (`because` says which);
+ *   written   the settings set it (`os.environ["X"] = …`, `os.environ.setdefault(…)`).
+ * Each read also says what shape its value must have (URL, int, bool, JSON, list) from its cast
+ * or its use. A name assigned in branches the evaluator cannot decide keeps each branch's value
+ * with the conditions that choose it (`Binding.alternatives`), besides the merged value.
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { firstError, named, pythonParser, stringValue } from './python.ts';
+
+/** What a variable's value must look like for the settings to import. */
+export type EnvShape =
+  'str' | 'int' | 'float' | 'bool' | 'list' | 'dict' | 'json' | 'path' | 'url' | 'db-url' | 'cache-url' | 'email-url' | 'search-url';
+
+/** A test the evaluator could not decide, on the path to some code. */
+export interface Condition {
+  /** The test's source text, e.g. `os.getenv("DB") == "postgres"`. */
+  text: string;
+  file: string;
+  line: number;
+  /** Environment variables the test reads. */
+  vars: string[];
+  /** true: the code runs when the test holds; false: when it fails (an elif/else after it). */
+  holds: boolean;
+}
+
+export type EnvLibrary = 'os' | 'django-environ' | 'environs' | 'decouple' | 'dj-database-url';
+
+export interface EnvAccess {
+  name: string;
+  file: string;
+  line: number;
+  /** How it is read: `os.environ[]`, `os.environ.get`, `os.getenv`, `in os.environ`, `env`, `env.db`, `config`, … */
+  via: string;
+  lib: EnvLibrary;
+  kind: 'required' | 'optional' | 'written';
+  /** Why an access is optional (`none`: absent it reads as None, and nothing raises). */
+  because?: 'default' | 'none' | 'test' | 'guarded' | 'try' | 'branch' | 'written-before';
+  hasDefault: boolean;
+  default?: Val;
+  /** Absent, this access raises at import (the read itself, or a use of the None it gives). */
+  crashes: boolean;
+  /** The exception absence raises. */
+  error?: string;
+  shape: EnvShape;
+  /** Undecided tests on the path to the read (or to the use that crashes), outermost first. */
+  when: Condition[];
+  /** Exceptions a surrounding `try` catches ('*' for a bare except). */
+  caught: string[];
+  /** Inside a loop, or an except/else/finally clause: it may not run at all. */
+  mayNotRun: boolean;
+  /** The settings wrote the variable before reading it. */
+  writtenBefore: boolean;
+  /** With an environment given: is the variable set in it (or written by the settings)? */
+  present?: boolean;
+  /** What a write sets. */
+  value?: Val;
+}
 
 export type Val =
   | { k: 'str'; v: string }
   | { k: 'num'; v: number }
   | { k: 'bool'; v: boolean }
-  | { k: 'none' }
+  /** `access`: the None an absent variable read gives (`os.environ.get("X")`), with an environment given. */
+  | { k: 'none'; access?: EnvAccess }
   | { k: 'path'; v: string }
   /** `open`: there may be items we could not evaluate. */
   | { k: 'list'; items: Val[]; open?: boolean }
@@ -29,24 +89,35 @@ export type Val =
       default?: Val;
       hasDefault: boolean;
       cast?: 'str' | 'bool' | 'truthy' | 'split' | 'int' | 'list' | 'url' | 'other';
+      /** Absent, the value is None (os.environ.get without a default). */
+      nullable?: boolean;
+      access?: EnvAccess;
     }
   | { k: 'func'; node: Node; file: string }
   | { k: 'module'; name: string }
+  /** An environment-reader object: `environ.Env()`, `environs.Env()`, decouple's `AutoConfig()`. */
+  | { k: 'reader'; lib: EnvLibrary }
   | { k: 'unknown'; text: string };
+
+/** One branch's value of a name assigned where the evaluator could not decide the branch. */
+export interface Alternative {
+  when: Condition[];
+  /** undefined: the name is not set on that path. */
+  value: Val | undefined;
+  file: string;
+  line: number;
+}
 
 export interface Binding {
   value: Val;
   file: string;
   line: number;
+  /** Set in undecided branches: each branch's value and the tests that choose it. */
+  alternatives?: Alternative[];
 }
 
-export interface EnvRead {
-  name: string;
-  file: string;
-  line: number;
-  hasDefault: boolean;
-  via: string;
-}
+/** Older name of a read access, kept for the doctor's rules. */
+export type EnvRead = EnvAccess;
 
 export interface EvalResult {
   names: Map<string, Binding>;
@@ -54,10 +125,15 @@ export interface EvalResult {
   files: string[];
   /** Absolute module names imported (`import x`, `from x import y`). */
   imports: Array<{ module: string; file: string; line: number }>;
-  envReads: EnvRead[];
+  /** Every environment access, reads and writes, in evaluation order. */
+  env: EnvAccess[];
+  /** The reads among them. */
+  envReads: EnvAccess[];
+  /** `raise` statements reached; `certain` when import always takes that path (with the environment given). */
+  raises: Array<{ file: string; line: number; certain: boolean; vars: string[] }>;
   errors: Array<{ file: string; line: number; message: string }>;
-  /** Star imports of project modules that do not exist. */
-  missing: Array<{ module: string; file: string; line: number }>;
+  /** Star imports of project modules that do not exist; `guarded` inside a try or a branch. */
+  missing: Array<{ module: string; file: string; line: number; guarded?: boolean }>;
 }
 
 export interface EvalOptions {
@@ -66,6 +142,7 @@ export interface EvalOptions {
   moduleFile(module: string): string | undefined;
   /** Where a project file is inside the image (for `__file__`). */
   imagePath(file: string): string;
+  /** The environment: a value, or undefined for "set, value unknown". Without it reads stay symbolic. */
   env?: ReadonlyMap<string, string | undefined>;
   /** Parsed trees shared between evaluations of one run. */
   trees?: Map<string, Tree | { error: { line: number; message: string } }>;
@@ -75,6 +152,8 @@ const U = (text: string): Val => ({ k: 'unknown', text: text.slice(0, 80) });
 const S = (v: string): Val => ({ k: 'str', v });
 const B = (v: boolean): Val => ({ k: 'bool', v });
 const NONE: Val = { k: 'none' };
+/** What a `raise` statement gives its block: the path stops there. */
+const RAISED: Val = { k: 'unknown', text: 'raise' };
 
 export function truthy(v: Val | undefined): boolean | undefined {
   if (!v) return undefined;
@@ -89,13 +168,14 @@ export function truthy(v: Val | undefined): boolean | undefined {
       return false;
     case 'path':
     case 'func':
-    case 'module':
+    case 'reader':
       return true;
     case 'list':
       return v.items.length > 0 ? true : v.open ? undefined : false;
     case 'dict':
       return v.entries.length > 0 ? true : v.open ? undefined : false;
     default:
+      // A module's attribute may be any object (`settings.DEBUG`): unknown.
       return undefined;
   }
 }
@@ -109,6 +189,16 @@ export function dictGet(v: Val | undefined, key: string): Val | undefined {
   if (v?.k !== 'dict') return undefined;
   for (let i = v.entries.length - 1; i >= 0; i--) if (v.entries[i]![0] === key) return v.entries[i]![1];
   return undefined;
+}
+
+/**
+ * Every value a name can have: each alternative of undecided branches (with its conditions),
+ * or the one value. `when` is empty for a value that does not depend on a branch.
+ */
+export function valuesOf(b: Binding | undefined): Array<{ when: Condition[]; value: Val }> {
+  if (!b) return [];
+  if (!b.alternatives) return [{ when: [], value: b.value }];
+  return b.alternatives.flatMap((a) => (a.value ? [{ when: a.when, value: a.value }] : []));
 }
 
 function equal(a: Val, b: Val): boolean | undefined {
@@ -143,14 +233,182 @@ function dirnameOf(p: string): string {
   return i <= 0 ? '/' : n.slice(0, i);
 }
 
-const ENV_GET = new Set(['os.environ.get', 'os.getenv', 'environ.get', 'getenv', 'os.environ.setdefault']);
+/** os-level readers: a default or None when absent. */
+const OS_GET = new Set(['os.environ.get', 'os.getenv', 'environ.get', 'getenv']);
+
+type Cast = Extract<Val, { k: 'env' }>['cast'];
+
+/** Reader methods of django-environ and environs: the shape, where the default is, the variable read without a name. */
+interface ReaderMethod {
+  shape: EnvShape;
+  /** Positional index of the default (-1: keyword only). */
+  defaultAt: number;
+  /** Variable read when the call names none (`env.db()` reads DATABASE_URL). */
+  variable?: string;
+}
+
+const DJANGO_ENVIRON: Record<string, ReaderMethod> = {
+  '': { shape: 'str', defaultAt: -1 },
+  str: { shape: 'str', defaultAt: 1 },
+  bytes: { shape: 'str', defaultAt: 1 },
+  bool: { shape: 'bool', defaultAt: 1 },
+  int: { shape: 'int', defaultAt: 1 },
+  float: { shape: 'float', defaultAt: 1 },
+  json: { shape: 'json', defaultAt: 1 },
+  list: { shape: 'list', defaultAt: 2 },
+  tuple: { shape: 'list', defaultAt: 2 },
+  dict: { shape: 'dict', defaultAt: 2 },
+  url: { shape: 'url', defaultAt: 1 },
+  path: { shape: 'path', defaultAt: 1 },
+  db: { shape: 'db-url', defaultAt: 1, variable: 'DATABASE_URL' },
+  db_url: { shape: 'db-url', defaultAt: 1, variable: 'DATABASE_URL' },
+  cache: { shape: 'cache-url', defaultAt: 1, variable: 'CACHE_URL' },
+  cache_url: { shape: 'cache-url', defaultAt: 1, variable: 'CACHE_URL' },
+  email: { shape: 'email-url', defaultAt: 1, variable: 'EMAIL_URL' },
+  email_url: { shape: 'email-url', defaultAt: 1, variable: 'EMAIL_URL' },
+  search_url: { shape: 'search-url', defaultAt: 1, variable: 'SEARCH_URL' },
+};
+
+const ENVIRONS: Record<string, ReaderMethod> = {
+  '': { shape: 'str', defaultAt: 1 },
+  str: { shape: 'str', defaultAt: 1 },
+  bool: { shape: 'bool', defaultAt: 1 },
+  int: { shape: 'int', defaultAt: 1 },
+  float: { shape: 'float', defaultAt: 1 },
+  decimal: { shape: 'float', defaultAt: 1 },
+  list: { shape: 'list', defaultAt: 1 },
+  dict: { shape: 'dict', defaultAt: 1 },
+  json: { shape: 'json', defaultAt: 1 },
+  url: { shape: 'url', defaultAt: 1 },
+  path: { shape: 'path', defaultAt: 1 },
+  log_level: { shape: 'str', defaultAt: 1 },
+  timedelta: { shape: 'str', defaultAt: 1 },
+  datetime: { shape: 'str', defaultAt: 1 },
+  date: { shape: 'str', defaultAt: 1 },
+  uuid: { shape: 'str', defaultAt: 1 },
+  dj_db_url: { shape: 'db-url', defaultAt: 1 },
+  dj_cache_url: { shape: 'cache-url', defaultAt: 1 },
+  dj_email_url: { shape: 'email-url', defaultAt: 1 },
+};
+
+/** The exception absence raises, per library. */
+const LIBRARY_ERROR: Record<EnvLibrary, string> = {
+  os: 'KeyError',
+  'django-environ': 'ImproperlyConfigured',
+  environs: 'EnvError',
+  decouple: 'UndefinedValueError',
+  'dj-database-url': 'TypeError',
+};
+
+/** Names an `except` clause catches an error by, besides Exception/BaseException. */
+const CAUGHT_AS: Record<string, string[]> = {
+  KeyError: ['KeyError', 'LookupError'],
+  ImproperlyConfigured: ['ImproperlyConfigured'],
+  EnvError: ['EnvError', 'EnvValidationError', 'ValidationError'],
+  UndefinedValueError: ['UndefinedValueError'],
+  AttributeError: ['AttributeError'],
+  TypeError: ['TypeError'],
+};
+
+function catches(caught: readonly string[], error: string): boolean {
+  return caught.some((c) => c === '*' || c === 'Exception' || c === 'BaseException' || (CAUGHT_AS[error] ?? [error]).includes(c));
+}
+
+/** The shape a cast argument gives (`cast=bool`, `cast=Csv()`, `cast=json.loads`). */
+function castShape(text: string | undefined): EnvShape | undefined {
+  if (!text) return undefined;
+  const t = text.replace(/\s+/g, '');
+  if (t === 'bool') return 'bool';
+  if (t === 'int') return 'int';
+  if (t === 'float' || /Decimal$/.test(t)) return 'float';
+  if (t === 'list' || t === 'tuple' || /Csv\(/.test(t)) return 'list';
+  if (t === 'dict') return 'dict';
+  if (/json\.loads$/.test(t)) return 'json';
+  if (/(db_url|dj_database_url\.parse)$/.test(t)) return 'db-url';
+  if (t === 'str') return 'str';
+  return undefined;
+}
+
+function castOf(shape: EnvShape): Cast {
+  switch (shape) {
+    case 'bool':
+      return 'bool';
+    case 'int':
+      return 'int';
+    case 'list':
+      return 'list';
+    case 'url':
+    case 'db-url':
+    case 'cache-url':
+    case 'email-url':
+    case 'search-url':
+      return 'url';
+    default:
+      return 'str';
+  }
+}
+
+/** A JSON value as a Val. */
+function fromJson(x: unknown): Val {
+  if (x === null) return NONE;
+  if (typeof x === 'string') return S(x);
+  if (typeof x === 'number') return { k: 'num', v: x };
+  if (typeof x === 'boolean') return B(x);
+  if (Array.isArray(x)) return { k: 'list', items: x.map(fromJson) };
+  if (typeof x === 'object') return { k: 'dict', entries: Object.entries(x as Record<string, unknown>).map(([k, v]) => [k, fromJson(v)]) };
+  return U(String(x));
+}
+
+/** Where the code being evaluated sits: what decides whether it runs. */
+interface Reach {
+  /** Undecided tests on the path. */
+  when: Condition[];
+  /** Exceptions surrounding `try` statements catch. */
+  caught: string[];
+  /** In a loop body or an except/else/finally clause. */
+  mayNotRun: boolean;
+  /** Variables of tests that were decided on the path (with an environment given): why a `raise` is reached. */
+  decided: string[];
+}
+
+interface Ctx {
+  ns: Map<string, Binding>;
+  file: string;
+  module: string;
+  isPackage: boolean;
+  /** Inside code that may not run (a loop, an except clause): assignments merge with the value before. */
+  uncertain: boolean;
+  /** Inside one branch of an undecided `if`: assignments are plain; the branches are merged after. */
+  branchLocal?: boolean;
+  /** Enclosing names, for helper functions and comprehensions. */
+  outer?: Map<string, Binding>;
+  reach: Reach;
+}
+
+const TOP: Reach = { when: [], caught: [], mayNotRun: false, decided: [] };
+
+/** A call's arguments: positional, keyword (with their source text), and whether a splat hid some. */
+interface Args {
+  pos: Val[];
+  kw: Map<string, Val>;
+  kwText: Map<string, string>;
+  open: boolean;
+}
 
 class Evaluator {
-  result: EvalResult = { names: new Map(), files: [], imports: [], envReads: [], errors: [], missing: [] };
+  result: EvalResult = { names: new Map(), files: [], imports: [], env: [], envReads: [], raises: [], errors: [], missing: [] };
   private modules = new Map<string, Map<string, Binding>>();
   /** django-environ schemes: `environ.Env(DEBUG=(bool, False))` gives DEBUG a cast and a default. */
   private scheme = new Map<string, { cast?: string; default?: Val }>();
   private depth = 0;
+  /** Variables the settings set on a path import always takes, with the value when known. */
+  private written = new Map<string, Val | undefined>();
+  /** Where each undecided test was evaluated, to decide it again with a variable absent. */
+  private tests = new WeakMap<Condition, { node: Node; ctx: Ctx }>();
+  /** While deciding a test with these variables absent: reads are not recorded. */
+  private absent: ReadonlySet<string> | undefined;
+  /** Variables whose absence takes a path to `raise`: import fails without them. */
+  private raisedWithout = new Map<string, { file: string; line: number }>();
 
   constructor(
     private opts: EvalOptions,
@@ -181,7 +439,7 @@ class Evaluator {
   }
 
   /** Evaluate a module (once per run) and return its namespace. */
-  module(name: string, file: string): Map<string, Binding> {
+  module(name: string, file: string, reach: Reach = TOP): Map<string, Binding> {
     const done = this.modules.get(file);
     if (done) return done;
     const ns = new Map<string, Binding>();
@@ -189,8 +447,10 @@ class Evaluator {
     const tree = this.tree(file);
     if (!this.result.files.includes(file)) this.result.files.push(file);
     if (!tree) return ns;
-    const ctx: Ctx = { ns, file, module: name, isPackage: file.endsWith('__init__.py'), uncertain: false };
-    this.block(tree.rootNode, ctx);
+    const ctx: Ctx = { ns, file, module: name, isPackage: file.endsWith('__init__.py'), uncertain: false, reach };
+    // Every statement is evaluated, even after a `raise` import would stop at: the rules judge
+    // the rest too, and the raise is in `raises`.
+    for (const stmt of named(tree.rootNode)) this.statement(stmt, ctx);
     return ns;
   }
 
@@ -202,15 +462,37 @@ class Evaluator {
     return undefined;
   }
 
+  private lookup(name: string, ctx: Ctx): Binding | undefined {
+    return ctx.ns.get(name) ?? ctx.outer?.get(name);
+  }
+
+  /** Assignments inside code that may not run merge with the value before. */
+  private merges(ctx: Ctx): boolean {
+    return ctx.uncertain && !ctx.branchLocal;
+  }
+
   private set(ctx: Ctx, name: string, value: Val, node: Node): void {
     ctx.ns.set(name, {
-      value: ctx.uncertain ? uncertainOf(ctx.ns.get(name)?.value, value) : value,
+      value: this.merges(ctx) ? uncertainOf(ctx.ns.get(name)?.value, value) : value,
       file: ctx.file,
       line: node.startPosition.row + 1,
     });
   }
 
-  /** Returns a value when the statement is a `return` (inside helper functions). */
+  /** Change a binding in place (`X["a"] = v`, `X.append(v)`), alternatives included. */
+  private update(ctx: Ctx, name: string, change: (v: Val) => Val): void {
+    const b = ctx.ns.get(name);
+    if (!b) return;
+    const next = change(b.value);
+    ctx.ns.set(name, {
+      value: this.merges(ctx) ? uncertainOf(b.value, next) : next,
+      file: b.file,
+      line: b.line,
+      ...(b.alternatives ? { alternatives: b.alternatives.map((a) => ({ ...a, value: a.value && change(a.value) })) } : {}),
+    });
+  }
+
+  /** Returns a value when the statement is a `return` (inside helper functions) or a `raise`. */
   private statement(stmt: Node, ctx: Ctx): Val | undefined {
     switch (stmt.type) {
       case 'expression_statement': {
@@ -226,6 +508,9 @@ class Evaluator {
         const value = named(stmt)[0];
         return value ? this.expr(value, ctx) : NONE;
       }
+      case 'raise_statement':
+        this.raised(stmt, ctx);
+        return RAISED;
       case 'import_statement':
         for (const n of named(stmt)) {
           const dotted = n.type === 'aliased_import' ? n.childForFieldName('name') : n;
@@ -238,54 +523,38 @@ class Evaluator {
       case 'import_from_statement':
         this.fromImport(stmt, ctx);
         return undefined;
-      case 'if_statement': {
-        const cond = stmt.childForFieldName('condition');
-        const c = cond ? truthy(this.expr(cond, ctx)) : undefined;
-        const branches: Array<{ cond?: Node; body: Node }> = [];
-        const consequence = stmt.childForFieldName('consequence');
-        if (consequence) branches.push({ ...(cond ? { cond } : {}), body: consequence });
-        for (const alt of named(stmt)) {
-          if (alt.type === 'elif_clause') {
-            const ec = alt.childForFieldName('condition');
-            const body = alt.childForFieldName('consequence');
-            if (body) branches.push({ ...(ec ? { cond: ec } : {}), body });
-          } else if (alt.type === 'else_clause') {
-            const body = alt.childForFieldName('body');
-            if (body) branches.push({ body });
-          }
-        }
-        if (c === true) return this.block(branches[0]!.body, ctx);
-        if (c === false) {
-          // Re-evaluate the rest as an if/elif chain: simplest is to treat later branches as uncertain
-          // unless there is just an else.
-          const rest = branches.slice(1);
-          if (rest.length === 1 && !rest[0]!.cond) return this.block(rest[0]!.body, ctx);
-          for (const b of rest) this.uncertainBlock(b.body, ctx);
-          return undefined;
-        }
-        for (const b of branches) {
-          const ret = this.uncertainBlock(b.body, ctx);
-          if (ret !== undefined) return U('conditional return');
-        }
-        return undefined;
-      }
+      case 'if_statement':
+        return this.ifStatement(stmt, ctx);
       case 'try_statement': {
         const body = stmt.childForFieldName('body');
+        const clauses = named(stmt).filter((c) =>
+          ['except_clause', 'except_group_clause', 'else_clause', 'finally_clause'].includes(c.type),
+        );
+        const caught = clauses.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause').flatMap(exceptionNames);
         let ret: Val | undefined;
-        if (body) ret = this.block(body, ctx);
-        for (const clause of named(stmt)) {
-          if (['except_clause', 'else_clause', 'finally_clause'].includes(clause.type)) {
-            for (const b of named(clause)) if (b.type === 'block') this.uncertainBlock(b, ctx);
-          }
+        if (body) {
+          const inner: Ctx = caught.length > 0 ? { ...ctx, reach: { ...ctx.reach, caught: [...ctx.reach.caught, ...caught] } } : ctx;
+          ret = this.block(body, inner);
+          // A raise the try catches does not stop the module.
+          if (ret === RAISED && caught.length > 0) ret = undefined;
         }
+        for (const clause of clauses) for (const b of named(clause)) if (b.type === 'block') this.uncertainBlock(b, ctx);
         return ret;
       }
       case 'with_statement': {
         const body = stmt.childForFieldName('body');
         return body ? this.block(body, ctx) : undefined;
       }
-      case 'for_statement':
+      case 'for_statement': {
+        const right = stmt.childForFieldName('right');
+        if (right) this.use(this.expr(right, ctx), ctx, 'list', 'TypeError');
+        const body = stmt.childForFieldName('body');
+        if (body) this.uncertainBlock(body, ctx);
+        return undefined;
+      }
       case 'while_statement': {
+        const cond = stmt.childForFieldName('condition');
+        if (cond) this.expr(cond, ctx);
         const body = stmt.childForFieldName('body');
         if (body) this.uncertainBlock(body, ctx);
         return undefined;
@@ -307,12 +576,173 @@ class Evaluator {
     }
   }
 
+  /** Code that may not run at all: a loop body, an except/else/finally clause. */
   private uncertainBlock(body: Node, ctx: Ctx): Val | undefined {
-    const was = ctx.uncertain;
-    ctx.uncertain = true;
-    const ret = this.block(body, ctx);
-    ctx.uncertain = was;
-    return ret;
+    const ret = this.block(body, { ...ctx, uncertain: true, branchLocal: false, reach: { ...ctx.reach, mayNotRun: true } });
+    return ret === RAISED ? undefined : ret;
+  }
+
+  /**
+   * `if`/`elif`/`else`: decided tests pick their branch; undecided ones run every branch on a
+   * copy of the names, then merge: each name keeps its value per branch (`alternatives`).
+   */
+  private ifStatement(stmt: Node, ctx: Ctx): Val | undefined {
+    const arms: Array<{ cond?: Node; body: Node }> = [];
+    const cond = stmt.childForFieldName('condition');
+    const consequence = stmt.childForFieldName('consequence');
+    if (consequence) arms.push({ ...(cond ? { cond } : {}), body: consequence });
+    for (const alt of named(stmt)) {
+      if (alt.type === 'elif_clause') {
+        const ec = alt.childForFieldName('condition');
+        const body = alt.childForFieldName('consequence');
+        if (body) arms.push({ ...(ec ? { cond: ec } : {}), body });
+      } else if (alt.type === 'else_clause') {
+        const body = alt.childForFieldName('body');
+        if (body) arms.push({ body });
+      }
+    }
+    // The paths through the statement, each with the undecided tests that choose it.
+    const paths: Array<{ when: Condition[]; decided: string[]; body?: Node }> = [];
+    let failed: Condition[] = [];
+    let decided: string[] = [];
+    let closed = false;
+    for (const arm of arms) {
+      if (!arm.cond) {
+        paths.push({ when: failed, decided, body: arm.body });
+        closed = true;
+        break;
+      }
+      const armCtx: Ctx = { ...ctx, reach: { ...ctx.reach, when: [...ctx.reach.when, ...failed] } };
+      const test = this.test(arm.cond, armCtx);
+      const t = truthy(test.value);
+      if (t === true) {
+        paths.push({ when: failed, decided: [...decided, ...test.vars], body: arm.body });
+        closed = true;
+        break;
+      }
+      if (t === false) {
+        decided = [...decided, ...test.vars];
+        continue;
+      }
+      const holds = this.condition(arm.cond, armCtx, test.vars, true);
+      const fails = this.condition(arm.cond, armCtx, test.vars, false);
+      paths.push({ when: [...failed, holds], decided, body: arm.body });
+      failed = [...failed, fails];
+    }
+    if (!closed) paths.push({ when: failed, decided });
+
+    if (paths.length === 1) {
+      const only = paths[0]!;
+      if (!only.body) return undefined;
+      const ret = this.block(only.body, { ...ctx, reach: { ...ctx.reach, decided: [...ctx.reach.decided, ...only.decided] } });
+      return ret;
+    }
+    const before = ctx.ns;
+    const results = paths.map((p) => {
+      const ns = new Map(before);
+      const pathCtx: Ctx = {
+        ...ctx,
+        ns,
+        uncertain: true,
+        branchLocal: true,
+        reach: { ...ctx.reach, when: [...ctx.reach.when, ...p.when], decided: [...ctx.reach.decided, ...p.decided] },
+      };
+      const ret = p.body ? this.block(p.body, pathCtx) : undefined;
+      return { ns, when: [...ctx.reach.when, ...p.when], ret };
+    });
+    const live = results.filter((r) => r.ret !== RAISED);
+    if (live.length === 0) return RAISED;
+    const changed = new Set<string>();
+    for (const r of live) for (const [k, b] of r.ns) if (before.get(k) !== b) changed.add(k);
+    for (const name of changed) {
+      const prev = before.get(name);
+      const values = live.map((r) => r.ns.get(name)?.value);
+      let merged: Val | undefined;
+      if (values.every((v) => v !== undefined && sameValue(v, values[0]!))) merged = values[0];
+      else
+        for (const v of values)
+          merged = merged === undefined ? (v ?? U('set in a branch')) : v === undefined ? U('set in a branch') : uncertainOf(merged, v);
+      let last: Binding | undefined;
+      const alternatives: Alternative[] = [];
+      for (const r of live) {
+        const b = r.ns.get(name);
+        alternatives.push({ when: r.when, value: b?.value, file: b?.file ?? ctx.file, line: b?.line ?? 0 });
+        if (b && b !== prev) last = b;
+      }
+      const binding: Binding = { value: merged ?? U('set in a branch'), file: last!.file, line: last!.line, alternatives };
+      if (this.merges(ctx)) binding.value = uncertainOf(prev?.value, binding.value);
+      before.set(name, binding);
+    }
+    return live.some((r) => r.ret !== undefined) ? U('conditional return') : undefined;
+  }
+
+  /** Evaluate a test, and which environment variables it reads. */
+  private test(node: Node, ctx: Ctx): { value: Val; vars: string[] } {
+    const start = this.result.env.length;
+    const value = this.expr(node, ctx);
+    const vars = new Set(
+      this.result.env
+        .slice(start)
+        .filter((a) => a.kind !== 'written')
+        .map((a) => a.name),
+    );
+    if (value.k === 'env') vars.add(value.name);
+    // Names bound to environment reads earlier (`if DB_ENGINE == "postgres"`, `if not SECRET_KEY`).
+    const stack: Node[] = [node];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n.type === 'identifier') {
+        const v = this.lookup(n.text, ctx)?.value;
+        if (v?.k === 'env') vars.add(v.name);
+        else if (v?.k === 'none' && v.access) vars.add(v.access.name);
+      }
+      for (const c of n.namedChildren) if (c) stack.push(c);
+    }
+    return { value, vars: [...vars] };
+  }
+
+  private condition(node: Node, ctx: Ctx, vars: string[], holds: boolean): Condition {
+    const c: Condition = {
+      text: node.text.replace(/\s+/g, ' ').slice(0, 120),
+      file: ctx.file,
+      line: node.startPosition.row + 1,
+      vars,
+      holds,
+    };
+    this.tests.set(c, { node, ctx });
+    return c;
+  }
+
+  /** Decide a test again with some variables absent; undefined when it still depends on something else. */
+  private decideAbsent(c: Condition, names: ReadonlySet<string>): boolean | undefined {
+    const at = this.tests.get(c);
+    if (!at || this.absent) return undefined;
+    this.absent = names;
+    try {
+      return truthy(this.expr(at.node, at.ctx));
+    } finally {
+      this.absent = undefined;
+    }
+  }
+
+  private raised(stmt: Node, ctx: Ctx): void {
+    if (this.absent) return;
+    const { when, caught, mayNotRun, decided } = ctx.reach;
+    const line = stmt.startPosition.row + 1;
+    this.result.raises.push({
+      file: ctx.file,
+      line,
+      certain: when.length === 0 && caught.length === 0 && !mayNotRun,
+      vars: [...new Set(decided)],
+    });
+    // Without an environment: a raise whose path is decided by one variable's absence alone
+    // (`if not SECRET_KEY: raise ImproperlyConfigured(...)`) makes that variable required.
+    if (this.opts.env || when.length === 0 || caught.length > 0 || mayNotRun) return;
+    const names = new Set(when.flatMap((c) => c.vars));
+    if (names.size !== 1) return;
+    const [name] = names as Set<string> & [string];
+    if (when.every((c) => this.decideAbsent(c, names) === c.holds) && !this.raisedWithout.has(name))
+      this.raisedWithout.set(name, { file: ctx.file, line });
   }
 
   private fromImport(stmt: Node, ctx: Ctx): void {
@@ -334,26 +764,31 @@ class Evaluator {
     const star = named(stmt).some((c) => c.type === 'wildcard_import');
     if (!file) {
       if (star && (level > 0 || this.opts.moduleFile(target.split('.')[0]!) !== undefined) && !ctx.uncertain) {
-        this.result.missing.push({ module: target, file: ctx.file, line: stmt.startPosition.row + 1 });
+        this.result.missing.push({
+          module: target,
+          file: ctx.file,
+          line: stmt.startPosition.row + 1,
+          ...(ctx.reach.caught.length > 0 || ctx.reach.when.length > 0 ? { guarded: true } : {}),
+        });
       }
-      // Names imported from outside the project are unknown values.
+      // Names imported from outside the project: what they are is known only by name.
       for (const n of named(stmt)) {
         if (n.id === moduleNode.id) continue;
-        if (n.type === 'dotted_name') this.set(ctx, n.text, U(`${target}.${n.text}`), stmt);
+        if (n.type === 'dotted_name') this.set(ctx, n.text, { k: 'module', name: `${target}.${n.text}` }, stmt);
         else if (n.type === 'aliased_import') {
           const alias = n.childForFieldName('alias')?.text;
-          if (alias) this.set(ctx, alias, U(`${target}.${n.childForFieldName('name')?.text}`), stmt);
+          if (alias) this.set(ctx, alias, { k: 'module', name: `${target}.${n.childForFieldName('name')?.text}` }, stmt);
         }
       }
       return;
     }
     if (this.depth > 20) return;
     this.depth++;
-    const ns = this.module(target, file);
+    const ns = this.module(target, file, ctx.reach);
     this.depth--;
     if (star) {
       for (const [k, v] of ns)
-        if (!k.startsWith('_')) ctx.ns.set(k, ctx.uncertain ? { ...v, value: uncertainOf(ctx.ns.get(k)?.value, v.value) } : v);
+        if (!k.startsWith('_')) ctx.ns.set(k, this.merges(ctx) ? { ...v, value: uncertainOf(ctx.ns.get(k)?.value, v.value) } : v);
       return;
     }
     for (const n of named(stmt)) {
@@ -388,6 +823,14 @@ class Evaluator {
         this.assignTo(p, value.k === 'list' && value.items.length === parts.length && !value.open ? value.items[i]! : U(p.text), ctx, node),
       );
     } else if (target.type === 'subscript') {
+      const baseNode = target.childForFieldName('value');
+      const keyNode = target.childForFieldName('subscript');
+      // os.environ["X"] = value: the settings set the variable.
+      if (baseNode && keyNode && this.isEnviron(baseNode, ctx)) {
+        const name = strOf(this.expr(keyNode, ctx));
+        if (name !== undefined) this.envWrite(name, value, 'os.environ[]=', node, ctx);
+        return;
+      }
       // X["a"]["b"] = v: rebuild the dicts along the path.
       const keys: Array<string | undefined> = [];
       let base: Node | null = target;
@@ -396,23 +839,34 @@ class Evaluator {
         keys.unshift(key ? strOf(this.expr(key, ctx)) : undefined);
         base = base.childForFieldName('value');
       }
-      if (base?.type !== 'identifier') return;
-      const current = ctx.ns.get(base.text)?.value;
-      if (!current) return;
-      const update = (d: Val, path: Array<string | undefined>): Val => {
+      if (base?.type !== 'identifier' || !ctx.ns.get(base.text)) return;
+      const put = (d: Val, path: Array<string | undefined>): Val => {
         if (d.k !== 'dict') return d;
         const [k, ...rest] = path;
         if (k === undefined) return { ...d, open: true };
-        const inner = rest.length === 0 ? value : update(dictGet(d, k) ?? { k: 'dict', entries: [] }, rest);
+        const inner = rest.length === 0 ? value : put(dictGet(d, k) ?? { k: 'dict', entries: [] }, rest);
         return {
           k: 'dict',
-          entries: [...d.entries.filter(([x]) => x !== k), [k, ctx.uncertain ? uncertainOf(dictGet(d, k), inner) : inner]],
+          entries: [...d.entries.filter(([x]) => x !== k), [k, this.merges(ctx) ? uncertainOf(dictGet(d, k), inner) : inner]],
           ...(d.open ? { open: true } : {}),
         };
       };
-      const prev = ctx.ns.get(base.text)!;
-      ctx.ns.set(base.text, { value: update(current, keys), file: prev.file, line: prev.line });
+      const b = ctx.ns.get(base.text)!;
+      ctx.ns.set(base.text, {
+        value: put(b.value, keys),
+        file: b.file,
+        line: b.line,
+        ...(b.alternatives ? { alternatives: b.alternatives.map((a) => ({ ...a, value: a.value && put(a.value, keys) })) } : {}),
+      });
     }
+  }
+
+  /** Is this expression `os.environ` (however it was imported)? */
+  private isEnviron(node: Node, ctx: Ctx): boolean {
+    if (node.text === 'os.environ') return true;
+    const v = node.type === 'identifier' ? this.lookup(node.text, ctx)?.value : undefined;
+    if (v) return v.k === 'module' && v.name === 'os.environ';
+    return node.text === 'environ';
   }
 
   private augment(node: Node, ctx: Ctx): void {
@@ -420,9 +874,10 @@ class Evaluator {
     const right = node.childForFieldName('right');
     const op = node.childForFieldName('operator')?.text ?? '';
     if (left?.type !== 'identifier' || !right) return;
-    const before = ctx.ns.get(left.text)?.value ?? U(left.text);
+    const before = this.lookup(left.text, ctx)?.value ?? U(left.text);
     const added = this.expr(right, ctx);
-    this.set(ctx, left.text, op === '+=' ? this.binary('+', before, added, node) : U(node.text), node);
+    if (op === '+=' && ctx.ns.get(left.text)?.alternatives) this.update(ctx, left.text, (v) => this.binary('+', v, added, node, ctx));
+    else this.set(ctx, left.text, op === '+=' ? this.binary('+', before, added, node, ctx) : U(node.text), node);
   }
 
   /** `X.append(v)`, `X.insert(i, v)`, `X.extend(l)`, `X.remove(v)`, `X.update(d)` change a name in place. */
@@ -431,50 +886,56 @@ class Evaluator {
     if (fn?.type === 'attribute') {
       const obj = fn.childForFieldName('object');
       const method = fn.childForFieldName('attribute')?.text ?? '';
-      if (obj?.type === 'identifier' && ['append', 'insert', 'extend', 'remove', 'update', 'setdefault'].includes(method)) {
-        const binding = ctx.ns.get(obj.text);
+      if (
+        obj?.type === 'identifier' &&
+        ['append', 'insert', 'extend', 'remove', 'update', 'setdefault'].includes(method) &&
+        ctx.ns.get(obj.text)
+      ) {
         const args = this.args(call, ctx);
-        if (binding) {
-          let next: Val = U(call.text);
-          const v = binding.value;
+        this.update(ctx, obj.text, (v) => {
           if (v.k === 'list') {
-            if (method === 'append' && args.pos[0]) next = { ...v, items: [...v.items, args.pos[0]] };
-            else if (method === 'insert' && args.pos[1]) {
+            if (method === 'append' && args.pos[0]) return { ...v, items: [...v.items, args.pos[0]] };
+            if (method === 'insert' && args.pos[1]) {
               const at = args.pos[0]?.k === 'num' ? args.pos[0].v : v.items.length;
               const items = [...v.items];
               items.splice(at, 0, args.pos[1]);
-              next = { ...v, items };
-            } else if (method === 'extend' && args.pos[0]?.k === 'list')
-              next = { k: 'list', items: [...v.items, ...args.pos[0].items], ...(v.open || args.pos[0].open ? { open: true } : {}) };
-            else if (method === 'remove' && args.pos[0]) next = { ...v, items: v.items.filter((x) => equal(x, args.pos[0]!) !== true) };
-            else next = { ...v, open: true };
-          } else if (v.k === 'dict' && method === 'update' && args.pos[0]?.k === 'dict') {
+              return { ...v, items };
+            }
+            if (method === 'extend' && args.pos[0]?.k === 'list')
+              return { k: 'list', items: [...v.items, ...args.pos[0].items], ...(v.open || args.pos[0].open ? { open: true } : {}) };
+            if (method === 'remove' && args.pos[0]) return { ...v, items: v.items.filter((x) => equal(x, args.pos[0]!) !== true) };
+            return { ...v, open: true };
+          }
+          if (v.k === 'dict' && method === 'update' && args.pos[0]?.k === 'dict') {
             const keys = new Set(args.pos[0].entries.map(([k]) => k));
-            next = {
+            return {
               k: 'dict',
               entries: [...v.entries.filter(([k]) => !keys.has(k)), ...args.pos[0].entries],
               ...(v.open || args.pos[0].open ? { open: true } : {}),
             };
-          } else if (v.k === 'dict' && method === 'setdefault' && args.pos[0]?.k === 'str' && args.pos[1]) {
-            next = dictGet(v, args.pos[0].v) ? v : { ...v, entries: [...v.entries, [args.pos[0].v, args.pos[1]]] };
-          } else next = U(call.text);
-          ctx.ns.set(obj.text, { value: ctx.uncertain ? uncertainOf(v, next) : next, file: binding.file, line: binding.line });
-          return;
-        }
+          }
+          if (v.k === 'dict' && method === 'setdefault' && args.pos[0]?.k === 'str' && args.pos[1])
+            return dictGet(v, args.pos[0].v) ? v : { ...v, entries: [...v.entries, [args.pos[0].v, args.pos[1]]] };
+          return U(call.text);
+        });
+        return;
       }
     }
     this.expr(call, ctx);
   }
 
-  private args(call: Node, ctx: Ctx): { pos: Val[]; kw: Map<string, Val>; open: boolean } {
-    const out = { pos: [] as Val[], kw: new Map<string, Val>(), open: false };
+  private args(call: Node, ctx: Ctx): Args {
+    const out: Args = { pos: [], kw: new Map(), kwText: new Map(), open: false };
     const args = call.childForFieldName('arguments');
     if (!args) return out;
     for (const a of named(args)) {
       if (a.type === 'keyword_argument') {
         const name = a.childForFieldName('name')?.text;
         const value = a.childForFieldName('value');
-        if (name && value) out.kw.set(name, this.expr(value, ctx));
+        if (name && value) {
+          out.kw.set(name, this.expr(value, ctx));
+          out.kwText.set(name, value.text);
+        }
       } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
         const inner = named(a)[0];
         const v = inner ? this.expr(inner, ctx) : U(a.text);
@@ -485,37 +946,177 @@ class Evaluator {
     return out;
   }
 
-  private envRead(
-    name: string,
-    via: string,
-    def: Val | undefined,
-    hasDefault: boolean,
-    node: Node,
-    ctx: Ctx,
-    cast?: 'bool' | 'int' | 'list' | 'url' | 'str',
-  ): Val {
-    this.result.envReads.push({ name, file: ctx.file, line: node.startPosition.row + 1, hasDefault, via });
+  /** Positional argument texts (for casts such as `cast=bool` given by position). */
+  private argTexts(call: Node): string[] {
+    const args = call.childForFieldName('arguments');
+    return args
+      ? named(args)
+          .filter((a) => a.type !== 'keyword_argument')
+          .map((a) => a.text)
+      : [];
+  }
+
+  /**
+   * Record a read and give its value: symbolic without an environment, else the variable's
+   * value (cast as the reader casts), the default, or None.
+   */
+  private envRead(o: {
+    name: string;
+    via: string;
+    lib: EnvLibrary;
+    def?: Val;
+    hasDefault: boolean;
+    /** Absent, the read itself raises. */
+    crashes: boolean;
+    shape: EnvShape;
+    node: Node;
+    ctx: Ctx;
+    /** The reader parses the value as a database URL (env.db, dj_database_url.config). */
+    parse?: 'db-url';
+  }): Val {
+    const { name, ctx } = o;
+    const nullable = !o.crashes && (!o.def || o.def.k === 'none');
     const env = this.opts.env;
-    if (!env) return { k: 'env', name, via, ...(def ? { default: def } : {}), hasDefault, ...(cast ? { cast } : {}) };
-    if (!env.has(name)) return def ?? (hasDefault ? NONE : via.endsWith('[]') ? U(`missing ${name}`) : NONE);
-    const raw = env.get(name);
-    if (raw === undefined) return U(`$${name}`);
-    switch (cast) {
+    const written = this.written.has(name);
+    const access: EnvAccess = {
+      name,
+      file: ctx.file,
+      line: o.node.startPosition.row + 1,
+      via: o.via,
+      lib: o.lib,
+      kind: 'optional',
+      hasDefault: o.hasDefault,
+      ...(o.def ? { default: o.def } : {}),
+      crashes: o.crashes,
+      ...(o.crashes ? { error: LIBRARY_ERROR[o.lib] } : {}),
+      shape: o.shape,
+      when: [...ctx.reach.when],
+      caught: [...ctx.reach.caught],
+      mayNotRun: ctx.reach.mayNotRun,
+      writtenBefore: written,
+    };
+    const absentValue = (): Val => {
+      const v = o.def ?? (o.crashes ? U(`missing ${name}`) : { k: 'none', access });
+      return o.parse && v.k !== 'none' ? databaseUrl(v) : o.parse ? { k: 'dict', entries: [] } : v;
+    };
+    const symbolic: Val = {
+      k: 'env',
+      name,
+      via: o.via,
+      ...(o.def ? { default: o.def } : {}),
+      hasDefault: o.hasDefault,
+      cast: castOf(o.shape),
+      ...(nullable ? { nullable } : {}),
+      access,
+    };
+    if (this.absent) return this.absent.has(name) && !written ? absentValue() : symbolic;
+    this.result.env.push(access);
+    if (!env) return symbolic;
+    const present = written || env.has(name);
+    access.present = present;
+    if (!present) return absentValue();
+    const known = written ? this.written.get(name) : undefined;
+    const raw = written ? strOf(known) : env.get(name);
+    if (raw === undefined) return known ?? U(`$${name}`);
+    let value: Val;
+    switch (o.shape) {
       case 'bool':
-        return B(['true', 'on', 'ok', 'y', 'yes', '1'].includes(raw.trim().toLowerCase()));
+        value = B(['true', 'on', 'ok', 'y', 'yes', '1', 't'].includes(raw.trim().toLowerCase()));
+        break;
       case 'int':
-        return Number.isFinite(Number(raw)) ? { k: 'num', v: Number(raw) } : U(raw);
+      case 'float':
+        value = raw.trim() !== '' && Number.isFinite(Number(raw)) ? { k: 'num', v: Number(raw) } : U(raw);
+        break;
       case 'list':
-        return {
+        value = {
           k: 'list',
           items: raw
             .split(',')
             .filter((x) => x !== '')
             .map((x) => S(x)),
         };
+        break;
+      case 'json':
+        try {
+          value = fromJson(JSON.parse(raw));
+        } catch {
+          value = U(raw);
+        }
+        break;
       default:
-        return S(raw);
+        value = S(raw);
     }
+    return o.parse ? databaseUrl(value) : value;
+  }
+
+  /** The settings set a variable (`os.environ["X"] = v`, `os.environ.setdefault("X", v)`). */
+  private envWrite(name: string, value: Val | undefined, via: string, node: Node, ctx: Ctx, onlyIfAbsent = false): void {
+    if (this.absent) return;
+    this.result.env.push({
+      name,
+      file: ctx.file,
+      line: node.startPosition.row + 1,
+      via,
+      lib: 'os',
+      kind: 'written',
+      hasDefault: false,
+      crashes: false,
+      shape: 'str',
+      when: [...ctx.reach.when],
+      caught: [...ctx.reach.caught],
+      mayNotRun: ctx.reach.mayNotRun,
+      writtenBefore: this.written.has(name),
+      ...(value ? { value } : {}),
+    });
+    const always = ctx.reach.when.length === 0 && !ctx.reach.mayNotRun && !this.merges(ctx);
+    if (!always) return;
+    if (onlyIfAbsent && (this.written.has(name) || this.opts.env?.has(name))) {
+      if (!this.written.has(name)) this.written.set(name, this.opts.env?.get(name) === undefined ? undefined : S(this.opts.env.get(name)!));
+      return;
+    }
+    this.written.set(name, value);
+  }
+
+  /**
+   * A value used where None raises (`.split()`, `int()`, iteration): an absent variable read
+   * without a default crashes here. Also learns the shape the value must have.
+   */
+  private use(v: Val | undefined, ctx: Ctx, shape?: EnvShape, error = 'AttributeError'): void {
+    if (this.absent || !v || (v.k !== 'env' && v.k !== 'none')) return;
+    const a = v.access;
+    if (!a || a.kind === 'written') return;
+    if (shape && a.shape === 'str') a.shape = shape;
+    const isNone = v.k === 'none' || (v.k === 'env' && v.nullable === true);
+    if (!isNone || a.crashes) return;
+    a.crashes = true;
+    a.error = error;
+    // Whether the crash happens depends on where the use is, too.
+    for (const c of ctx.reach.when) if (!a.when.includes(c)) a.when.push(c);
+    a.caught = [...ctx.reach.caught];
+    a.mayNotRun ||= ctx.reach.mayNotRun;
+  }
+
+  /** Decide each access's kind, once the module is evaluated. */
+  finish(): void {
+    for (const a of this.result.env) {
+      if (a.kind === 'written') continue;
+      const raise = this.raisedWithout.get(a.name);
+      if (raise && !a.crashes && !a.writtenBefore) {
+        a.crashes = true;
+        a.error = `raise (${raise.file} line ${raise.line})`;
+      }
+      let because: EnvAccess['because'];
+      // 'none': absent, it reads as None (or {} for dj_database_url.config) and nothing raises.
+      if (!a.crashes) because = a.via === 'in os.environ' ? 'test' : a.hasDefault ? 'default' : 'none';
+      else if (a.writtenBefore) because = 'written-before';
+      else if (a.when.some((c) => c.vars.includes(a.name))) because = 'guarded';
+      else if (a.error && catches(a.caught, a.error)) because = 'try';
+      else if (a.when.length > 0 || a.mayNotRun) because = 'branch';
+      a.kind = because ? 'optional' : 'required';
+      if (because) a.because = because;
+      else delete a.because;
+    }
+    this.result.envReads = this.result.env.filter((a) => a.kind !== 'written');
   }
 
   expr(node: Node, ctx: Ctx): Val {
@@ -549,6 +1150,7 @@ class Evaluator {
           if (c.type === 'list_splat') {
             const inner = named(c)[0];
             const v = inner ? this.expr(inner, ctx) : U(c.text);
+            this.use(v, ctx, 'list', 'TypeError');
             if (v.k === 'list') {
               items.push(...v.items);
               open ||= Boolean(v.open);
@@ -570,6 +1172,7 @@ class Evaluator {
           } else if (c.type === 'dictionary_splat') {
             const inner = named(c)[0];
             const v = inner ? this.expr(inner, ctx) : U(c.text);
+            this.use(v, ctx, 'json', 'TypeError');
             if (v.k === 'dict') {
               entries.push(...v.entries);
               open ||= Boolean(v.open);
@@ -580,8 +1183,14 @@ class Evaluator {
       }
       case 'identifier': {
         if (node.text === '__file__') return S(this.opts.imagePath(ctx.file));
-        const b = ctx.ns.get(node.text) ?? ctx.outer?.get(node.text);
-        if (b) return b.value;
+        const b = this.lookup(node.text, ctx);
+        if (b) {
+          const v = b.value;
+          // Deciding a test with this variable absent: its raw value is its default, or None.
+          if (this.absent && v.k === 'env' && this.absent.has(v.name) && (v.cast === undefined || v.cast === 'str'))
+            return v.default ?? (v.nullable ? NONE : U(`missing ${v.name}`));
+          return v;
+        }
         if (node.text === 'os') return { k: 'module', name: 'os' };
         return U(node.text);
       }
@@ -591,12 +1200,14 @@ class Evaluator {
         const target = node.childForFieldName('value');
         const key = node.childForFieldName('subscript');
         if (!target || !key) return U(node.text);
-        if (target.text === 'os.environ' || target.text === 'environ') {
+        if (this.isEnviron(target, ctx)) {
           const name = strOf(this.expr(key, ctx));
-          if (name !== undefined) return this.envRead(name, `${target.text}[]`, undefined, false, node, ctx);
+          if (name !== undefined)
+            return this.envRead({ name, via: `${target.text}[]`, lib: 'os', hasDefault: false, crashes: true, shape: 'str', node, ctx });
         }
         const base = this.expr(target, ctx);
         const k = this.expr(key, ctx);
+        this.use(base, ctx, k.k === 'num' ? 'list' : 'json', 'TypeError');
         if (base.k === 'dict' && k.k === 'str') return dictGet(base, k.v) ?? U(node.text);
         if (base.k === 'list' && k.k === 'num' && !base.open) return base.items.at(k.v) ?? U(node.text);
         return U(node.text);
@@ -606,19 +1217,22 @@ class Evaluator {
         const r = node.childForFieldName('right');
         const op = node.childForFieldName('operator')?.text ?? '';
         if (!l || !r) return U(node.text);
-        return this.binary(op, this.expr(l, ctx), this.expr(r, ctx), node);
+        return this.binary(op, this.expr(l, ctx), this.expr(r, ctx), node, ctx);
       }
       case 'boolean_operator': {
         const l = node.childForFieldName('left');
         const r = node.childForFieldName('right');
         const op = node.childForFieldName('operator')?.text;
         if (!l || !r) return U(node.text);
-        const lv = this.expr(l, ctx);
+        const left = this.test(l, ctx);
+        const lv = left.value;
         const t = truthy(lv);
         if (t === undefined) {
-          const rv = this.expr(r, ctx);
+          // The right side runs only when the left one decides so (`x is None or x.strip() == ""`).
+          const guard = this.condition(l, ctx, left.vars, op === 'and');
+          const rv = this.expr(r, { ...ctx, reach: { ...ctx.reach, when: [...ctx.reach.when, guard] } });
           // `env or "default"` keeps the env read visible.
-          if (lv.k === 'env' && op === 'or') return { ...lv, default: rv, hasDefault: true };
+          if (lv.k === 'env' && op === 'or') return { ...lv, default: rv, hasDefault: true, nullable: rv.k === 'none' };
           return U(node.text);
         }
         if (op === 'and') return t ? this.expr(r, ctx) : lv;
@@ -634,9 +1248,18 @@ class Evaluator {
       case 'conditional_expression': {
         const parts = named(node);
         if (parts.length < 3) return U(node.text);
-        const t = truthy(this.expr(parts[1]!, ctx));
-        if (t === undefined) return U(node.text);
-        return this.expr(t ? parts[0]! : parts[2]!, ctx);
+        const test = this.test(parts[1]!, ctx);
+        const t = truthy(test.value);
+        if (t !== undefined) return this.expr(t ? parts[0]! : parts[2]!, ctx);
+        // Both sides may run: their reads depend on the test.
+        for (const [i, holds] of [
+          [0, true],
+          [2, false],
+        ] as const) {
+          const c = this.condition(parts[1]!, ctx, test.vars, holds);
+          this.expr(parts[i]!, { ...ctx, reach: { ...ctx.reach, when: [...ctx.reach.when, c] } });
+        }
+        return U(node.text);
       }
       case 'list_comprehension':
       case 'generator_expression':
@@ -649,7 +1272,12 @@ class Evaluator {
     }
   }
 
-  private binary(op: string, a: Val, b: Val, node: Node): Val {
+  private binary(op: string, a: Val, b: Val, node: Node, ctx: Ctx): Val {
+    if (op === '+' || op === '-' || op === '*' || op === '/') {
+      // None + "x" raises TypeError; "%" formatting of None does not.
+      if (!(op === '/' && a.k === 'path')) this.use(a, ctx, undefined, 'TypeError');
+      this.use(b, ctx, op === '/' && a.k === 'path' ? 'path' : undefined, 'TypeError');
+    }
     if (op === '+') {
       if (a.k === 'str' && b.k === 'str') return S(a.v + b.v);
       if (a.k === 'num' && b.k === 'num') return { k: 'num', v: a.v + b.v };
@@ -668,15 +1296,36 @@ class Evaluator {
 
   private comparison(node: Node, ctx: Ctx): Val {
     const operands: Val[] = [];
+    const operandNodes: Node[] = [];
     const ops: string[] = [];
     for (let i = 0; i < node.childCount; i++) {
       const c = node.child(i)!;
       if (node.fieldNameForChild(i) === 'operators') ops.push(c.text.replace(/\s+/g, ' '));
-      else if (c.isNamed && c.type !== 'comment') operands.push(this.expr(c, ctx));
+      else if (c.isNamed && c.type !== 'comment') {
+        operands.push(this.expr(c, ctx));
+        operandNodes.push(c);
+      }
     }
     if (ops.length !== 1 || operands.length !== 2) return U(node.text);
     const [a, b] = operands as [Val, Val];
     const op = ops[0]!;
+    // "X" in os.environ: a test of the variable, not a read of its value.
+    if ((op === 'in' || op === 'not in') && a.k === 'str' && this.isEnviron(operandNodes[1]!, ctx)) {
+      const name = a.v;
+      const present = this.absent?.has(name)
+        ? false
+        : this.written.has(name)
+          ? true
+          : this.opts.env && !this.absent
+            ? this.opts.env.has(name)
+            : undefined;
+      if (!this.absent) {
+        const read = this.envRead({ name, via: 'in os.environ', lib: 'os', hasDefault: false, crashes: false, shape: 'str', node, ctx });
+        if (present === undefined) return { ...(read as Extract<Val, { k: 'env' }>), cast: 'bool', hasDefault: true };
+      }
+      return present === undefined ? U(node.text) : B(op === 'in' ? present : !present);
+    }
+    if (op === 'in' || op === 'not in') this.use(b, ctx, 'list', 'TypeError');
     const contains = (hay: Val, needle: Val): boolean | undefined => {
       if (hay.k === 'list' || hay.k === 'dict') {
         const items = hay.k === 'list' ? hay.items : hay.entries.map(([k]) => S(k));
@@ -687,6 +1336,9 @@ class Evaluator {
       if (hay.k === 'str' && needle.k === 'str') return hay.v.includes(needle.v);
       return undefined;
     };
+    const known = ['str', 'num', 'bool', 'list', 'dict', 'path', 'none'];
+    const same = (): boolean | undefined =>
+      a.k === 'none' || b.k === 'none' ? (known.includes(a.k) && known.includes(b.k) ? a.k === b.k : undefined) : equal(a, b);
     let r: boolean | undefined;
     switch (op) {
       case '==':
@@ -697,23 +1349,11 @@ class Evaluator {
         r = r === undefined ? undefined : !r;
         break;
       case 'is':
-        r =
-          a.k === 'none' || b.k === 'none'
-            ? ['str', 'num', 'bool', 'list', 'dict', 'path', 'none'].includes(a.k) &&
-              ['str', 'num', 'bool', 'list', 'dict', 'path', 'none'].includes(b.k)
-              ? a.k === b.k
-              : undefined
-            : equal(a, b);
+        r = same();
         break;
       case 'is not': {
-        const same =
-          a.k === 'none' || b.k === 'none'
-            ? ['str', 'num', 'bool', 'list', 'dict', 'path', 'none'].includes(a.k) &&
-              ['str', 'num', 'bool', 'list', 'dict', 'path', 'none'].includes(b.k)
-              ? a.k === b.k
-              : undefined
-            : equal(a, b);
-        r = same === undefined ? undefined : !same;
+        const s = same();
+        r = s === undefined ? undefined : !s;
         break;
       }
       case 'in':
@@ -750,17 +1390,17 @@ class Evaluator {
     const right = forClause.childForFieldName('right');
     if (left?.type !== 'identifier' || !right) return { k: 'list', items: [], open: true };
     const iterable = this.expr(right, ctx);
+    this.use(iterable, ctx, 'list', 'TypeError');
     if (iterable.k === 'env' && this.opts.env === undefined) return { ...iterable, cast: 'list' };
     const items = iterable.k === 'list' ? iterable.items : iterable.k === 'dict' ? iterable.entries.map(([k]) => S(k)) : undefined;
     if (!items) return { k: 'list', items: [], open: true };
     const out: Val[] = [];
     let open = iterable.k === 'list' ? Boolean(iterable.open) : Boolean((iterable as { open?: boolean }).open);
     const local: Ctx = {
+      ...ctx,
       ns: new Map(),
-      file: ctx.file,
-      module: ctx.module,
-      isPackage: ctx.isPackage,
       uncertain: false,
+      branchLocal: false,
       outer: new Map([...(ctx.outer ?? []), ...ctx.ns]),
     };
     for (const item of items) {
@@ -788,83 +1428,185 @@ class Evaluator {
     if (base.k === 'path' && attr === 'parent') return { k: 'path', v: dirnameOf(base.v) };
     if (base.k === 'path' && attr === 'name') return S(base.v.split('/').pop() ?? '');
     if (base.k === 'module') return { k: 'module', name: `${base.name}.${attr}` };
+    this.use(base, ctx);
     return U(node.text);
+  }
+
+  /** A read through django-environ or environs: `env("X")`, `env.bool("X", default=False)`, `env.db()`. */
+  private readerCall(lib: 'django-environ' | 'environs', method: string, node: Node, args: Args, ctx: Ctx): Val {
+    const table = lib === 'django-environ' ? DJANGO_ENVIRON : ENVIRONS;
+    const m = table[method];
+    if (!m) return U(node.text);
+    const name = strOf(args.pos[0]) ?? (args.pos.length === 0 ? (strOf(args.kw.get('var')) ?? m.variable) : undefined);
+    if (name === undefined) return U(node.text);
+    // A scheme gives every method its default; its cast matters to the plain call only.
+    const schemed = lib === 'django-environ' ? this.scheme.get(name) : undefined;
+    const positional = args.pos[0] === undefined ? m.defaultAt - 1 : m.defaultAt;
+    const def = args.kw.get('default') ?? (positional >= 0 ? args.pos[positional] : undefined) ?? schemed?.default;
+    const castText = args.kwText.get('cast') ?? (method === '' && lib === 'django-environ' ? this.argTexts(node)[1] : undefined);
+    const shape =
+      (method === '' ? (castShape(castText) ?? castShape(schemed?.cast)) : undefined) ??
+      (method === '' && def?.k === 'bool' ? 'bool' : m.shape);
+    return this.envRead({
+      name,
+      via: method ? `env.${method}` : 'env',
+      lib,
+      ...(def ? { def } : {}),
+      hasDefault: def !== undefined,
+      crashes: def === undefined,
+      shape,
+      node,
+      ctx,
+      ...(shape === 'db-url' ? { parse: 'db-url' as const } : {}),
+    });
   }
 
   private call(node: Node, ctx: Ctx): Val {
     const fn = node.childForFieldName('function');
     if (!fn) return U(node.text);
-    const callee = fn.text;
+    // What is called: a module function by its full name, a reader object, or a helper.
+    let callee = fn.text;
+    let base: Val | undefined;
+    let method = '';
+    let fnValue: Val | undefined;
+    if (fn.type === 'attribute') {
+      const obj = fn.childForFieldName('object');
+      method = fn.childForFieldName('attribute')?.text ?? '';
+      base = obj ? (fn.text === 'os.environ' ? { k: 'module', name: 'os.environ' } : this.expr(obj, ctx)) : U('');
+      if (base.k === 'module') callee = `${base.name}.${method}`;
+    } else if (fn.type === 'identifier') {
+      fnValue = this.lookup(fn.text, ctx)?.value;
+      if (fnValue?.k === 'module') callee = fnValue.name;
+    }
     const args = this.args(node, ctx);
     const first = args.pos[0];
     const firstName = strOf(first);
-    // Environment readers.
-    if (ENV_GET.has(callee) && firstName !== undefined) {
-      const def = args.pos[1] ?? args.kw.get('default');
-      return this.envRead(firstName, callee, def, def !== undefined, node, ctx);
-    }
-    if (/(^|\.)Env$/.test(callee)) {
+
+    // django-environ / environs reader objects; a bare `env` that is not bound is django-environ's.
+    if (base?.k === 'reader' && (base.lib === 'django-environ' || base.lib === 'environs'))
+      return this.readerCall(base.lib, method, node, args, ctx);
+    if (fnValue?.k === 'reader' && (fnValue.lib === 'django-environ' || fnValue.lib === 'environs'))
+      return this.readerCall(fnValue.lib, '', node, args, ctx);
+    if (fnValue?.k === 'reader' && fnValue.lib === 'decouple') callee = 'decouple.config';
+    if (fn.text === 'env' && (!fnValue || fnValue.k === 'unknown')) return this.readerCall('django-environ', '', node, args, ctx);
+    if (/^env\.\w+$/.test(fn.text) && (!base || base.k === 'unknown') && DJANGO_ENVIRON[method])
+      return this.readerCall('django-environ', method, node, args, ctx);
+
+    // Reader objects.
+    if (/^environ\.(Env|FileAwareEnv)$/.test(callee) || (/(^|\.)Env$/.test(callee) && !callee.startsWith('environs'))) {
       for (const [name, v] of args.kw) {
+        const text = args.kwText.get(name) ?? '';
         if (v.k === 'list' && v.items.length >= 1) {
-          const castText = v.items[0]!.k === 'unknown' ? (v.items[0] as { text: string }).text : undefined;
+          const castText = text
+            .replace(/^\(\s*/, '')
+            .split(',')[0]
+            ?.trim();
           this.scheme.set(name, { ...(castText ? { cast: castText } : {}), ...(v.items[1] ? { default: v.items[1] } : {}) });
-        } else if (v.k === 'unknown') this.scheme.set(name, { cast: v.text });
+        } else this.scheme.set(name, { cast: text });
       }
-      return U(callee);
+      return { k: 'reader', lib: 'django-environ' };
     }
-    if (
-      /^(env|environ\.Env\(\))(\.(str|bool|int|list|url|db|db_url|float|json|path))?$/.test(callee) &&
-      firstName !== undefined &&
-      !callee.startsWith('os.')
-    ) {
-      const method = callee.split('.').pop()!;
-      const schemed = this.scheme.get(firstName);
-      const def = args.kw.get('default') ?? (callee === 'env' ? schemed?.default : args.pos[1]);
-      const castArg = args.kw.get('cast');
-      const cast =
-        method === 'bool' || (castArg?.k === 'unknown' && castArg.text === 'bool') || (callee === 'env' && schemed?.cast === 'bool')
-          ? 'bool'
-          : callee === 'env' && schemed?.cast === 'list'
-            ? 'list'
-            : callee === 'env' && schemed?.cast === 'int'
-              ? 'int'
-              : method === 'list'
-                ? 'list'
-                : method === 'int'
-                  ? 'int'
-                  : method === 'db' || method === 'db_url' || method === 'url'
-                    ? 'url'
-                    : callee === 'env' && def && def.k === 'bool'
-                      ? 'bool'
-                      : 'str';
-      const v = this.envRead(firstName, callee, def, def !== undefined, node, ctx, cast);
-      if (cast === 'url' && this.opts.env) return databaseUrl(v);
-      return v;
+    if (/^environs\.(Env|FileAwareEnv)$/.test(callee)) return { k: 'reader', lib: 'environs' };
+    if (/^decouple\.(AutoConfig|Config)$/.test(callee)) return { k: 'reader', lib: 'decouple' };
+
+    // os-level readers and writers.
+    if ((OS_GET.has(callee) || OS_GET.has(fn.text)) && firstName !== undefined) {
+      const def = args.pos[1] ?? args.kw.get('default');
+      return this.envRead({
+        name: firstName,
+        via: OS_GET.has(callee) ? callee : fn.text,
+        lib: 'os',
+        ...(def ? { def } : {}),
+        hasDefault: def !== undefined,
+        crashes: false,
+        shape: 'str',
+        node,
+        ctx,
+      });
     }
-    if ((callee === 'env.db' || callee === 'env.db_url') && firstName === undefined) {
-      const v = this.envRead('DATABASE_URL', callee, args.kw.get('default'), args.kw.has('default'), node, ctx, 'url');
-      return this.opts.env ? databaseUrl(v) : v;
+    if (callee === 'os.environ.setdefault' && firstName !== undefined) {
+      const def = args.pos[1];
+      const before = this.opts.env?.get(firstName);
+      const had = this.written.has(firstName) || this.opts.env?.has(firstName);
+      this.envWrite(firstName, def, 'os.environ.setdefault', node, ctx, true);
+      if (this.opts.env)
+        return had ? (this.written.get(firstName) ?? (before === undefined ? U(`$${firstName}`) : S(before))) : (def ?? NONE);
+      return { k: 'env', name: firstName, via: 'os.environ.setdefault', ...(def ? { default: def } : {}), hasDefault: true };
     }
-    if (callee === 'config' && firstName !== undefined) {
-      // python-decouple
+    if (callee === 'os.environ.pop' && firstName !== undefined) {
+      const def = args.pos[1];
+      return this.envRead({
+        name: firstName,
+        via: callee,
+        lib: 'os',
+        ...(def ? { def } : {}),
+        hasDefault: def !== undefined,
+        crashes: def === undefined,
+        shape: 'str',
+        node,
+        ctx,
+      });
+    }
+    if (callee === 'os.environ.update') {
+      const d = args.pos[0];
+      if (d?.k === 'dict') for (const [k, v] of d.entries) this.envWrite(k, v, callee, node, ctx);
+      for (const [k, v] of args.kw) this.envWrite(k, v, callee, node, ctx);
+      return NONE;
+    }
+    if (callee === 'os.putenv' && firstName !== undefined) {
+      this.envWrite(firstName, args.pos[1], callee, node, ctx);
+      return NONE;
+    }
+
+    // python-decouple: config("X", default=..., cast=...).
+    if ((callee === 'decouple.config' || (fn.text === 'config' && (!fnValue || fnValue.k === 'unknown'))) && firstName !== undefined) {
       const def = args.kw.get('default') ?? args.pos[1];
-      const castArg = args.kw.get('cast');
-      const cast =
-        castArg?.k === 'unknown' && castArg.text === 'bool'
-          ? 'bool'
-          : castArg?.k === 'unknown' && castArg.text === 'int'
-            ? 'int'
-            : castArg?.k === 'unknown' && /Csv/.test(castArg.text)
-              ? 'list'
-              : 'str';
-      return this.envRead(firstName, 'config', def, def !== undefined, node, ctx, cast);
+      const shape = castShape(args.kwText.get('cast') ?? this.argTexts(node)[2]) ?? 'str';
+      return this.envRead({
+        name: firstName,
+        via: 'config',
+        lib: 'decouple',
+        ...(def ? { def } : {}),
+        hasDefault: def !== undefined,
+        crashes: def === undefined,
+        shape,
+        node,
+        ctx,
+      });
     }
+
+    // dj-database-url.
     if (/^dj_database_url\.(config|parse)$/.test(callee)) {
-      if (callee.endsWith('parse')) return first ? databaseUrl(first) : U(node.text);
-      const envName = strOf(args.kw.get('env')) ?? 'DATABASE_URL';
+      if (callee.endsWith('parse')) {
+        this.use(first, ctx, 'db-url', 'TypeError');
+        if (first?.k === 'env') return { ...first, cast: 'url' };
+        return first ? databaseUrl(first) : U(node.text);
+      }
       const def = args.kw.get('default');
-      const v = this.envRead(envName, callee, def, def !== undefined, node, ctx, 'url');
-      return this.opts.env ? databaseUrl(v) : ({ ...v, cast: 'url' } as Val);
+      return this.envRead({
+        name: strOf(args.kw.get('env')) ?? 'DATABASE_URL',
+        via: 'dj_database_url.config',
+        lib: 'dj-database-url',
+        ...(def ? { def } : {}),
+        hasDefault: def !== undefined,
+        crashes: false,
+        shape: 'db-url',
+        node,
+        ctx,
+        parse: 'db-url',
+      });
+    }
+    if (callee === 'json.loads') {
+      this.use(first, ctx, 'json', 'TypeError');
+      const s = strOf(first);
+      if (s !== undefined) {
+        try {
+          return fromJson(JSON.parse(s));
+        } catch {
+          return U(node.text);
+        }
+      }
+      return first?.k === 'env' ? { ...first, cast: 'other' } : U(node.text);
     }
     if (callee === 'globals().get' && firstName !== undefined) return ctx.ns.get(firstName)?.value ?? args.pos[1] ?? NONE;
     // Builtins and pathlib/os.path.
@@ -873,14 +1615,17 @@ class Evaluator {
         if (first?.k === 'env') return { ...first, cast: 'truthy' };
         return first ? (truthy(first) === undefined ? U(node.text) : B(truthy(first)!)) : B(false);
       case 'int':
+      case 'float':
+        this.use(first, ctx, callee as EnvShape, 'TypeError');
         if (first?.k === 'env') return { ...first, cast: 'int' };
-        if (first?.k === 'str' && /^\s*-?\d+\s*$/.test(first.v)) return { k: 'num', v: Number(first.v) };
+        if (first?.k === 'str' && /^\s*-?\d+(\.\d*)?\s*$/.test(first.v)) return { k: 'num', v: Number(first.v) };
         return first?.k === 'num' ? first : U(node.text);
       case 'str':
         if (first?.k === 'path') return S(first.v);
         return first?.k === 'str' ? first : first?.k === 'num' ? S(String(first.v)) : U(node.text);
       case 'list':
       case 'tuple':
+        this.use(first, ctx, 'list', 'TypeError');
         if (first?.k === 'list') return first;
         if (first?.k === 'dict') return { k: 'list', items: first.entries.map(([k]) => S(k)), ...(first.open ? { open: true } : {}) };
         return first === undefined ? { k: 'list', items: [] } : { k: 'list', items: [], open: true };
@@ -897,9 +1642,12 @@ class Evaluator {
       case 'Path':
       case 'pathlib.Path':
       case 'PurePath':
+      case 'pathlib.PurePath':
+        this.use(first, ctx, 'path', 'TypeError');
         if (first?.k === 'str' || first?.k === 'path') return { k: 'path', v: normalise(first.v) };
         return U(node.text);
       case 'os.path.join': {
+        for (const a of args.pos) this.use(a, ctx, 'path', 'TypeError');
         const parts = args.pos.map(strOf);
         if (parts.some((p) => p === undefined) || parts.length === 0) return U(node.text);
         return S(parts.slice(1).reduce<string>((a, b) => joinPath(a, b!), normalise(parts[0]!)));
@@ -914,15 +1662,21 @@ class Evaluator {
         const p = strOf(first);
         return p === undefined ? U(node.text) : S(normalise(p));
       }
+      case 'urllib.parse.urlparse':
+      case 'urllib.parse.urlsplit':
+      case 'urlparse':
+      case 'urlsplit':
+        this.use(first, ctx, 'url');
+        return U(node.text);
       default:
         break;
     }
     // Methods on known values.
-    if (fn.type === 'attribute') {
-      const obj = fn.childForFieldName('object');
-      const method = fn.childForFieldName('attribute')?.text ?? '';
-      const base = obj ? this.expr(obj, ctx) : U('');
-      if (base.k === 'env') {
+    if (fn.type === 'attribute' && base) {
+      if (base.k === 'env' || base.k === 'none') {
+        // Any method on None raises AttributeError: `os.environ.get("X").split(",")`.
+        this.use(base, ctx, method === 'split' ? 'list' : undefined);
+        if (base.k === 'none') return U(node.text);
         if (method === 'split') return { ...base, cast: 'split' };
         if (['strip', 'lower', 'upper'].includes(method)) return base;
         return { ...base, cast: 'other' };
@@ -961,8 +1715,6 @@ class Evaluator {
             return strOf(first) !== undefined && strOf(args.pos[1]) !== undefined
               ? S(base.v.split(strOf(first)!).join(strOf(args.pos[1])!))
               : U(node.text);
-          case 'format':
-            return U(node.text);
           default:
             return U(node.text);
         }
@@ -979,17 +1731,15 @@ class Evaluator {
         return { k: 'list', items: base.entries.map(([k]) => S(k)), ...(base.open ? { open: true } : {}) };
     }
     // A helper defined in the settings: run it.
-    if (fn.type === 'identifier') {
-      const f = ctx.ns.get(fn.text)?.value ?? ctx.outer?.get(fn.text)?.value;
-      if (f?.k === 'func' && this.depth < 8) return this.invoke(f, args, node, ctx);
-    }
+    if (fn.type === 'identifier' && fnValue?.k === 'func' && this.depth < 8) return this.invoke(fnValue, args, node, ctx);
     return U(node.text);
   }
 
-  private invoke(f: Extract<Val, { k: 'func' }>, args: { pos: Val[]; kw: Map<string, Val>; open: boolean }, node: Node, ctx: Ctx): Val {
+  private invoke(f: Extract<Val, { k: 'func' }>, args: Args, node: Node, ctx: Ctx): Val {
     const params = f.node.childForFieldName('parameters');
     const body = f.node.childForFieldName('body');
     if (!params || !body || args.open) return U(node.text);
+    // The helper runs where it is called: its reads depend on the caller's tests.
     const local: Ctx = {
       ns: new Map(),
       file: f.file,
@@ -997,6 +1747,7 @@ class Evaluator {
       isPackage: ctx.isPackage,
       uncertain: false,
       outer: new Map([...(ctx.outer ?? []), ...ctx.ns]),
+      reach: ctx.reach,
     };
     let i = 0;
     for (const p of named(params)) {
@@ -1015,27 +1766,32 @@ class Evaluator {
       local.ns.set(name, { value: value ?? U(name), file: f.file, line: 0 });
     }
     this.depth++;
-    // Environment reads inside a helper are reported at the call site.
-    const readsBefore = this.result.envReads.length;
+    // Environment accesses inside a helper are reported at the call site.
+    const before = this.result.env.length;
     const ret = this.block(body, local);
-    for (const r of this.result.envReads.slice(readsBefore)) {
+    for (const r of this.result.env.slice(before)) {
       r.file = ctx.file;
       r.line = node.startPosition.row + 1;
     }
     this.depth--;
+    if (ret === RAISED) return U(node.text);
     return ret ?? NONE;
   }
 }
 
-interface Ctx {
-  ns: Map<string, Binding>;
-  file: string;
-  module: string;
-  isPackage: boolean;
-  /** Inside a branch that may not run: assignments make values unknown. */
-  uncertain: boolean;
-  /** Enclosing names, for helper functions and comprehensions. */
-  outer?: Map<string, Binding>;
+/** The exception names an `except` clause catches ('*' for a bare except). */
+function exceptionNames(clause: Node): string[] {
+  const value = clause.childForFieldName('value');
+  if (!value) return named(clause).some((c) => c.type !== 'block') ? [] : ['*'];
+  const what = value.type === 'as_pattern' ? (named(value)[0] ?? value) : value;
+  const items = what.type === 'tuple' || what.type === 'parenthesized_expression' ? named(what) : [what];
+  return items.map((n) => n.text.split('.').pop()!.trim());
+}
+
+/** Two values are the same (environment reads compared by what they read, not where). */
+function sameValue(a: Val, b: Val): boolean {
+  const plain = (v: Val): string => JSON.stringify(v, (k, x: unknown) => (k === 'access' || k === 'node' ? undefined : x));
+  return a === b || plain(a) === plain(b);
 }
 
 /** A value assigned in a branch that may not run. */
@@ -1045,6 +1801,7 @@ function uncertainOf(before: Val | undefined, after: Val): Val {
     for (const i of after.items) if (!items.some((x) => equal(x, i) === true)) items.push(i);
     return { k: 'list', items, open: true };
   }
+  if (before === after) return after;
   return U('set in a branch');
 }
 
@@ -1052,6 +1809,14 @@ function uncertainOf(before: Val | undefined, after: Val): Val {
 export function databaseUrl(v: Val): Val {
   const url = strOf(v);
   if (url === undefined) return v.k === 'none' ? NONE : U('database url');
+  if (/^sqlite:\/\/\/?:memory:$/i.test(url))
+    return {
+      k: 'dict',
+      entries: [
+        ['ENGINE', S('django.db.backends.sqlite3')],
+        ['NAME', S(':memory:')],
+      ],
+    };
   const m = /^([a-z0-9+]+):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?(\[[^\]]+\]|[^:/?]*)(?::(\d+))?(?:\/([^?]*))?/i.exec(url);
   if (!m) return U(url);
   const scheme = m[1]!.toLowerCase();
@@ -1060,7 +1825,7 @@ export function databaseUrl(v: Val): Val {
       ? 'django.db.backends.postgresql'
       : scheme.startsWith('mysql') || scheme === 'mariadb'
         ? 'django.db.backends.mysql'
-        : scheme.startsWith('sqlite')
+        : scheme.startsWith('sqlite') || scheme === 'spatialite'
           ? 'django.db.backends.sqlite3'
           : `(${scheme})`;
   const entries: Array<[string, Val]> = [
@@ -1082,10 +1847,46 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
+/** One variable the settings touch, summed over its accesses. */
+export interface EnvVariable {
+  name: string;
+  /** required when any read is; written when the settings only set it; optional otherwise. */
+  kind: 'required' | 'optional' | 'written';
+  /** The most specific shape any read asks for. */
+  shape: EnvShape;
+  reads: EnvAccess[];
+  writes: EnvAccess[];
+}
+
+/** Variables by name, in the order the settings first touch them. */
+export function envVariables(result: EvalResult): EnvVariable[] {
+  const out = new Map<string, EnvVariable>();
+  for (const a of result.env) {
+    let v = out.get(a.name);
+    if (!v) {
+      v = { name: a.name, kind: a.kind, shape: 'str', reads: [], writes: [] };
+      out.set(a.name, v);
+    }
+    if (a.kind === 'written') v.writes.push(a);
+    else {
+      v.reads.push(a);
+      if (a.shape !== 'str' && v.shape === 'str') v.shape = a.shape;
+    }
+    v.kind = v.reads.some((r) => r.kind === 'required') ? 'required' : v.reads.length > 0 ? 'optional' : 'written';
+  }
+  return [...out.values()];
+}
+
+/** The result for a settings module that could not be found. */
+export function emptyResult(): EvalResult {
+  return { names: new Map(), files: [], imports: [], env: [], envReads: [], raises: [], errors: [], missing: [] };
+}
+
 /** Evaluate a module and everything it star-imports; `names` is its namespace at the end. */
 export async function evaluateModule(module: string, file: string, opts: EvalOptions): Promise<EvalResult> {
   const parser = await pythonParser();
   const ev = new Evaluator(opts, parser);
   ev.result.names = ev.module(module, file);
+  ev.finish();
   return ev.result;
 }

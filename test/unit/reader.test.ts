@@ -1,0 +1,348 @@
+/**
+ * The project reader's environment semantics: every access classified as required, optional or
+ * written, with the shape its value must have; branches on environment values kept as
+ * alternatives with their conditions.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  type EnvAccess,
+  type EvalResult,
+  envVariables,
+  evaluateModule,
+  strOf,
+  valuesOf,
+  dictGet,
+} from '../../generators/project/python-eval.ts';
+
+async function read(text: string, env?: Map<string, string | undefined>): Promise<EvalResult> {
+  return evaluateModule('settings', 'settings.py', {
+    read: (f) => (f === 'settings.py' ? text : undefined),
+    moduleFile: () => undefined,
+    imagePath: (f) => `/app/${f}`,
+    ...(env ? { env } : {}),
+  });
+}
+
+/** name → "kind/because shape" of its first read (or its write). */
+function kinds(r: EvalResult): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of r.env) out[a.name] ??= `${a.kind}${a.because ? `/${a.because}` : ''} ${a.shape}`;
+  return out;
+}
+
+function access(r: EvalResult, name: string, via?: string): EnvAccess {
+  const a = r.env.find((x) => x.name === name && (!via || x.via === via));
+  expect(a, name).toBeDefined();
+  return a!;
+}
+
+describe('environment accesses: required, optional, written', () => {
+  it('os.environ[...] is required; .get and getenv are optional; a test on the variable guards the read', async () => {
+    const r = await read(
+      [
+        'import os',
+        'SECRET_KEY = os.environ["SECRET_KEY"]',
+        'DEBUG = os.environ.get("DEBUG", "0") == "1"',
+        'NAME = os.getenv("SITE_NAME")',
+        'if "SENTRY_DSN" in os.environ:',
+        '    SENTRY_DSN = os.environ["SENTRY_DSN"]',
+        'if os.environ.get("REDIS_URL"):',
+        '    CACHE = os.environ["REDIS_URL"]',
+      ].join('\n'),
+    );
+    expect(kinds(r)).toEqual({
+      SECRET_KEY: 'required str',
+      DEBUG: 'optional/default str',
+      SITE_NAME: 'optional/none str',
+      SENTRY_DSN: 'optional/test str',
+      REDIS_URL: 'optional/none str',
+    });
+    expect(r.env.filter((a) => a.name === 'SENTRY_DSN').map((a) => a.because)).toEqual(['test', 'guarded']);
+    expect(r.env.filter((a) => a.name === 'REDIS_URL').map((a) => a.because)).toEqual(['none', 'guarded']);
+  });
+
+  it('a read inside try is optional when the except catches what absence raises', async () => {
+    const r = await read(
+      [
+        'import os',
+        'try:',
+        '    A = os.environ["CAUGHT"]',
+        'except KeyError:',
+        '    A = None',
+        'try:',
+        '    B = os.environ["BARE"]',
+        'except:',
+        '    B = None',
+        'try:',
+        '    from .local import *',
+        '    C = os.environ["NOT_CAUGHT"]',
+        'except ImportError:',
+        '    pass',
+      ].join('\n'),
+    );
+    expect(kinds(r)).toEqual({ CAUGHT: 'optional/try str', BARE: 'optional/try str', NOT_CAUGHT: 'required str' });
+  });
+
+  it('a read in a branch on another variable is optional, with the condition that selects it', async () => {
+    const r = await read(
+      [
+        'import os',
+        'if os.getenv("STORAGE") == "s3":',
+        '    AWS_ACCESS_KEY_ID = os.environ["AWS_ACCESS_KEY_ID"]',
+        '    AWS_STORAGE_BUCKET_NAME = os.environ["AWS_STORAGE_BUCKET_NAME"]',
+      ].join('\n'),
+    );
+    const key = access(r, 'AWS_ACCESS_KEY_ID');
+    expect(key).toMatchObject({ kind: 'optional', because: 'branch', crashes: true });
+    expect(key.when).toMatchObject([{ text: 'os.getenv("STORAGE") == "s3"', vars: ['STORAGE'], holds: true, line: 2 }]);
+    // With the environment the container has, the branch is decided.
+    const s3 = await read(
+      ['import os', 'if os.getenv("STORAGE") == "s3":', '    AWS_ACCESS_KEY_ID = os.environ["AWS_ACCESS_KEY_ID"]'].join('\n'),
+      new Map([['STORAGE', 's3']]),
+    );
+    expect(access(s3, 'AWS_ACCESS_KEY_ID')).toMatchObject({ kind: 'required', present: false });
+    const local = await read(
+      ['import os', 'if os.getenv("STORAGE") == "s3":', '    AWS_ACCESS_KEY_ID = os.environ["AWS_ACCESS_KEY_ID"]'].join('\n'),
+      new Map(),
+    );
+    expect(local.env.map((a) => a.name)).toEqual(['STORAGE']);
+  });
+
+  it('writes are writes, and a read after a write needs nothing from outside', async () => {
+    const r = await read(
+      [
+        'import os',
+        'os.environ["OMP_THREAD_LIMIT"] = "1"',
+        'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")',
+        'os.environ.update({"TOKENIZERS_PARALLELISM": "false"})',
+        'LIMIT = int(os.environ["OMP_THREAD_LIMIT"])',
+      ].join('\n'),
+    );
+    expect(r.env.map((a) => [a.name, a.kind, a.because ?? ''])).toEqual([
+      ['OMP_THREAD_LIMIT', 'written', ''],
+      ['DJANGO_SETTINGS_MODULE', 'written', ''],
+      ['TOKENIZERS_PARALLELISM', 'written', ''],
+      ['OMP_THREAD_LIMIT', 'optional', 'written-before'],
+    ]);
+    expect(access(r, 'OMP_THREAD_LIMIT', 'os.environ[]=').value).toEqual({ k: 'str', v: '1' });
+    const concrete = await read(
+      'import os\nos.environ["OMP_THREAD_LIMIT"] = "1"\nLIMIT = int(os.environ["OMP_THREAD_LIMIT"])\n',
+      new Map(),
+    );
+    expect(concrete.names.get('LIMIT')?.value).toEqual({ k: 'num', v: 1 });
+    expect(envVariables(r).find((v) => v.name === 'DJANGO_SETTINGS_MODULE')?.kind).toBe('written');
+  });
+
+  it('None used where it raises makes a .get read required: .split, int(), iteration', async () => {
+    const r = await read(
+      [
+        'import os',
+        'ADMINS = os.environ.get("ADMINS").split(" ")',
+        'PORT = int(os.getenv("PORT"))',
+        'HOSTS = [h for h in os.environ.get("HOSTS")]',
+        'SAFE = os.environ.get("SAFE", "").split(",")',
+        'ALSO_SAFE = (os.environ.get("ALSO_SAFE") or "a").split(",")',
+        'VALUE = os.environ.get("GUARDED")',
+        'if VALUE:',
+        '    PARTS = VALUE.split(",")',
+      ].join('\n'),
+    );
+    expect(kinds(r)).toEqual({
+      ADMINS: 'required list',
+      PORT: 'required int',
+      HOSTS: 'required list',
+      SAFE: 'optional/default list',
+      ALSO_SAFE: 'optional/none list',
+      GUARDED: 'optional/guarded list',
+    });
+    expect(access(r, 'ADMINS')).toMatchObject({ error: 'AttributeError', line: 2 });
+    expect(access(r, 'PORT').error).toBe('TypeError');
+  });
+
+  it('a raise on the path absence takes makes the variable required', async () => {
+    const r = await read(
+      [
+        'import os',
+        'from django.core.exceptions import ImproperlyConfigured',
+        'SECRET_KEY = os.environ.get("SECRET_KEY", "")',
+        'if not SECRET_KEY:',
+        '    raise ImproperlyConfigured("Set SECRET_KEY")',
+        'MODE = os.environ.get("MODE")',
+        'if MODE == "strict":',
+        '    raise ImproperlyConfigured("strict mode is gone")',
+      ].join('\n'),
+    );
+    expect(access(r, 'SECRET_KEY')).toMatchObject({ kind: 'required', error: 'raise (settings.py line 5)' });
+    expect(access(r, 'MODE')).toMatchObject({ kind: 'optional', because: 'none' });
+    const concrete = await read(
+      'import os\nSECRET_KEY = os.environ.get("SECRET_KEY")\nif not SECRET_KEY:\n    raise ValueError\n',
+      new Map(),
+    );
+    expect(concrete.raises).toEqual([{ file: 'settings.py', line: 4, certain: true, vars: ['SECRET_KEY'] }]);
+  });
+
+  it('django-environ: env() and env.<cast>() with and without defaults, schemes, env.db()', async () => {
+    const r = await read(
+      [
+        'import environ',
+        'env = environ.Env(DEBUG=(bool, False), WORKERS=(int, 2))',
+        'SECRET_KEY = env("SECRET_KEY")',
+        'DEBUG = env("DEBUG")',
+        'WORKERS = env("WORKERS")',
+        'ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")',
+        'CSRF = env.list("CSRF_TRUSTED_ORIGINS", default=[])',
+        'TIMEOUT = env.int("TIMEOUT", 30)',
+        'SSL = env.bool("SSL")',
+        'FEATURES = env.json("FEATURES", default={})',
+        'DATABASES = {"default": env.db()}',
+        'CACHES = {"default": env.cache("REDIS_URL", default="locmemcache://")}',
+        'EMAIL = env.email_url("EMAIL_URL")',
+        'SITE = env.str("SITE", default="example")',
+      ].join('\n'),
+    );
+    expect(kinds(r)).toEqual({
+      SECRET_KEY: 'required str',
+      DEBUG: 'optional/default bool',
+      WORKERS: 'optional/default int',
+      ALLOWED_HOSTS: 'required list',
+      CSRF_TRUSTED_ORIGINS: 'optional/default list',
+      TIMEOUT: 'optional/default int',
+      SSL: 'required bool',
+      FEATURES: 'optional/default json',
+      DATABASE_URL: 'required db-url',
+      REDIS_URL: 'optional/default cache-url',
+      EMAIL_URL: 'required email-url',
+      SITE: 'optional/default str',
+    });
+    expect(access(r, 'SECRET_KEY')).toMatchObject({ lib: 'django-environ', error: 'ImproperlyConfigured', via: 'env' });
+    const concrete = await read(
+      'import environ\nenv = environ.Env()\nDATABASES = {"default": env.db("DATABASE_URL")}\n',
+      new Map([['DATABASE_URL', 'postgres://app:pw@db:5432/app']]),
+    );
+    expect(strOf(dictGet(dictGet(concrete.names.get('DATABASES')?.value, 'default'), 'ENGINE'))).toBe('django.db.backends.postgresql');
+  });
+
+  it('the reader object may have any name, and environs reads the same way', async () => {
+    const r = await read(
+      [
+        'from environ import Env',
+        'from environs import Env as Environs',
+        'ENV = Env()',
+        'other = Environs()',
+        'other.read_env()',
+        'A = ENV.str("A")',
+        'B = other.int("B", 3)',
+        'C = other("C")',
+        'D = other.dj_db_url("DATABASE_URL")',
+      ].join('\n'),
+    );
+    expect(kinds(r)).toEqual({ A: 'required str', B: 'optional/default int', C: 'required str', DATABASE_URL: 'required db-url' });
+    expect(access(r, 'C')).toMatchObject({ lib: 'environs', error: 'EnvError' });
+  });
+
+  it('python-decouple: config() with default and cast', async () => {
+    const r = await read(
+      [
+        'from decouple import config, Csv',
+        'import dj_database_url',
+        'SECRET_KEY = config("SECRET_KEY")',
+        'DEBUG = config("DEBUG", default=False, cast=bool)',
+        'ALLOWED_HOSTS = config("ALLOWED_HOSTS", cast=Csv())',
+        'PORT = config("EMAIL_PORT", 25, cast=int)',
+        'DATABASES = {"default": config("DATABASE_URL", cast=dj_database_url.parse)}',
+      ].join('\n'),
+    );
+    expect(kinds(r)).toEqual({
+      SECRET_KEY: 'required str',
+      DEBUG: 'optional/default bool',
+      ALLOWED_HOSTS: 'required list',
+      EMAIL_PORT: 'optional/default int',
+      DATABASE_URL: 'required db-url',
+    });
+    expect(access(r, 'SECRET_KEY')).toMatchObject({ lib: 'decouple', error: 'UndefinedValueError' });
+  });
+
+  it('dj-database-url: config() reads DATABASE_URL and never raises; parse() of a read gives it a URL shape', async () => {
+    const r = await read(
+      [
+        'import os',
+        'import dj_database_url as dburl',
+        'DATABASES = {"default": dburl.config(conn_max_age=600)}',
+        'REPLICA = dburl.parse(os.environ["REPLICA_URL"])',
+        'OTHER = dburl.config(env="OTHER_DB", default="sqlite:////tmp/x.sqlite3")',
+      ].join('\n'),
+    );
+    expect(kinds(r)).toEqual({ DATABASE_URL: 'optional/none db-url', REPLICA_URL: 'required db-url', OTHER_DB: 'optional/default db-url' });
+    const concrete = await read(
+      'import dj_database_url\nDATABASES = {"default": dj_database_url.config()}\n',
+      new Map([['DATABASE_URL', 'mysql://u:p@db/app']]),
+    );
+    expect(strOf(dictGet(dictGet(concrete.names.get('DATABASES')?.value, 'default'), 'ENGINE'))).toBe('django.db.backends.mysql');
+  });
+
+  it('helpers run at the call site; a short-circuit guards the right side', async () => {
+    const r = await read(
+      [
+        'import os',
+        'def env_bool(name, default=False):',
+        '    value = os.environ.get(name)',
+        '    if value is None or value.strip() == "":',
+        '        return default',
+        '    return value.strip().lower() in {"1", "true", "yes", "on"}',
+        '',
+        'DEBUG = env_bool("DJANGO_DEBUG")',
+      ].join('\n'),
+    );
+    expect(access(r, 'DJANGO_DEBUG')).toMatchObject({ kind: 'optional', because: 'guarded', line: 8 });
+  });
+});
+
+describe('branches on environment values are alternatives', () => {
+  const settings = [
+    'import os',
+    'DB = os.getenv("DB", "sqlite")',
+    'if DB == "postgres":',
+    '    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": os.environ["DB_NAME"]}}',
+    'elif DB in ("mysql", "mariadb"):',
+    '    DATABASES = {"default": {"ENGINE": "django.db.backends.mysql", "NAME": os.environ["DB_NAME"]}}',
+    'else:',
+    '    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}',
+    'DATABASES["default"]["CONN_MAX_AGE"] = 60',
+  ].join('\n');
+
+  it('each branch keeps its value and the conditions that select it', async () => {
+    const r = await read(settings);
+    const engines = valuesOf(r.names.get('DATABASES')).map((v) => ({
+      engine: strOf(dictGet(dictGet(v.value, 'default'), 'ENGINE')),
+      when: v.when.map((c) => `${c.holds ? '' : 'not '}${c.text} [${c.vars.join(',')}]`),
+      age: dictGet(dictGet(v.value, 'default'), 'CONN_MAX_AGE'),
+    }));
+    expect(engines).toEqual([
+      { engine: 'django.db.backends.postgresql', when: ['DB == "postgres" [DB]'], age: { k: 'num', v: 60 } },
+      {
+        engine: 'django.db.backends.mysql',
+        when: ['not DB == "postgres" [DB]', 'DB in ("mysql", "mariadb") [DB]'],
+        age: { k: 'num', v: 60 },
+      },
+      {
+        engine: 'django.db.backends.sqlite3',
+        when: ['not DB == "postgres" [DB]', 'not DB in ("mysql", "mariadb") [DB]'],
+        age: { k: 'num', v: 60 },
+      },
+    ]);
+    // DB_NAME is needed only where a server database is chosen.
+    expect(access(r, 'DB_NAME')).toMatchObject({ kind: 'optional', because: 'branch' });
+  });
+
+  it('with an environment the branch is decided', async () => {
+    const r = await read(settings, new Map([['DB', 'mariadb']]));
+    expect(strOf(dictGet(dictGet(r.names.get('DATABASES')?.value, 'default'), 'ENGINE'))).toBe('django.db.backends.mysql');
+    expect(r.names.get('DATABASES')?.alternatives).toBeUndefined();
+    expect(access(r, 'DB_NAME')).toMatchObject({ kind: 'required', present: false });
+  });
+
+  it('a value the same in every branch is that value', async () => {
+    const r = await read('import os\nif os.getenv("X"):\n    A = 1\nelse:\n    A = 1\n');
+    expect(r.names.get('A')?.value).toEqual({ k: 'num', v: 1 });
+  });
+});
