@@ -4,12 +4,13 @@
  *   django-docker [folder] [flags]       write the container setup (the app generator)
  * Unknown flags are refused; without a terminal nothing is asked: pass --yes or the flags.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { QueuedAdapter, TerminalAdapter } from '@yeoman/adapter';
 import { QUESTIONS, readAnswersFile } from './generate/answers.ts';
+import { oneLine } from './common/errors.ts';
 import { CONFIG_KEYS } from './generate/org-config.ts';
 import { packageRoot } from './common/paths.ts';
 
@@ -36,12 +37,6 @@ async function makeAdapter(): Promise<{ adapter: TerminalAdapter; queued: Queued
   }
   const adapter: TerminalAdapter = process.stdin.isTTY ? new TerminalAdapter() : new NonInteractiveAdapter();
   // Yeoman logs "An error occured while running …#task" before the error itself; we print one line instead.
-  // The per-file status lines for the generator's own merge bases are noise next to the summary.
-  const statusLog = adapter.log as unknown as Record<string, (path: string) => unknown>;
-  for (const status of ['create', 'force', 'identical', 'skip']) {
-    const original = statusLog[status]?.bind(adapter.log);
-    if (original) statusLog[status] = (path: string) => (String(path).startsWith('.django-docker/') ? adapter.log : original(path));
-  }
   const logError = adapter.log.error.bind(adapter.log);
   adapter.log.error = ((...args: Parameters<typeof logError>) =>
     String(args[0]).startsWith('An error occured while running') ? adapter.log : logError(...args)) as typeof adapter.log.error;
@@ -117,18 +112,49 @@ async function main(argv: string[]): Promise<number> {
   }
   const folder = resolve(positionals[0] ?? '.');
   // A folder we create for a new project is removed again if the run fails: bad input writes nothing.
-  const created = !existsSync(folder) ? mkdirSync(folder, { recursive: true }) : undefined;
+  let created: string | undefined;
+  const removeCreated = (): void => {
+    if (!created) return;
+    try {
+      // Only folders this run made, and only while empty.
+      for (let dir = folder; dir.startsWith(created) && readdirSync(dir).length === 0; dir = dirname(dir)) {
+        rmdirSync(dir);
+        if (dir === created) break;
+      }
+    } catch {
+      // Holds something now; leave it.
+    }
+  };
+  let finished = false;
+  // Until the generator takes the signals over (it holds the project's lock), a signal ends the run here.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (process.listenerCount(signal) > 1) return;
+    if (finished) process.exit(signal === 'SIGINT' ? 130 : 143);
+    removeCreated();
+    console.error(`django-docker: interrupted by ${signal}: nothing was written`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const st = statSync(folder, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) {
+      console.error(`django-docker: ${positionals[0]} is not a folder: give the project folder (or a new one to create)`);
+      return 1;
+    }
+    if (!st) created = mkdirSync(folder, { recursive: true });
+  } catch (err) {
+    console.error(`django-docker: cannot create ${folder}: ${oneLine(err)}`);
+    return 1;
+  }
 
-  const { queued } = await makeAdapter();
-  const { createEnv } = await import('yeoman-environment');
-  const env = createEnv({ cwd: folder, adapter: queued });
-  env.register(fileURLToPath(new URL('./app/index.js', import.meta.url)), { namespace: 'django-docker:app', packagePath: packageRoot });
   const generatorOptions: Record<string, unknown> = {};
   if (typeof values.answers === 'string') {
     try {
       Object.assign(generatorOptions, readAnswersFile(resolve(values.answers)));
     } catch (err) {
       console.error(`django-docker: ${(err as Error).message}`);
+      removeCreated();
       return 1;
     }
   }
@@ -136,6 +162,10 @@ async function main(argv: string[]): Promise<number> {
   if (values['no-comments']) generatorOptions.comments = 'false';
   for (const [key, c] of Object.entries(CONFIG_KEYS)) if (values[c.flag] !== undefined) generatorOptions[key] = values[c.flag];
   try {
+    const { queued } = await makeAdapter();
+    const { createEnv } = await import('yeoman-environment');
+    const env = createEnv({ cwd: folder, adapter: queued });
+    env.register(fileURLToPath(new URL('./app/index.js', import.meta.url)), { namespace: 'django-docker:app', packagePath: packageRoot });
     const runOptions: Record<string, unknown> = {
       ...generatorOptions,
       yes: Boolean(values.yes),
@@ -146,12 +176,16 @@ async function main(argv: string[]): Promise<number> {
       skipInstall: true,
     };
     await env.run(['django-docker:app'], runOptions);
+    finished = true;
   } catch (err) {
     const e = err as Error;
     if (e.name === 'UsageError') console.error(`django-docker: ${e.message}`);
-    else console.error(`django-docker: unexpected error, please report it: ${e.stack ?? e.message}`);
-    if (created && readdirSync(folder).length === 0) rmSync(created, { recursive: true });
+    else console.error(`django-docker: unexpected error, please report it: ${oneLine(e)}`);
+    removeCreated();
     return 1;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
   return 0;
 }

@@ -3,8 +3,11 @@
  * Decisions live in ../model; this class only asks, writes and reports.
  */
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, type Stats } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { Transform } from 'node:stream';
+import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
+import { createTwoFilesPatch } from 'diff';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import {
   type Answers,
@@ -24,6 +27,64 @@ import { appendMissingEnv, renderDotEnv, renderFiles } from '../generate/render.
 import { reconcile, type Reconciled, type Status } from '../generate/reconcile.ts';
 import { basePath, STATE_DIR, storedBases } from '../project/state.ts';
 import { CONFIG_KEYS, loadOrgConfig, type OrgConfig, parseLabelFlags } from '../generate/org-config.ts';
+import { locateInside } from '../common/confine.ts';
+import { ProjectLock } from '../common/project-lock.ts';
+import { decodeUtf8, readBytesIfExists } from '../common/read-file.ts';
+import { checkTargets, commitStaged, Interrupted, type StagedWrite } from '../common/staged-write.ts';
+
+/** A file of Yeoman's in-memory file system, as far as the commit reads it. */
+interface MemFile {
+  path: string;
+  contents: Buffer | null;
+  stat?: { mode?: number } | null;
+  state?: string;
+  stateCleared?: string;
+  committed?: boolean;
+  isNew?: boolean;
+  conflicter?: string;
+}
+
+/** What the commit needs of the environment (yeoman-environment 6 keeps these on the instance). */
+interface CommitEnvironment {
+  adapter: { log: Record<string, unknown> } & Record<string, unknown>;
+  conflicterOptions?: { force?: boolean; dryRun?: boolean; bail?: boolean; cwd?: string } & Record<string, unknown>;
+  sharedFs: {
+    pipeline(options: { filter: (file: MemFile) => boolean }, ...transforms: unknown[]): Promise<void>;
+    all(): MemFile[];
+  };
+}
+
+/** As mem-fs-editor decides what its commit writes: changed files, and removed ones that exist on disk. */
+const isPending = (file: MemFile): boolean =>
+  file.state === 'modified' || (file.state === 'deleted' && !(file.isNew ??= !existsSync(file.path)));
+
+/** The generator's saved answers: a JSON object (or none); anything else is refused before Yeoman reads it. */
+function checkYoRc(root: string): void {
+  const info = locateInside(root, '.yo-rc.json', '.yo-rc.json');
+  if (info.kind === 'absent') return;
+  const bytes = readBytesIfExists(info.real, '.yo-rc.json', { noFollow: true, maxBytes: 1024 * 1024 });
+  if (bytes === undefined) return;
+  let data: unknown;
+  try {
+    data = JSON.parse(decodeUtf8(bytes, '.yo-rc.json'));
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(
+      `.yo-rc.json is not valid JSON (${(err as Error).message.split('\n')[0]}): fix it, or delete it to answer the questions again`,
+    );
+  }
+  const ours = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>)['generator-django-docker'] : 0;
+  if (
+    !data ||
+    typeof data !== 'object' ||
+    Array.isArray(data) ||
+    (ours !== undefined && (!ours || typeof ours !== 'object' || Array.isArray(ours)))
+  ) {
+    throw new UsageError(
+      '.yo-rc.json must hold a JSON object with the saved answers under "generator-django-docker": fix it, or delete it to answer the questions again',
+    );
+  }
+}
 
 export type AppOptions = BaseOptions & {
   yes?: boolean;
@@ -55,7 +116,10 @@ export default class AppGenerator extends Generator<AppOptions> {
 
   constructor(args?: string[], options?: AppOptions) {
     // customInstallTask: nothing to npm-install here, and no "package.json" chatter.
-    super(args ?? [], options ?? ({} as AppOptions), { customInstallTask: true });
+    // tasksMatchingPriority: only the lifecycle methods (initializing … end) are tasks, not the helpers.
+    super(args ?? [], options ?? ({} as AppOptions), { customInstallTask: true, tasksMatchingPriority: true });
+    // The run writes its files itself, all or nothing (see commitRun).
+    this.setFeatures({ customCommitTask: () => this.commitRun() });
     this.option('yes', { type: Boolean, alias: 'y', description: 'take detected values and defaults without asking', default: false });
     this.option('ask', { type: Boolean, description: 'ask again the questions already answered in .yo-rc.json', default: false });
     for (const q of QUESTIONS) {
@@ -64,6 +128,17 @@ export default class AppGenerator extends Generator<AppOptions> {
     for (const c of Object.values(CONFIG_KEYS)) {
       this.option(c.flag, { type: c.type === 'labels' ? Array : String, description: c.description, hide: false });
     }
+  }
+
+  /** The app name is the folder's: the project's package.json is not ours to read (and may not be valid JSON). */
+  override determineAppname(): string {
+    return basename(this.destinationRoot());
+  }
+
+  /** Yeoman reads .yo-rc.json here: a broken one gets one line instead of a stack trace. */
+  override _getStorage(...args: Parameters<Generator['_getStorage']>): ReturnType<Generator['_getStorage']> {
+    checkYoRc(this.destinationRoot());
+    return super._getStorage(...args);
   }
 
   /** .yo-rc.json as plain keys (the typed accessor only knows the options). */
@@ -95,6 +170,62 @@ export default class AppGenerator extends Generator<AppOptions> {
     return Boolean((this.options as unknown as Record<string, unknown>)[name]);
   }
 
+  /** The project's lock, held from the first read to the last write. */
+  private lock: ProjectLock | undefined;
+  /** SIGINT/SIGTERM seen while the commit prepares its files. */
+  private pendingSignal: string | undefined;
+  private phase: 'running' | 'committing' | 'done' = 'running';
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    if (this.phase === 'committing') {
+      // The commit polls this between steps and undoes what it prepared.
+      this.pendingSignal = signal;
+      return;
+    }
+    const wrote = this.phase === 'done';
+    this.releaseLock(wrote);
+    process.stderr.write(
+      `django-docker: interrupted by ${signal}: ${wrote ? 'every file had already been written' : 'nothing was written'}\n`,
+    );
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  private readonly onExit = (): void => this.releaseLock(false);
+
+  private takeLock(): void {
+    this.lock = ProjectLock.acquire(this.destinationRoot());
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+    process.on('exit', this.onExit);
+  }
+
+  private releaseLock(wroteFiles: boolean): void {
+    // After a complete commit the handlers stay until end(), to say so if a signal comes.
+    if (!wroteFiles) this.dropSignalHandlers();
+    process.removeListener('exit', this.onExit);
+    this.lock?.release(wroteFiles);
+    this.lock = undefined;
+  }
+
+  private dropSignalHandlers(): void {
+    process.removeListener('SIGINT', this.onSignal);
+    process.removeListener('SIGTERM', this.onSignal);
+  }
+
+  /** Runs one step; any error releases the lock first, so a failed run leaves nothing behind. */
+  private async guarded<T>(step: () => Promise<T> | T): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      this.releaseLock(false);
+      throw err;
+    }
+  }
+
+  private dryRun(): boolean {
+    const o = this.options as unknown as Record<string, unknown>;
+    const env = this.env as unknown as CommitEnvironment;
+    return Boolean(o.dryRun ?? env.conflicterOptions?.dryRun);
+  }
+
   async initializing(): Promise<void> {
     const root = this.destinationRoot();
     try {
@@ -102,15 +233,23 @@ export default class AppGenerator extends Generator<AppOptions> {
     } catch {
       throw new UsageError(`cannot write to ${root}: run where you may write, or fix the folder's permissions`);
     }
+    // Not for a dry run: it writes nothing, so it need not keep others out.
+    if (!this.dryRun()) this.takeLock();
+    await this.guarded(() => this.readProject());
+  }
+
+  private async readProject(): Promise<void> {
+    const root = this.destinationRoot();
     this.detected = await detect(root);
     this.organisation = this.loadOrganisation();
     // Flags are checked before anything is asked or written.
     for (const q of QUESTIONS) {
       const value = this.flag(q.key, q.flag);
-      if (value !== undefined && value !== null && value !== '' && value !== true) {
+      if (value === '' || value === true) throw new UsageError(`--${q.flag} needs a value (see --help)`);
+      if (value !== undefined && value !== null) {
         this.raw[q.key] = validateAnswer(q.key, value);
         this.flagged.add(q.key);
-      } else if (value === true) throw new UsageError(`--${q.flag} needs a value`);
+      }
     }
     const saved = this.config.getAll() as RawAnswers;
     if (Object.keys(saved).length > 0) this.previous = saved as Partial<Answers>;
@@ -121,6 +260,10 @@ export default class AppGenerator extends Generator<AppOptions> {
   }
 
   async prompting(): Promise<void> {
+    await this.guarded(() => this.ask());
+  }
+
+  private async ask(): Promise<void> {
     if (this.switchOn('yes')) return;
     const defaults = defaultAnswers(this.detected, this.raw);
     const isNew = this.detected.kind === 'new';
@@ -149,27 +292,44 @@ export default class AppGenerator extends Generator<AppOptions> {
     }
   }
 
-  configuring(): void {
-    const note = dropForeignDbVersion(this.raw, this.previous as RawAnswers | undefined, this.flagged);
-    if (note) this.answerNotes.push(note);
-    this.answers = finaliseAnswers(this.detected, this.raw);
-    this.plan = buildPlan(this.detected, this.answers, this.organisation);
-    checkPlan(this.plan);
-    for (const w of answerWarnings(this.detected, this.answers, new Date().toISOString().slice(0, 10))) this.log.info(`warning: ${w}`);
+  async configuring(): Promise<void> {
+    await this.guarded(() => {
+      const note = dropForeignDbVersion(this.raw, this.previous as RawAnswers | undefined, this.flagged);
+      if (note) this.answerNotes.push(note);
+      this.answers = finaliseAnswers(this.detected, this.raw);
+      this.plan = buildPlan(this.detected, this.answers, this.organisation);
+      checkPlan(this.plan);
+      for (const w of answerWarnings(this.detected, this.answers, new Date().toISOString().slice(0, 10))) this.log.info(`warning: ${w}`);
+    });
   }
 
   async writing(): Promise<void> {
+    await this.guarded(() => this.stage());
+  }
+
+  /** A file the run may replace, as it is on disk: never through a link, only a regular UTF-8 file. */
+  private readOutput(path: string): string | undefined {
+    const info = locateInside(this.destinationRoot(), path, path);
+    if (info.kind === 'absent') return undefined;
+    if (info.kind === 'dir')
+      throw new UsageError(`${path} is a folder, but the generator writes a file there: move it away, then run again`);
+    const bytes = readBytesIfExists(info.real, path, { noFollow: true });
+    return bytes === undefined ? undefined : decodeUtf8(bytes, path);
+  }
+
+  private async stage(): Promise<void> {
     const root = this.destinationRoot();
+    const cache = new Map<string, string | undefined>();
     const existing = (path: string): string | undefined => {
-      const abs = join(root, path);
-      return existsSync(abs) ? readFileSync(abs, 'utf8') : undefined;
+      if (!cache.has(path)) cache.set(path, this.readOutput(path));
+      return cache.get(path);
     };
     const o = this.options as unknown as Record<string, unknown>;
-    const force = Boolean(o.force);
+    const force = Boolean(o.force ?? (this.env as unknown as CommitEnvironment).conflicterOptions?.force);
     this.files = reconcile(await renderFiles(this.plan, existing, root, { force }), existing, force);
     // Without a terminal the conflict prompt cannot be answered: refuse before writing anything,
     // rather than stopping half-way through.
-    if (o.interactive === false && !o.force && !o.dryRun) {
+    if (o.interactive === false && !force && !this.dryRun()) {
       const conflicts = this.files.filter((f) => f.status === 'conflict').map((f) => f.path);
       const replaced = this.files.filter((f) => f.status === 'replace').map((f) => f.path);
       const packages = this.files.flatMap((f) => f.conflicts ?? []);
@@ -187,12 +347,14 @@ export default class AppGenerator extends Generator<AppOptions> {
         );
       }
     }
+    const planned: StagedWrite[] = [];
     const write = (path: string, contents: string, mode: number | undefined, confirmed: boolean): void => {
       const target = this.destinationPath(path);
+      planned.push({ rel: path, contents: Buffer.from(contents), ...(mode ? { mode } : {}) });
       // S_IFREG included: mem-fs-editor compares the whole mode with the file on disk.
       this.fs.write(target, contents, mode ? { stat: { mode: constants.S_IFREG | mode } as Stats } : undefined);
       // Under --dry-run Yeoman must see the change to print its diff, so nothing is pre-confirmed.
-      if (confirmed && !o.dryRun && existing(path) !== contents) {
+      if (confirmed && !this.dryRun() && existing(path) !== contents) {
         // Nothing of the user's is lost (their file was ours, or the merge kept their lines): no prompt.
         (this.fs.store.get(target) as { conflicter?: string }).conflicter = 'force';
       }
@@ -210,17 +372,20 @@ export default class AppGenerator extends Generator<AppOptions> {
       if (keep.has(path)) continue;
       const target = this.destinationPath(basePath(path));
       this.fs.delete(target);
-      if (!o.dryRun) (this.fs.store.get(target) as { conflicter?: string }).conflicter = 'force';
+      if (!this.dryRun()) (this.fs.store.get(target) as { conflicter?: string }).conflicter = 'force';
     }
     const env = existing('.env');
     const envText = env === undefined ? renderDotEnv(this.plan, secret) : appendMissingEnv(this.plan, env, secret);
     if (envText !== env) {
-      write('.env', envText, undefined, true);
+      // Fresh secrets: readable by the owner only.
+      write('.env', envText, env === undefined ? 0o600 : undefined, true);
       this.envNote =
         env === undefined
           ? 'fresh secrets for the first run (kept out of git and the image)'
           : 'added the variables this setup now reads; your values are kept';
     }
+    // Every target checked before a prompt is shown or a byte is written.
+    checkTargets(root, planned, false);
     const save: Partial<Answers> = { ...this.answers };
     if (this.detected.kind === 'existing') {
       delete save.django;
@@ -239,27 +404,117 @@ export default class AppGenerator extends Generator<AppOptions> {
     }
   }
 
+  /**
+   * Replaces Yeoman's file-by-file commit: the conflicter decides per file (prompting in a
+   * terminal), then every file it lets through is written at once, or none is.
+   */
+  private async commitRun(): Promise<void> {
+    const env = this.env as unknown as CommitEnvironment;
+    const root = this.destinationRoot();
+    const pending = (): MemFile[] => env.sharedFs.all().filter((f) => isPending(f));
+    if (this.dryRun()) {
+      // Nothing is written: the pending files are shown as diffs and dropped.
+      this.printDryRun(pending());
+      for (const f of pending()) {
+        f.stateCleared = f.state;
+        delete f.state;
+      }
+      return;
+    }
+    const staged: MemFile[] = [];
+    const collect = new Transform({
+      objectMode: true,
+      transform(file: MemFile, _encoding, callback) {
+        if (isPending(file)) {
+          staged.push(file);
+          file.committed = true;
+          file.stateCleared = file.state;
+          delete file.state;
+        }
+        callback(null, file);
+      },
+    });
+    try {
+      await env.sharedFs.pipeline(
+        { filter: (file) => isPending(file) || file.path.endsWith('.yo-resolve') },
+        createYoResolveTransform(),
+        forceYoFiles(),
+        createConflicterTransform(quietAdapter(env.adapter) as never, env.conflicterOptions as never),
+        collect,
+      );
+      const writes = staged.map((file): StagedWrite => {
+        const rel = relative(root, file.path);
+        if (rel.startsWith(`..${sep}`) || rel === '..') throw new UsageError(`refusing to write ${file.path}, outside the project`);
+        if (file.contents === null && !rel.split(sep).join('/').startsWith(`${STATE_DIR}/`)) {
+          throw new UsageError(`refusing to remove ${rel}: the generator removes only its own state files`);
+        }
+        return { rel: rel.split(sep).join('/'), contents: file.contents, ...(file.stat?.mode ? { mode: file.stat.mode & 0o7777 } : {}) };
+      });
+      this.phase = 'committing';
+      await commitStaged(root, writes, () => this.pendingSignal);
+      this.phase = 'done';
+      this.releaseLock(writes.length > 0);
+    } catch (err) {
+      const wasCommitting = this.phase === 'committing';
+      this.phase = 'running';
+      this.releaseLock(false);
+      if (err instanceof Interrupted && wasCommitting) {
+        process.stderr.write(`django-docker: ${err.message}\n`);
+        process.exit(err.signal === 'SIGINT' ? 130 : 143);
+      }
+      throw err;
+    }
+  }
+
+  /** --dry-run: a plain unified diff per file that exists and would change; the summary lists every file. */
+  private printDryRun(pending: MemFile[]): void {
+    const root = this.destinationRoot();
+    const diffs: string[] = [];
+    for (const file of pending) {
+      const rel = relative(root, file.path).split(sep).join('/');
+      if (rel.startsWith(`${STATE_DIR}/`) || file.contents === null) continue;
+      const before = this.readOutput(rel);
+      if (before === undefined) continue;
+      const patch = createTwoFilesPatch(rel, rel, before, file.contents.toString('utf8'), 'now', 'after the run', { context: 2 });
+      // Without the `Index:` and `====` lines: --- and +++ name the two sides.
+      diffs.push(patch.split('\n').slice(2).join('\n').trimEnd());
+    }
+    if (diffs.length > 0)
+      this.log.info(['Dry run: each changed file as a diff (- as it is now, + as the run would write it):', ...diffs].join('\n'));
+  }
+
   end(): void {
+    this.dropSignalHandlers();
+    const dryRun = this.dryRun();
     const changedAnswers = this.previous
       ? (Object.keys(this.answers) as AnswerKey[])
           .filter((k) => this.previous![k] !== undefined && String(this.previous![k]) !== String(this.answers[k]))
           .map((k) => `${k} ${String(this.previous![k]) || '(none)'} → ${String(this.answers[k]) || '(none)'}`)
       : [];
-    const verbs: Record<Status, string> = {
-      create: 'wrote  ',
-      update: 'updated',
-      merged: 'merged ',
-      conflict: 'CONFLICT',
-      replace: 'replaced',
-      unchanged: 'same   ',
-    };
+    const verbs: Record<Status, string> = dryRun
+      ? {
+          create: 'would write',
+          update: 'would write',
+          merged: 'would write',
+          conflict: 'would write',
+          replace: 'would write',
+          unchanged: 'same',
+        }
+      : {
+          create: 'wrote  ',
+          update: 'updated',
+          merged: 'merged ',
+          conflict: 'CONFLICT',
+          replace: 'replaced',
+          unchanged: 'same   ',
+        };
     const lines = this.files
       .filter((f) => f.status !== 'unchanged' && !f.path.startsWith(`${STATE_DIR}/`))
       .map(
         (f) =>
-          `  ${verbs[f.status]} ${f.path.padEnd(28)} ${f.status === 'create' ? '' : `+${f.added} -${f.removed}  `}${f.status === 'conflict' ? 'your edits and ours overlap: resolve the <<<<<<< markers' : f.why}`,
+          `  ${verbs[f.status]} ${f.path.padEnd(28)} ${f.status === 'create' ? '' : `+${f.added} -${f.removed}  `}${f.status === 'conflict' ? (dryRun ? 'with <<<<<<< markers where your edits and ours overlap' : 'your edits and ours overlap: resolve the <<<<<<< markers') : f.why}`,
       );
-    if (this.envNote) lines.push(`  updated ${'.env'.padEnd(28)} ${this.envNote}`);
+    if (this.envNote) lines.push(`  ${dryRun ? 'would write' : 'updated'} ${'.env'.padEnd(28)} ${this.envNote}`);
     const head = `Django container setup for ${this.plan.project.name}: Python ${this.plan.image.python}, ${this.plan.database.label}, ${this.plan.server.kind} on port ${this.plan.port}, user ${this.plan.user.name} (${this.plan.user.uid})`;
     this.log.info(
       [
@@ -267,11 +522,28 @@ export default class AppGenerator extends Generator<AppOptions> {
         ...(changedAnswers.length ? [`Changed: ${changedAnswers.join(', ')}`] : []),
         ...this.answerNotes.map((n) => `Note: ${n}`),
         ...(lines.length ? lines : ['  nothing to change: every file already matches']),
-        ...((this.options as unknown as Record<string, unknown>).dryRun
-          ? ['Dry run: nothing was written; the diffs above show what would change.']
-          : []),
+        ...(dryRun ? ['Dry run: nothing was written.'] : []),
         `Next: docker compose up --build   then open http://localhost:${this.plan.port}/`,
       ].join('\n'),
     );
   }
+}
+
+/** The adapter for the conflicter without its per-file status lines: the summary lists what was written. */
+function quietAdapter(adapter: CommitEnvironment['adapter']): unknown {
+  const silent = new Set(['create', 'force', 'identical', 'skip']);
+  const log = new Proxy(adapter.log, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && silent.has(key)) return () => log;
+      const value = Reflect.get(target, key, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return new Proxy(adapter, {
+    get(target, key, receiver) {
+      if (key === 'log') return log;
+      const value = Reflect.get(target, key, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -16,3 +16,15 @@ export class SourceParseError extends UsageError {
     super(`cannot parse ${file} line ${line}: ${what}; fix the file, then run again`);
   }
 }
+
+/** An unexpected error as one line: its message and where it was thrown, never a multi-line stack. */
+export function oneLine(err: unknown): string {
+  const e = err as Error;
+  const message = String(e?.message ?? err)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
+  const at = /\n\s+at (.+)/.exec(String(e?.stack ?? ''))?.[1];
+  return at ? `${message} (at ${at})` : message;
+}
