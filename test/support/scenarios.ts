@@ -45,7 +45,8 @@ export async function runGenerator(dir: string, answers: Record<string, unknown>
       { force: force === undefined ? true : Boolean(force) },
     )
     .cd(dir)
-    .withOptions(options as never);
+    // yeoman-test turns force on by default; an explicit force (false) must reach the generator.
+    .withOptions((force === undefined ? options : { ...options, force: Boolean(force) }) as never);
 }
 
 /** Every file under a folder, relative, sorted; contents as text. */

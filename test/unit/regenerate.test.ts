@@ -140,6 +140,32 @@ describe('user edits survive a re-run', () => {
     expect(files[0]).toMatchObject({ status: 'conflict', contents: m.text });
   });
 
+  it('edits to neighbouring lines combine; two insertions at one place, or one line changed both ways, conflict', () => {
+    const base = 'a\n# why\nEXPOSE 8000\nb\n';
+    // A comment reworded right above a line the generator changes.
+    expect(mergeThreeWay(base, 'a\n# reworded\nEXPOSE 8000\nb\n', 'a\n# why\nEXPOSE 9000\nb\n')).toEqual({
+      text: 'a\n# reworded\nEXPOSE 9000\nb\n',
+      conflict: false,
+    });
+    // A line inserted right after a line the generator changes, and before one it inserts.
+    expect(mergeThreeWay(base, 'a\n# why\nEXPOSE 8000\nmine\nb\n', 'a\n# why\nEXPOSE 9000\nb\n').text).toBe(
+      'a\n# why\nEXPOSE 9000\nmine\nb\n',
+    );
+    expect(mergeThreeWay(base, 'a\nmine\n# why\nEXPOSE 8000\nb\n', 'a\n# why\nEXPOSE 8000\nb\n').conflict).toBe(false);
+    // The same edit on both sides counts once.
+    expect(mergeThreeWay(base, 'a\n# why\nEXPOSE 9000\nb\n', 'a\n# why\nEXPOSE 9000\nb\n')).toEqual({
+      text: 'a\n# why\nEXPOSE 9000\nb\n',
+      conflict: false,
+    });
+    // Both insert at one place: the order is unknown.
+    expect(mergeThreeWay(base, 'a\nmine\n# why\nEXPOSE 8000\nb\n', 'a\ntheirs\n# why\nEXPOSE 8000\nb\n')).toEqual({
+      text: 'a\n<<<<<<< your version\nmine\n=======\ntheirs\n>>>>>>> generator\n# why\nEXPOSE 8000\nb\n',
+      conflict: true,
+    });
+    // A line inserted between two lines the generator replaces as one block is in the middle of its edit.
+    expect(mergeThreeWay('x\ny\n', 'x\nmine\ny\n', 'X\nY\n').conflict).toBe(true);
+  });
+
   it('an existing Dockerfile that the generator never wrote is a replacement, not a merge', () => {
     const files = reconcile(
       [{ path: 'Dockerfile', contents: 'FROM new\n', action: 'template', why: '' }],

@@ -4,43 +4,21 @@
  * answer. Each folder: from.json and to.json (flags of the two runs), optional input/.
  * UPDATE_GOLDENS=1 rewrites expected.diff.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createTwoFilesPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
-import { copyScenarioInput, readTree, runGenerator } from '../support/scenarios.ts';
-
-const transitionsDir = fileURLToPath(new URL('../transitions/', import.meta.url));
-const ignore = (rel: string): boolean => rel === '.env' || rel.startsWith('.django-docker/base/');
-
-export function treeDiff(before: Map<string, string>, after: Map<string, string>): string {
-  const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
-  return paths
-    .filter((p) => before.get(p) !== after.get(p))
-    .map((p) =>
-      createTwoFilesPatch(`a/${p}`, `b/${p}`, before.get(p) ?? '', after.get(p) ?? '', '', '', { context: 2 })
-        .split('\n')
-        .slice(1)
-        .join('\n'),
-    )
-    .join('');
-}
+import { runGenerator } from '../support/scenarios.ts';
+import { ignoredInDiff, readFlags, readTree, runFrom, transitionNames, transitionsDir, treeDiff } from '../support/transitions.ts';
 
 describe('transitions: a changed answer changes only what depends on it', () => {
-  for (const name of readdirSync(transitionsDir).sort()) {
+  for (const name of transitionNames()) {
     it(name, async () => {
-      const folder = join(transitionsDir, name);
-      const dir = join(mkdtempSync(join(tmpdir(), 'dd-tr-')), 'site');
-      mkdirSync(dir);
-      copyScenarioInput(folder, dir);
-      await runGenerator(dir, JSON.parse(readFileSync(join(folder, 'from.json'), 'utf8')));
-      const before = readTree(dir, ignore);
+      const dir = await runFrom(name);
+      const before = readTree(dir, ignoredInDiff);
       // The second run uses Yeoman's real conflict handling (no --force).
-      await runGenerator(dir, { ...JSON.parse(readFileSync(join(folder, 'to.json'), 'utf8')), force: false });
-      const diff = treeDiff(before, readTree(dir, ignore));
-      const expectedFile = join(folder, 'expected.diff');
+      await runGenerator(dir, { ...readFlags(name, 'to'), force: false });
+      const diff = treeDiff(before, readTree(dir, ignoredInDiff));
+      const expectedFile = join(transitionsDir, name, 'expected.diff');
       if (process.env.UPDATE_GOLDENS) writeFileSync(expectedFile, diff);
       expect(diff).toBe(readFileSync(expectedFile, 'utf8'));
     });
