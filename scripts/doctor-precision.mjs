@@ -82,12 +82,14 @@ for (const s of dirs(join(fixtures, '_seed')))
 
 for (const r of dirs(join(fixtures, '_real'))) {
   const spec = readJson(join(fixtures, '_real', r, 'fixture.json'));
-  const base = spec.base ? join(fixtures, '_base', spec.base) : undefined;
   const planted = spec.planted ?? [];
+  // Base first, then its files the fixture removes, then the fixture's own files.
+  const dir = lay(`real-${r}`, spec.base ? [join(fixtures, '_base', spec.base)] : [], spec.delete);
+  cpSync(join(fixtures, '_real', r, 'project'), dir, { recursive: true });
   cases.push({
     group: planted.length ? 'real shapes, broken' : 'real shapes, good',
     name: r,
-    dir: lay(`real-${r}`, [base, join(fixtures, '_real', r, 'project')], spec.delete),
+    dir: spec.check ? join(dir, spec.check) : dir,
     planted,
   });
 }

@@ -9,6 +9,8 @@ import { type ComposeService } from './parse/compose-model.ts';
 import { type DockerfileModel, lineage, type Stage } from './parse/dockerfile-model.ts';
 import { emptyResult } from '../project/python-eval.ts';
 import { declaredRequirements, managePyCandidates, settingsModuleOf } from '../project/loader.ts';
+import { LOCK_MANAGERS, type LockManager, lockedVersions } from '../project/managers.ts';
+import { settingsFacts } from './settings-facts.ts';
 import { lineAt } from './parse/shell-words.ts';
 import {
   argvOf,
@@ -230,13 +232,17 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
       if (file && text !== undefined) {
         const commands = splitCommands(text);
         const top = commands.filter((c) => c.depth === 0);
-        const isExecArgs = (c: (typeof commands)[number]): boolean => c.words[0]?.text === 'exec' && c.words[1]?.text === '$@';
+        // exec "$@", exec gosu app "$@", exec "${@}": the CMD runs, through whatever wraps it.
+        const isExecArgs = (c: (typeof commands)[number]): boolean =>
+          c.words[0]?.text === 'exec' && c.words.slice(1).some((w) => /^\$(\{[@*]\}|[@*])$/.test(w.text));
         out.script = {
           file,
           imagePath,
           text,
           commands,
-          execsArgs: commands.some(isExecArgs) || top.some((c) => c.words[0]?.text === '$@'),
+          execsArgs:
+            commands.some(isExecArgs) ||
+            commands.some((c) => c.words[0]?.text !== 'echo' && c.words.some((w) => /^\$(\{[@*]\}|[@*])$/.test(w.text))),
           runDirectly,
         };
       }
@@ -323,18 +329,19 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
 }
 
 /** gunicorn reads ./gunicorn.conf.py (or -c FILE): its bind, workers, wsgi_app, chdir and worker_tmp_dir. */
-async function applyGunicornConfig(project: Loaded): Promise<{ value: string; source: string } | undefined> {
+async function applyGunicornConfig(project: Loaded): Promise<{ value: string; source: string } | 'unknown' | undefined> {
   const server = project.command.server;
   if (server?.kind !== 'gunicorn') return undefined;
   const flag = server.argv.findIndex((a) => a === '-c' || a === '--config' || a.startsWith('--config='));
   const given = flag === -1 ? undefined : server.argv[flag]!.startsWith('--config=') ? server.argv[flag]!.slice(9) : server.argv[flag + 1];
-  if (given?.startsWith('python:')) return undefined;
+  // A config the doctor cannot read may set the bind: the bind is then unknown, not the default.
+  if (given?.startsWith('python:') || given?.includes('$')) return 'unknown';
   const cwd = project.workdir.path;
   const imagePath = posix.isAbsolute(given ?? '')
     ? given!
     : posix.join(server.chdir ? posix.join(cwd, server.chdir) : cwd, given ?? 'gunicorn.conf.py');
   const file = project.layout?.contextFile(imagePath) ?? bindMountFile(project.app, imagePath, project.files);
-  if (!file) return undefined;
+  if (!file) return given !== undefined || project.layout?.exists(imagePath) ? 'unknown' : undefined;
   const result = await evaluateModule('gunicorn_conf', file, {
     read: (f) => project.files.text(f),
     moduleFile: () => undefined,
@@ -359,6 +366,7 @@ async function applyGunicornConfig(project: Loaded): Promise<{ value: string; so
   if (chdir && !server.chdir) server.chdir = chdir;
   const bind = get('bind');
   const line = result.names.get('bind')?.line;
+  if (!bind && (result.names.has('bind') || result.errors.length > 0)) return 'unknown';
   return bind ? { value: bind, source: `${file}${line ? ` line ${line}` : ''}` } : undefined;
 }
 
@@ -418,7 +426,7 @@ function healthProbe(project: Loaded, df: (DockerfileModel & { final: Stage }) |
 }
 
 function installedRequirements(project: Loaded, df: DockerfileModel & { final: Stage }, findings: Finding[]): InstalledRequirements {
-  const out: InstalledRequirements = { files: [], requirements: [], direct: [], pipStages: [], known: false, installs: [] };
+  const out: InstalledRequirements = { files: [], requirements: [], direct: [], pipStages: [], known: false, installs: [], open: false };
   // The final stage's lineage, plus every stage it copies from (builders).
   const stages = new Set<Stage>();
   const visit = (s: Stage): void => {
@@ -439,14 +447,32 @@ function installedRequirements(project: Loaded, df: DockerfileModel & { final: S
     out.known = true;
     out.pipStages.push(s.index);
     const layout = project.layoutOf(s);
+    // Files a RUN writes (an exported lock, a generated list) are not the context's copy of them.
+    const written = new Set(lineage(df, s).flatMap((x) => x.writes.map((w) => w.path)));
+    const exportsLock = lineage(df, s).some((x) =>
+      x.runs.some((r) =>
+        r.commands.some((c) => {
+          const w = c.words.map((t) => t.text);
+          const tool = (w[0] ?? '').split('/').pop();
+          return (
+            ((tool === 'uv' || tool === 'poetry' || tool === 'pdm') && w[1] === 'export') || (tool === 'pipenv' && w[1] === 'requirements')
+          );
+        }),
+      ),
+    );
     for (const pip of s.pipInstalls) {
       const record = { stage: s.index, line: pip.line, files: [] as string[], direct: [...pip.packages] };
       out.installs.push(record);
+      if (pip.open) out.open = true;
+      if (pip.lockTool || exportsLock) {
+        const lock = lockInImage(project, layout, pip.workdir);
+        if (lock) out.lock = lock;
+      }
       // pipenv/poetry install from their own files: judge from the project's Pipfile / pyproject.
       if (pip.lockTool === 'pipenv' || pip.lockTool === 'poetry') untraceable = true;
       for (const f of pip.requirementFiles) {
         const imagePath = posix.isAbsolute(f) ? f : posix.join(pip.workdir, f);
-        const ctxFile = layout?.contextFile(imagePath);
+        const ctxFile = written.has(posix.normalize(imagePath)) ? undefined : layout?.contextFile(imagePath);
         if (!ctxFile) {
           // Written during the build (e.g. exported from a lock file): judge from the project's own files.
           untraceable = true;
@@ -497,6 +523,21 @@ function installedRequirements(project: Loaded, df: DockerfileModel & { final: S
   }
   if (untraceable) out.known = false;
   return out;
+}
+
+/** The lock file a build installs from (uv.lock, poetry.lock, Pipfile.lock at the project root), and every name it locks. */
+function lockInImage(project: Loaded, layout: ImageLayout | undefined, workdir: string): InstalledRequirements['lock'] {
+  for (const manager of Object.keys(LOCK_MANAGERS) as LockManager[]) {
+    const file = LOCK_MANAGERS[manager].lock;
+    const inImage = layout?.contextFile(posix.join(workdir, file)) ?? layout?.contextFile(posix.join('/', file));
+    if (inImage !== file || !project.files.isFile(file)) continue;
+    try {
+      return { file, names: new Set(lockedVersions(project.files.root, manager).keys()) };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInfo | undefined> {
@@ -585,7 +626,16 @@ async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInf
   }
   if (!file || sourceDir === undefined) {
     const empty = emptyResult();
-    return { module, file: '', source, symbolic: empty, concrete: empty, sourceDir: '.', ...(project.layout ? { inImage: false } : {}) };
+    return {
+      module,
+      file: '',
+      source,
+      symbolic: empty,
+      concrete: empty,
+      facts: {},
+      sourceDir: '.',
+      ...(project.layout ? { inImage: false } : {}),
+    };
   }
   const sd = sourceDir.replace(/\/$/, '') || '.';
   const moduleFile = (m: string): string | undefined => {
@@ -600,12 +650,17 @@ async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInf
   const symbolic = await evaluateModule(module, file, base);
   const concrete = await evaluateModule(module, file, { ...base, env });
   for (const t of trees.values()) if (t && typeof t === 'object' && 'delete' in t) (t as { delete(): void }).delete();
+  const facts = await settingsFacts(
+    symbolic.files.map((f) => ({ file: f, text: files.text(f) })),
+    (m) => m.startsWith('.') || moduleFile(m) !== undefined,
+  );
   return {
     module,
     file,
     source,
     symbolic,
     concrete,
+    facts,
     sourceDir: sd,
     ...(imageRoot ? { imageRoot } : {}),
     ...(inImage !== undefined ? { inImage } : {}),

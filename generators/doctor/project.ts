@@ -24,6 +24,7 @@ import { listProjectFiles, ProjectFiles, SKIP_DIRS, UnreadableFile } from '../pr
 import { type EvalResult, evaluateModule, strOf } from '../project/python-eval.ts';
 import { readPyproject, readRequirementsFile, type Requirement } from '../project/requirements.ts';
 import { expandVariables, lexShell, type SimpleCommand, splitCommands } from './parse/shell-words.ts';
+import type { SettingsFacts } from './settings-facts.ts';
 import type { Finding, Where } from './types.ts';
 
 export { listProjectFiles, ProjectFiles, SKIP_DIRS, UnreadableFile };
@@ -80,6 +81,10 @@ export interface InstalledRequirements {
   known: boolean;
   /** Each pip install: its stage, line and the requirement files it read. */
   installs: Array<{ stage: number; line: number; files: string[]; direct: string[] }>;
+  /** A pip line names a variable the build does not define: more may be installed. */
+  open: boolean;
+  /** The lock file the build installs from, with every distribution it locks (dependencies included). */
+  lock?: { file: string; names: Set<string> };
 }
 
 export interface SettingsInfo {
@@ -89,6 +94,8 @@ export interface SettingsInfo {
   source: Where & { how: string };
   symbolic: EvalResult;
   concrete: EvalResult;
+  /** What the evaluation cannot see: names set out of its sight, .env files the settings load. */
+  facts: SettingsFacts;
   /** Context folder the module path is relative to. */
   sourceDir: string;
   /** Image folder holding that source dir. */
@@ -531,9 +538,13 @@ export function parseHostPort(bind: string, defaultHost: string, defaultPort?: n
 export function resolveBind(
   server: ServerInfo,
   env: Map<string, string | undefined>,
-  configBind?: { value: string; source: string },
+  configBind?: { value: string; source: string } | 'unknown',
 ): ServerInfo['bind'] {
   const def = DEFAULT_BINDS[server.kind];
+  // Arguments passed on from the caller ("$@") or a config the doctor cannot read may set the bind.
+  const passedOn = server.argv.some((a) => /\$[@*]|\$\{[@*]/.test(a));
+  if (server.binds.length === 0 && (passedOn || configBind === 'unknown'))
+    return { host: '?', explicit: true, source: passedOn ? 'arguments passed on with "$@"' : 'a gunicorn config the doctor cannot read' };
   const expand = (s: string): string | undefined =>
     expandVariables(s, new Map([...env].filter((e): e is [string, string] => e[1] !== undefined)));
   if (server.kind === 'runserver') {
@@ -572,7 +583,9 @@ export function resolveBind(
         return { host: hp.host, ...(hp.port !== undefined ? { port: hp.port } : {}), explicit: true, source: 'GUNICORN_CMD_ARGS' };
       }
     }
-    if (configBind) {
+    if (cmdArgs === undefined && env.has('GUNICORN_CMD_ARGS'))
+      return { host: '?', explicit: true, source: 'GUNICORN_CMD_ARGS, whose value the doctor cannot know' };
+    if (configBind && configBind !== 'unknown') {
       const hp = parseHostPort(configBind.value, def.host, def.port);
       return { host: hp.host, ...(hp.port !== undefined ? { port: hp.port } : {}), explicit: true, source: configBind.source };
     }

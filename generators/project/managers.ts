@@ -116,7 +116,7 @@ export function detectLockManager(files: readonly string[]): LockManager | undef
 }
 
 /** Name → version the lock file pins (its runtime package entries). */
-function lockedVersions(root: string, manager: LockManager): Map<string, string> {
+export function lockedVersions(root: string, manager: LockManager): Map<string, string> {
   const file = LOCK_MANAGERS[manager].lock;
   if (manager === 'pipenv') {
     let data: { default?: Record<string, { version?: string }> };

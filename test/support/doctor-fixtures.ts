@@ -13,7 +13,10 @@ export const fixturesDir = fileURLToPath(new URL('../doctor-fixtures/', import.m
 
 export interface FixtureSpec {
   base?: string;
-  bad: Array<{ file: string; line: number }>;
+  /** Planted findings; `severity` when it is not the rule's own (a hazard the files cannot prove). */
+  bad: Array<{ file: string; line: number; severity?: 'error' | 'warning' | 'info' }>;
+  /** Other rules' findings the bad variant rightly gives too (a failure with two consequences). */
+  also?: Array<{ rule: string; file: string; line: number }>;
   delete?: { bad?: string[]; fixed?: string[] };
   /** What the fixture shows, for readers. */
   note?: string;
@@ -39,4 +42,43 @@ export function materialise(rule: string, variant: 'bad' | 'fixed'): string {
   if (existsSync(overlay)) cpSync(overlay, dir, { recursive: true });
   for (const f of spec.delete?.[variant] ?? []) rmSync(join(dir, f), { recursive: true, force: true });
   return dir;
+}
+
+/**
+ * Real-shape fixtures: test/doctor-fixtures/_real/<name>/ holds `fixture.json`
+ * ({ base?, note, planted: [{rule, file, line}], expect?: [{rule, file, line, severity}],
+ * delete?: [], check?: subfolder }) and `project/`, laid over the base. Each reproduces a shape
+ * public projects use; the doctor must report exactly the planted errors.
+ */
+export interface RealSpec {
+  base?: string;
+  note: string;
+  planted: Array<{ rule: string; file: string; line: number }>;
+  expect?: Array<{ rule: string; file: string; line: number; severity: 'error' | 'warning' | 'info' }>;
+  delete?: string[];
+  check?: string;
+}
+
+export function realFixtures(): string[] {
+  const dir = join(fixturesDir, '_real');
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => existsSync(join(dir, n, 'fixture.json')))
+        .sort()
+    : [];
+}
+
+export function readRealSpec(name: string): RealSpec {
+  return JSON.parse(readFileSync(join(fixturesDir, '_real', name, 'fixture.json'), 'utf8')) as RealSpec;
+}
+
+/** Lay a real-shape fixture into a fresh folder; returns the folder to check. */
+export function materialiseReal(name: string): string {
+  const spec = readRealSpec(name);
+  const dir = join(mkdtempSync(join(tmpdir(), 'doctor-real-')), 'project');
+  mkdirSync(dir);
+  if (spec.base) cpSync(join(fixturesDir, '_base', spec.base), dir, { recursive: true });
+  for (const f of spec.delete ?? []) rmSync(join(dir, f), { recursive: true, force: true });
+  cpSync(join(fixturesDir, '_real', name, 'project'), dir, { recursive: true });
+  return spec.check ? join(dir, spec.check) : dir;
 }

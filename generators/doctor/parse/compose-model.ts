@@ -4,7 +4,7 @@
  * `docker compose` merges them, with `.env` interpolation and `env_file` values.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLMap } from 'yaml';
 import { type DotEnvEntry, interpolate, parseDotEnv } from '../../project/dotenv.ts';
 
@@ -35,6 +35,7 @@ export interface Mount extends Loc {
   type: 'bind' | 'volume' | 'tmpfs';
   source?: string;
   target: string;
+  readOnly?: boolean;
 }
 
 export interface EnvValue extends Loc {
@@ -307,20 +308,22 @@ function parseMount(r: Reader, node: Node, namedVolumes: Set<string>): Mount | u
     const source = str(r, get(node, 'source'));
     const target = str(r, get(node, 'target'));
     if (!target) return undefined;
-    return { file: r.file, line, type, ...(source ? { source } : {}), target: posix.normalize(target) };
+    const readOnly = str(r, get(node, 'read_only')) === 'true';
+    return { file: r.file, line, type, ...(source ? { source } : {}), target: posix.normalize(target), ...(readOnly ? { readOnly } : {}) };
   }
   const s = str(r, node);
   if (!s) return undefined;
   const parts = s.split(':');
   if (parts.length === 1) return { file: r.file, line, type: 'volume', target: posix.normalize(parts[0]!) };
   const [source, target] = parts as [string, string];
+  const readOnly = (parts[2] ?? '').split(',').includes('ro');
   const bind =
     source.startsWith('.') ||
     source.startsWith('/') ||
     source.startsWith('~') ||
     source.startsWith('$') ||
     (!namedVolumes.has(source) && source.includes('/'));
-  return { file: r.file, line, type: bind ? 'bind' : 'volume', source, target: posix.normalize(target) };
+  return { file: r.file, line, type: bind ? 'bind' : 'volume', source, target: posix.normalize(target), ...(readOnly ? { readOnly } : {}) };
 }
 
 function readService(
@@ -364,11 +367,13 @@ function readService(
     const context = isScalar(build) ? (str(r, build) ?? '.') : (str(r, get(build, 'context')) ?? '.');
     const dockerfile = isMap(build) ? (str(r, get(build, 'dockerfile')) ?? 'Dockerfile') : 'Dockerfile';
     const target = isMap(build) ? str(r, get(build, 'target')) : undefined;
-    const ctx = posix.normalize(posix.join(composeDir, context));
+    // Paths relative to the checked folder, even when the context is above it (`../deploy/Dockerfile` is `Dockerfile`).
+    const rel = (p: string): string => relative(resolve(root), resolve(root, p)).split(sep).join('/') || '.';
+    const ctx = rel(posix.join(composeDir, context));
     svc.build = {
       ...at('build'),
       context: ctx,
-      dockerfile: posix.normalize(posix.join(ctx, dockerfile)),
+      dockerfile: rel(posix.join(ctx, dockerfile)),
       ...(target ? { target } : {}),
       args,
     };

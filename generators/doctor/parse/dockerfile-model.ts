@@ -45,6 +45,8 @@ export interface DfRun {
 export interface PackageUse {
   name: string;
   line: number;
+  /** A removal that also removes what nothing needs any more (--auto-remove, autoremove, apk del). */
+  autoRemove?: boolean;
 }
 
 export interface PipInstall {
@@ -61,6 +63,8 @@ export interface PipInstall {
   /** Installs what a lock file or Pipfile lists (pipenv, poetry, uv sync). */
   lockTool?: 'pipenv' | 'poetry' | 'uv';
   workdir: string;
+  /** Some argument names a variable the build does not define: more may be installed than listed. */
+  open?: boolean;
 }
 
 export interface Stage {
@@ -86,6 +90,10 @@ export interface Stage {
   removals: PackageUse[];
   /** apk/apt used. */
   packageTool?: 'apt' | 'apk';
+  /** An apt/apk install names a variable the build does not define: the package list is not all known. */
+  openInstalls?: boolean;
+  /** Image paths RUN commands write (`>` redirects, `-o` of lock exporters, cp/mv targets). */
+  writes: Array<{ path: string; line: number }>;
   pipInstalls: PipInstall[];
   exposes: Array<{ port?: number; raw: string; line: number }>;
   healthcheck?: { none: boolean; command?: CommandForm; line: number; flags: Record<string, string> };
@@ -161,7 +169,7 @@ export function commandsOf(form: CommandForm): SimpleCommand[] {
   const [head, flag, script] = form.argv;
   if (head && /(^|\/)(ba|da)?sh$/.test(head) && flag === '-c' && script !== undefined) return splitCommands(script);
   const words = form.argv.map((text) => ({ text, start: 0, end: 0, quoted: true }));
-  return words.length ? [{ words, assignments: [], start: 0, terminator: '', depth: 0 }] : [];
+  return words.length ? [{ words, assignments: [], start: 0, terminator: '', depth: 0, writes: [], inLoop: false }] : [];
 }
 
 function splitImage(ref: string): { imageName: string; tag?: string; digest?: string } {
@@ -307,6 +315,27 @@ function readPip(cmd: SimpleCommand, env: Map<string, string>, workdir: string, 
   return out;
 }
 
+/** Files a command writes by its own options: lock exports (`-o`), `cp`/`mv`/`install` targets. */
+function writtenBy(words: string[]): string[] {
+  const head = (words[0] ?? '').split('/').pop() ?? '';
+  const out: string[] = [];
+  const optionValue = (names: string[]): void => {
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i]!;
+      if (names.includes(w) && words[i + 1]) out.push(words[i + 1]!);
+      for (const n of names) if (n.startsWith('--') && w.startsWith(`${n}=`)) out.push(w.slice(n.length + 1));
+    }
+  };
+  if (head === 'uv' || head === 'poetry' || head === 'pip-compile' || head === 'pdm' || head === 'pipenv')
+    optionValue(['-o', '--output', '--output-file']);
+  else if (head === 'cp' || head === 'mv' || head === 'ln' || head === 'install') {
+    const args = words.slice(1).filter((w) => !w.startsWith('-'));
+    if (args.length >= 2) out.push(args.at(-1)!);
+  } else if (head === 'curl') optionValue(['-o', '--output']);
+  else if (head === 'wget') optionValue(['-O', '--output-document']);
+  return out;
+}
+
 /** Read a Dockerfile. `buildArgs` are compose `build.args` (they override ARG defaults). */
 export function readDockerfile(path: string, text: string, buildArgs: ReadonlyMap<string, string> = new Map()): DockerfileModel {
   const df = DockerfileParser.parse(text);
@@ -356,8 +385,10 @@ export function readDockerfile(path: string, text: string, buildArgs: ReadonlyMa
         exposes: [],
         volumes: [],
         archiveMirrorLines: [],
+        writes: [],
       };
       if (parent?.packageTool) stage.packageTool = parent.packageTool;
+      if (parent?.openInstalls) stage.openInstalls = true;
       if (!words[0]) model.errors.push({ line, message: 'FROM names no image' });
       model.stages.push(stage);
       vars = new Map();
@@ -447,8 +478,23 @@ export function readDockerfile(path: string, text: string, buildArgs: ReadonlyMa
         let runEnv = new Map(vars);
         for (const cmd of commands) {
           for (const a of cmd.assignments) runEnv.set(a.name, a.value);
-          const words = cmd.words.map((x) => x.text);
+          const raw = cmd.words.map((x) => x.text);
+          // Package lists often come from build arguments: `apt-get install ${RUNTIME_PACKAGES}`.
+          let unresolved = false;
+          const words = raw.flatMap((w, k) => {
+            if (k === 0 || !/[$`]/.test(w)) return [w];
+            const v = /\$\(|`/.test(w) ? undefined : expandVariables(w, runEnv);
+            if (v === undefined) {
+              unresolved = true;
+              return [w];
+            }
+            return cmd.words[k]!.quoted ? [v] : v.split(/\s+/).filter(Boolean);
+          });
           const head = (words[0] ?? '').split('/').pop();
+          for (const target of [...cmd.writes, ...writtenBy(words)]) {
+            const v = expandVariables(target, runEnv);
+            if (v !== undefined) stage.writes.push({ path: absolute(v, workdir).replace(/(.)\/$/, '$1'), line });
+          }
           if (head === 'export') {
             for (const w of words.slice(1)) {
               const eq = w.indexOf('=');
@@ -459,9 +505,17 @@ export function readDockerfile(path: string, text: string, buildArgs: ReadonlyMa
             stage.packageTool = 'apt';
             const verbAt = words.findIndex((x) => ['install', 'purge', 'remove'].includes(x));
             const list = words[verbAt] === 'install' ? stage.installs : stage.removals;
-            for (const p of words.slice(verbAt + 1)) if (!p.startsWith('-')) list.push({ name: p.replace(/[=:].*$/, ''), line });
+            const autoRemove =
+              words.includes('--auto-remove') ||
+              words.includes('--autoremove') ||
+              commands.some((c) => c.words.some((w) => w.text === 'autoremove'));
+            for (const p of words.slice(verbAt + 1))
+              if (!p.startsWith('-'))
+                list.push({ name: p.replace(/[=:].*$/, ''), line, ...(words[verbAt] !== 'install' && autoRemove ? { autoRemove } : {}) });
+            if (unresolved && words[verbAt] === 'install') stage.openInstalls = true;
           } else if (head === 'apk' && (words.includes('add') || words.includes('del'))) {
             stage.packageTool = 'apk';
+            if (unresolved && words.includes('add')) stage.openInstalls = true;
             const verbAt = words.findIndex((x) => x === 'add' || x === 'del');
             const list = words[verbAt] === 'add' ? stage.installs : stage.removals;
             const rest = words.slice(verbAt + 1);
@@ -471,11 +525,15 @@ export function readDockerfile(path: string, text: string, buildArgs: ReadonlyMa
                 k++;
                 continue;
               }
-              if (!p.startsWith('-')) list.push({ name: p.replace(/[=<>~].*$/, ''), line });
+              if (!p.startsWith('-'))
+                list.push({ name: p.replace(/[=<>~].*$/, ''), line, ...(list === stage.removals ? { autoRemove: true } : {}) });
             }
           } else {
-            const pip = readPip(cmd, runEnv, workdir, line);
-            if (pip) stage.pipInstalls.push(pip);
+            const pip = readPip({ ...cmd, words: words.map((text) => ({ text, start: 0, end: 0, quoted: false })) }, runEnv, workdir, line);
+            if (pip) {
+              if (unresolved) pip.open = true;
+              stage.pipInstalls.push(pip);
+            }
           }
         }
         break;

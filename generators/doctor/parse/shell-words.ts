@@ -185,6 +185,10 @@ export interface SimpleCommand {
   terminator: string;
   /** Nesting depth of if/while/for/case/{ … } around it (0 = top level of the script). */
   depth: number;
+  /** Inside the body of a while/until/for loop, or its condition. */
+  inLoop: boolean;
+  /** Files the command writes through `>` or `>>`. */
+  writes: string[];
 }
 
 const OPENERS = new Set(['if', 'while', 'until', 'for', 'case', '{', 'select']);
@@ -196,19 +200,27 @@ export function splitCommands(src: string): SimpleCommand[] {
   const tokens = lexShell(src);
   const out: SimpleCommand[] = [];
   let depth = 0;
+  const openers: string[] = [];
   let current: Word[] = [];
   let start = -1;
   let redirectNext = false;
+  let redirectWrites = false;
+  let writes: string[] = [];
   let parenDepth = 0;
   const flush = (terminator: string): void => {
     let words = current;
+    const written = writes;
     current = [];
+    writes = [];
     if (words.length === 0) return;
     const first = start;
     start = -1;
     // Keywords that open or close structures change the depth around the command.
     while (words.length > 0 && (LEADING_KEYWORDS.has(words[0]!.text) || CLOSERS.has(words[0]!.text)) && !words[0]!.quoted) {
-      if (CLOSERS.has(words[0]!.text)) depth = Math.max(0, depth - 1);
+      if (CLOSERS.has(words[0]!.text)) {
+        depth = Math.max(0, depth - 1);
+        openers.pop();
+      }
       words = words.slice(1);
     }
     if (words.length === 0) return;
@@ -220,18 +232,25 @@ export function splitCommands(src: string): SimpleCommand[] {
       const eq = w.text.indexOf('=');
       assignments.push({ name: w.text.slice(0, eq), value: w.text.slice(eq + 1) });
     }
-    out.push({ words, assignments, start: first, terminator, depth: depth + parenDepth });
+    const LOOPS = ['while', 'until', 'for'];
+    const inLoop = (opens && LOOPS.includes(head)) || openers.some((o) => LOOPS.includes(o));
+    out.push({ words, assignments, start: first, terminator, depth: depth + parenDepth, writes: written, inLoop });
     if (opens) {
       depth++;
+      openers.push(head);
       // `for x in a b; do …; done` on one line: the closer is found as its own command later.
       const closer = words.findIndex((w, i) => i > 0 && CLOSERS.has(w.text) && !w.quoted);
-      if (closer > 0) depth--;
+      if (closer > 0) {
+        depth--;
+        openers.pop();
+      }
     }
   };
   for (const t of tokens) {
     if (t.kind === 'word') {
       if (redirectNext) {
         redirectNext = false;
+        if (redirectWrites && !t.text.startsWith('&') && t.text !== '/dev/null') writes.push(t.text);
         continue;
       }
       if (start === -1) start = t.start;
@@ -240,10 +259,12 @@ export function splitCommands(src: string): SimpleCommand[] {
     }
     if (['>', '>>', '<', '>&', '<&'].includes(t.text)) {
       redirectNext = true;
+      redirectWrites = t.text === '>' || t.text === '>>';
       continue;
     }
     if (t.text === '<<') {
       redirectNext = true;
+      redirectWrites = false;
       continue;
     }
     if (t.text === '(') {

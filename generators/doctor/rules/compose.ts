@@ -5,6 +5,7 @@
 import { posix } from 'node:path';
 import type { ComposeService } from '../parse/compose-model.ts';
 import { type DockerfileModel, lineage, type Stage } from '../parse/dockerfile-model.ts';
+import { expandVariables } from '../parse/shell-words.ts';
 import { dictGet, strOf } from '../../project/python-eval.ts';
 import { compareVersions } from '../../facts/versions.ts';
 import { collectstaticRuns } from './django.ts';
@@ -19,7 +20,11 @@ import {
   imageFacts,
   imageVenv,
   isRootUser,
+  installs,
+  packagesKnown,
   packagesOf,
+  privilegeDrop,
+  requirementsView,
   type RuleFn,
   setting,
   settingsLoaded,
@@ -41,20 +46,48 @@ function ownershipEvents(model: DockerfileModel, stage: Stage): { events: OwnerE
   for (const s of lineage(model, stage)) {
     const items: Array<{ line: number; apply: () => void }> = [];
     for (const c of s.copies) {
-      items.push({ line: c.line, apply: () => events.push({ path: c.dest, owner: c.chown ?? 'root', recursive: true, line: c.line }) });
+      const writable = c.chmod !== undefined && /^[0-7]{2,3}[2367]$/.test(c.chmod);
+      items.push({
+        line: c.line,
+        apply: () => events.push({ path: c.dest, owner: writable ? '*' : (c.chown ?? 'root'), recursive: true, line: c.line }),
+      });
     }
     for (const r of s.runs) {
       items.push({
         line: r.line,
         apply: () => {
           for (const cmd of r.commands) {
-            const w = cmd.words.map((x) => x.text);
+            // Owners and paths often come from build arguments: chown ${APP_USER} /data.
+            const env = new Map([...r.env, ...cmd.assignments.map((a): [string, string] => [a.name, a.value])]);
+            const w = cmd.words.map((x) => (x.text.includes('$') ? (expandVariables(x.text, env) ?? x.text) : x.text));
             const head = (w[0] ?? '').split('/').pop();
             if (head === 'chown') {
               const recursive = w.some((a) => a === '-R' || a === '--recursive' || /^-[a-zA-Z]*R/.test(a));
               const args = w.slice(1).filter((a) => !a.startsWith('-'));
               const owner = args[0];
               if (owner) for (const p of args.slice(1)) events.push({ path: abs(p, r.workdir), owner, recursive, line: r.line });
+            } else if (head === 'chmod') {
+              // World-writable (777, a+w, o+w) lets any user write, whoever owns it.
+              const recursive = w.some((a) => a === '-R' || a === '--recursive' || /^-[a-zA-Z]*R/.test(a));
+              const args = w.slice(1).filter((a) => !a.startsWith('-') || /^-[rwx]+$/.test(a));
+              const mode = args[0] ?? '';
+              const worldWritable = /^[0-7]{2,3}[2367]$|^[0-7]{2}[2367]$/.test(mode) || /(^|,)[ugo]*[ao][ugoa]*\+[rwxXst]*w/.test(mode);
+              if (worldWritable)
+                for (const p of args.slice(1)) events.push({ path: abs(p, r.workdir), owner: '*', recursive, line: r.line });
+            } else if (head === 'install' && w.includes('-d')) {
+              // install -d -o app -g app /data: creates the folders owned by that user.
+              let owner = r.user;
+              const paths: string[] = [];
+              for (let i = 1; i < w.length; i++) {
+                const a = w[i]!;
+                if (a === '-o' || a === '--owner') owner = w[++i] ?? owner;
+                else if (a.startsWith('--owner=')) owner = a.slice(8);
+                else if (['-g', '--group', '-m', '--mode'].includes(a)) {
+                  if ((a === '-m' || a === '--mode') && /^[0-7]{2,3}[2367]$/.test(w[i + 1] ?? '')) owner = '*';
+                  i++;
+                } else if (!a.startsWith('-')) paths.push(a);
+              }
+              for (const p of paths) events.push({ path: abs(p, r.workdir), owner, recursive: false, line: r.line });
             } else if (head === 'mkdir') {
               for (const p of w.slice(1).filter((a) => !a.startsWith('-')))
                 events.push({ path: abs(p, r.workdir), owner: r.user, recursive: false, line: r.line });
@@ -119,6 +152,7 @@ function ownerOf(events: OwnerEvent[], path: string): OwnerEvent | undefined {
 }
 
 function sameUser(owner: string, user: string, uids: Map<string, string>): boolean {
+  if (owner === '*') return true;
   const o = owner.split(':')[0]!.trim();
   const u = user.split(':')[0]!.trim();
   if (o === u) return true;
@@ -166,14 +200,10 @@ const bindMountShadowsImage: RuleFn = (ctx) => {
   }
 };
 
-const nonrootWriteDenied: RuleFn = (ctx) => {
+/** Paths the app writes to at run time, from the settings: the SQLite folder, MEDIA_ROOT, a run-time STATIC_ROOT. */
+function writeTargets(ctx: Ctx): Array<{ path: string; why: string; certain: boolean }> {
   const p = ctx.p;
-  const df = p.dockerfile;
-  if (!df || !settingsLoaded(p)) return;
-  const user = effectiveUser(p);
-  if (isRootUser(user.user) || !user.where) return;
-  const { events, uids } = ownershipEvents(df, df.final);
-  const targets: Array<{ path: string; why: string }> = [];
+  const targets: Array<{ path: string; why: string; certain: boolean }> = [];
   const engine = engineOf(p);
   const dbs = setting(p, 'DATABASES');
   if (engine && /sqlite/.test(engine) && dbs) {
@@ -183,20 +213,38 @@ const nonrootWriteDenied: RuleFn = (ctx) => {
       targets.push({
         path: posix.dirname(file),
         why: `the SQLite database ${file} (DATABASES, ${dbs.file} line ${dbs.line}) and its folder`,
+        certain: true,
       });
     }
   }
   const media = setting(p, 'MEDIA_ROOT');
   const mediaPath = media ? strOf(media.value) : undefined;
-  if (mediaPath && media) targets.push({ path: abs(mediaPath, p.workdir.path), why: `MEDIA_ROOT (${media.file} line ${media.line})` });
+  // Uploads may never happen: a MEDIA_ROOT nobody writes to fails nothing.
+  if (mediaPath && media)
+    targets.push({
+      path: abs(mediaPath, p.workdir.path),
+      why: `MEDIA_ROOT (${media.file} line ${media.line}), where uploads go`,
+      certain: false,
+    });
   const staticRoot = setting(p, 'STATIC_ROOT');
   const staticPath = staticRoot ? strOf(staticRoot.value) : undefined;
   if (staticPath && staticRoot && collectstaticRuns(ctx).runtime.length > 0)
     targets.push({
       path: abs(staticPath, p.workdir.path),
       why: `STATIC_ROOT, collected at start (${staticRoot.file} line ${staticRoot.line})`,
+      certain: true,
     });
-  for (const t of targets) {
+  return targets;
+}
+
+const nonrootWriteDenied: RuleFn = (ctx) => {
+  const p = ctx.p;
+  const df = p.dockerfile;
+  if (!df || !settingsLoaded(p)) return;
+  const user = effectiveUser(p);
+  if (isRootUser(user.user) || !user.where) return;
+  const { events, uids } = ownershipEvents(df, df.final);
+  for (const t of writeTargets(ctx)) {
     if (underMount(ctx, t.path) || t.path.startsWith('/tmp') || t.path.startsWith('/dev/shm')) continue;
     const owner = ownerOf(events, t.path);
     if (owner && sameUser(owner.owner, user.user, uids)) continue;
@@ -206,6 +254,7 @@ const nonrootWriteDenied: RuleFn = (ctx) => {
       user.where,
       `the app runs as ${user.user}, but ${t.path}, for ${t.why}, belongs to ${how}: writes fail with "Permission denied" / "unable to open database file"`,
       `Create it and chown it to ${user.user} before USER (RUN mkdir -p ${t.path} && chown ${user.user} ${t.path}), or put it on a volume.`,
+      t.certain ? 'error' : 'warning',
     );
   }
 };
@@ -217,15 +266,19 @@ const namedVolumeRootOwned: RuleFn = (ctx) => {
   const user = effectiveUser(p);
   if (isRootUser(user.user)) return;
   const { events, uids } = ownershipEvents(df, df.final);
+  const writes = settingsLoaded(p) ? writeTargets(ctx) : [];
   for (const m of p.app.volumes) {
-    if (m.type !== 'volume') continue;
+    if (m.type !== 'volume' || m.readOnly) continue;
     const owner = ownerOf(events, m.target);
     if (owner && sameUser(owner.owner, user.user, uids)) continue;
+    // An error only where the settings write: another folder may only ever be read.
+    const written = writes.find((t) => t.certain && (t.path === m.target || t.path.startsWith(`${m.target}/`)));
     ctx.report(
       'named-volume-root-owned',
       m,
-      `${m.source ? `volume ${m.source}` : 'the anonymous volume'} on ${m.target}: ${owner ? `the image has that folder owned by ${owner.owner} (${df.path} line ${owner.line})` : 'the image does not create that folder'}, so a fresh volume is root-owned and ${user.user} cannot write to it`,
+      `${m.source ? `volume ${m.source}` : 'the anonymous volume'} on ${m.target}: ${owner ? `the image has that folder owned by ${owner.owner} (${df.path} line ${owner.line})` : 'the image does not create that folder'}, so a fresh volume is root-owned and ${user.user} cannot write to it${written ? ` (${written.why})` : ' if the app writes there'}`,
       `In the Dockerfile, before USER: RUN mkdir -p ${m.target} && chown ${user.user} ${m.target}.`,
+      written ? 'error' : 'warning',
     );
   }
 };
@@ -236,6 +289,8 @@ const runsAsRoot: RuleFn = (ctx) => {
   if (!df) return;
   const user = effectiveUser(p);
   if (!isRootUser(user.user)) return;
+  // Starting as root to chown volumes, then switching user, is the usual entrypoint pattern.
+  if (privilegeDrop(p)) return;
   ctx.report(
     'runs-as-root',
     user.where ?? { file: df.path, line: df.final.line },
@@ -336,13 +391,19 @@ const healthcheckToolMissing: RuleFn = (ctx) => {
       ? pkgs.has('curl')
       : h.tool === 'wget'
         ? pkgs.has('wget')
-        : pkgs.has('netcat-openbsd') || pkgs.has('netcat-traditional') || pkgs.has('netcat');
+        : h.tool === 'http'
+          ? pkgs.has('httpie') || (requirementsView(p) ? installs(requirementsView(p)!, 'httpie') !== 'no' : true)
+          : pkgs.has('netcat-openbsd') || pkgs.has('netcat-traditional') || pkgs.has('netcat');
   if (!has) {
+    const known = packagesKnown(df, df.final);
     ctx.report(
       'healthcheck-tool-missing',
       h.where,
-      `the healthcheck runs ${h.tool}, which ${f.root.image} does not have and the Dockerfile does not install: the container is never healthy`,
+      known.known
+        ? `the healthcheck runs ${h.tool}, which ${f.root.image} does not have and the Dockerfile does not install: the container is never healthy`
+        : `the healthcheck runs ${h.tool}, which the Dockerfile does not visibly install (${known.why})`,
       'Probe with Python: ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen(\'http://localhost:8000/\')"], or install the tool.',
+      known.known ? 'error' : 'warning',
     );
   }
 };

@@ -7,9 +7,10 @@ import { lineage } from '../parse/dockerfile-model.ts';
 import { parseNginx } from '../parse/nginx-conf.ts';
 import { dictGet, strOf, truthy, type Val } from '../../project/python-eval.ts';
 import { splitCommands } from '../parse/shell-words.ts';
+import { parseDotEnv } from '../../project/dotenv.ts';
 import { argvOf } from '../project.ts';
 import { proxyServices } from './network.ts';
-import { type Ctx, originOf, type RuleFn, setting, settingsLoaded, strings, where } from './util.ts';
+import { type Ctx, djangoAtLeast, originOf, type RuleFn, setting, settingsLoaded, strings, where } from './util.ts';
 
 /** Django's host matching: exact, `.domain` suffix, `*`. */
 function hostAllowed(host: string, allowed: string[]): boolean {
@@ -48,8 +49,11 @@ const allowedHostsMissing: RuleFn = (ctx) => {
   if (!settingsLoaded(ctx.p)) return;
   const b = setting(ctx.p, 'ALLOWED_HOSTS');
   const at = originOf(ctx.p, 'ALLOWED_HOSTS') ?? (b ? where(b) : { file: ctx.p.settings!.file, line: 1 });
+  // Not set anywhere the doctor can see while names may come from elsewhere: not judged.
+  if (!b && ctx.p.settings?.facts.open) return;
   const list = b ? strings(b.value) : { items: [], open: false };
   if (!list) return;
+  const usable = list.items.filter((h) => h !== '*' && !h.includes('://') && !/:\d+$/.test(h.replace(/^\[[^\]]*\]/, '')));
   for (const h of list.items) {
     if (h === '*') {
       ctx.report(
@@ -60,26 +64,37 @@ const allowedHostsMissing: RuleFn = (ctx) => {
         'warning',
       );
     } else if (h.includes('://') || /:\d+$/.test(h.replace(/^\[[^\]]*\]/, ''))) {
+      // The entry never matches; the others may still admit the hosts in use.
+      const alone = usable.length === 0 && !list.items.includes('*') && !list.open;
       ctx.report(
         'allowed-hosts-missing',
         at,
-        `ALLOWED_HOSTS entry "${h}" has a scheme or port and never matches`,
+        `ALLOWED_HOSTS entry "${h}" has a scheme or port and never matches${alone ? ': no entry admits any host, so every request gets 400' : ''}`,
         `Write the bare host: ${h
           .replace(/^\w+:\/\//, '')
           .replace(/:\d+$/, '')
           .replace(/\/.*$/, '')}.`,
+        alone && debugValue(ctx) === false ? 'error' : 'warning',
       );
     }
   }
   if (list.open) return;
   const debug = debugValue(ctx);
   if (list.items.length === 0) {
-    if (debug === false || (debug === undefined && ctx.p.command.server?.kind !== 'runserver')) {
+    if (debug === false) {
       ctx.report(
         'allowed-hosts-missing',
         at,
         'ALLOWED_HOSTS is empty and DEBUG is off: every request gets 400 Bad Request',
         'Set ALLOWED_HOSTS from the environment, e.g. DJANGO_ALLOWED_HOSTS=localhost,example.com split on commas.',
+      );
+    } else if (debug === undefined && ctx.p.command.server?.kind !== 'runserver') {
+      ctx.report(
+        'allowed-hosts-missing',
+        at,
+        'ALLOWED_HOSTS is empty: with DEBUG off (the doctor cannot tell DEBUG from the files) every request gets 400 Bad Request',
+        'Set ALLOWED_HOSTS from the environment, e.g. DJANGO_ALLOWED_HOSTS=localhost,example.com split on commas.',
+        'warning',
       );
     }
     return;
@@ -88,19 +103,32 @@ const allowedHostsMissing: RuleFn = (ctx) => {
   if (!allowed) return;
   for (const h of impliedHosts(ctx)) {
     if (!hostAllowed(h.host, allowed.list)) {
+      // Publishing a port does not say which name people use: it may be a domain in the list.
       ctx.report(
         'allowed-hosts-missing',
         at,
-        `${h.host} (${h.why}, ${h.file} line ${h.line}) is not in ALLOWED_HOSTS [${list.items.join(', ')}]: "Invalid HTTP_HOST header" → 400`,
+        `${h.host} (${h.why}, ${h.file} line ${h.line}) is not in ALLOWED_HOSTS [${list.items.join(', ')}]: requests to it get "Invalid HTTP_HOST header" → 400`,
         `Add ${h.host} to ALLOWED_HOSTS.`,
+        'warning',
       );
     }
   }
 };
 
+/** Whether the probe fails on an HTTP error status (curl needs -f; wget, urllib and requests' raise_for_status do). */
+function probeFailsOnError(words: string[]): boolean {
+  const tool = (words[0] ?? '').split('/').pop() ?? '';
+  if (tool === 'curl')
+    return words.some((w) => w === '-f' || w === '--fail' || w === '--fail-with-body' || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(w));
+  if (tool === 'http') return words.includes('--check-status');
+  return true;
+}
+
 const healthcheckHostRejected: RuleFn = (ctx) => {
   const h = ctx.p.health;
   if (!h?.url || !settingsLoaded(ctx.p)) return;
+  // A probe that exits 0 on 400 keeps the container healthy: nothing fails.
+  if (!probeFailsOnError(h.words)) return;
   const host = h.hostHeader ?? h.url.host;
   const allowed = effectiveAllowed(ctx);
   if (allowed && !allowed.open && !hostAllowed(host, allowed.list)) {
@@ -142,11 +170,14 @@ const csrfOriginsNoScheme: RuleFn = (ctx) => {
   const at = originOf(ctx.p, 'CSRF_TRUSTED_ORIGINS') ?? where(b);
   for (const o of list.items) {
     if (!o.includes('://')) {
+      // Before Django 4.0 bare host names were the format.
+      const modern = djangoAtLeast(ctx.p, '4.0');
       ctx.report(
         'csrf-origins-no-scheme',
         at,
-        `CSRF_TRUSTED_ORIGINS entry "${o}" has no scheme: Django 4.0+ stops with 4_0.E001 (and under gunicorn POSTs fail with 403)`,
+        `CSRF_TRUSTED_ORIGINS entry "${o}" has no scheme: Django 4.0+ stops with 4_0.E001 (and under gunicorn POSTs fail with 403)${modern ? '' : '; the pinned Django may be older than 4.0, where this was the format'}`,
         `Write https://${o} (or http://${o} for plain HTTP).`,
+        modern ? 'error' : 'warning',
       );
     } else if (/^\w+:\/\/\*$/.test(o) || o === '*' || (o.includes('*') && !/^\w+:\/\/\*\.[^*]+$/.test(o))) {
       ctx.report(
@@ -209,14 +240,18 @@ const csrfOriginMismatch: RuleFn = (ctx) => {
   if (!settingsLoaded(ctx.p)) return;
   const header = setting(ctx.p, 'SECURE_PROXY_SSL_HEADER');
   for (const px of proxies(ctx)) {
-    if (px.tls && (!header || header.value.k === 'none')) {
+    if (px.tls && (!header || header.value.k === 'none') && !trustsForwardedProto(ctx)) {
       const l = px.listen.find((x) => x.ssl)!;
+      // An https origin listed in CSRF_TRUSTED_ORIGINS is accepted whatever scheme Django sees.
+      const origins = strings(setting(ctx.p, 'CSRF_TRUSTED_ORIGINS')?.value);
+      const trusted = origins?.open || origins?.items.some((o) => o.startsWith('https://'));
+      if (origins === undefined && setting(ctx.p, 'CSRF_TRUSTED_ORIGINS')) continue;
       ctx.report(
         'csrf-origin-mismatch',
         { file: px.file, line: l.line },
-        "TLS ends at this proxy, but the settings have no SECURE_PROXY_SSL_HEADER: Django sees http, the browser's Origin is https, and every POST fails with 403",
+        `TLS ends at this proxy, but the settings have no SECURE_PROXY_SSL_HEADER: Django sees http, the browser's Origin is https, and ${trusted ? 'POSTs from origins not in CSRF_TRUSTED_ORIGINS fail with 403' : 'every POST fails with 403 (no https origin is trusted)'}`,
         'Set SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") and proxy_set_header X-Forwarded-Proto $scheme.',
-        'error',
+        trusted ? 'warning' : 'error',
       );
     }
     const odd = px.listen.find((l) => l.port !== 80 && l.port !== 443);
@@ -237,12 +272,25 @@ function httpsEndpoint(ctx: Ctx): boolean {
   return false;
 }
 
+/** The server itself marks requests secure from X-Forwarded-Proto (gunicorn/uvicorn --forwarded-allow-ips), or serves TLS. */
+function trustsForwardedProto(ctx: Ctx): boolean {
+  const server = ctx.p.command.server;
+  if (!server) return false;
+  const args = [...server.argv, ...(ctx.p.runtimeEnv.get('GUNICORN_CMD_ARGS') ?? '').split(/\s+/)];
+  return (
+    args.some(
+      (a) => a.startsWith('--forwarded-allow-ips') || a === '--certfile' || a === '--ssl-certfile' || a.startsWith('--certfile='),
+    ) || ctx.p.runtimeEnv.has('FORWARDED_ALLOW_IPS')
+  );
+}
+
 const sslRedirectLoop: RuleFn = (ctx) => {
   if (!settingsLoaded(ctx.p)) return;
   const b = setting(ctx.p, 'SECURE_SSL_REDIRECT');
   if (!b || truthy(b.value) !== true || !ctx.p.compose) return;
   const at = originOf(ctx.p, 'SECURE_SSL_REDIRECT') ?? where(b);
   const header = setting(ctx.p, 'SECURE_PROXY_SSL_HEADER');
+  if (trustsForwardedProto(ctx)) return;
   if (proxyServices(ctx).length > 0 && (!header || header.value.k === 'none')) {
     ctx.report(
       'ssl-redirect-loop',
@@ -251,11 +299,13 @@ const sslRedirectLoop: RuleFn = (ctx) => {
       'Set SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") and have the proxy send X-Forwarded-Proto.',
     );
   } else if (!httpsEndpoint(ctx)) {
+    // TLS may end in front of compose (a load balancer, a host proxy): no file says.
     ctx.report(
       'ssl-redirect-loop',
       at,
-      'SECURE_SSL_REDIRECT is on, but nothing in compose serves HTTPS: every page redirects to an https URL nobody answers',
+      'SECURE_SSL_REDIRECT is on, but nothing in compose serves HTTPS: over the published port every page redirects to an https URL nobody answers, unless TLS ends in front of these files',
       'Leave it off for plain-HTTP setups; turn it on with a TLS proxy in front.',
+      'warning',
     );
   }
 };
@@ -267,12 +317,13 @@ const secureCookiesOverHttp: RuleFn = (ctx) => {
     const b = setting(ctx.p, name);
     if (!b || truthy(b.value) !== true) continue;
     const plainOnly = (ctx.p.app?.ports.length ?? 0) > 0;
+    // Browsers treat http://localhost as secure; TLS may end in front of compose: not provable.
     ctx.report(
       'secure-cookies-over-http',
       originOf(ctx.p, name) ?? where(b),
-      `${name} is on, but ${plainOnly ? 'the app is published over plain HTTP only' : 'no HTTPS endpoint is visible'}: browsers do not send Secure cookies over http, so logins loop and POSTs fail ("CSRF cookie not set")`,
+      `${name} is on, but ${plainOnly ? 'the app is published over plain HTTP only' : 'no HTTPS endpoint is visible'}: browsers do not send Secure cookies over http (localhost aside), so logins loop and POSTs fail ("CSRF cookie not set")`,
       `Turn ${name} on only with HTTPS in front.`,
-      plainOnly ? 'error' : 'warning',
+      'warning',
     );
   }
 };
@@ -293,6 +344,44 @@ const debugEnvTruthy: RuleFn = (ctx) => {
   );
 };
 
+/**
+ * Variables the settings get from a .env file they load themselves (django-environ's read_env,
+ * load_dotenv, decouple): the file's names when the image has it, 'unknown' when the settings
+ * load a file the doctor cannot find or read, undefined when they load none.
+ */
+export function settingsDotenv(ctx: Ctx): Set<string> | 'unknown' | undefined {
+  const p = ctx.p;
+  const d = p.settings?.facts.dotenv;
+  if (!d) return undefined;
+  // decouple and read_env look next to the settings and up from there; load_dotenv from the working directory up.
+  const root = p.settings?.imageRoot ?? p.workdir.path;
+  const settingsDir = p.settings?.file
+    ? posix.join(root, posix.dirname(posix.relative(p.settings.sourceDir === '.' ? '' : p.settings.sourceDir, p.settings.file)))
+    : root;
+  const dirs = new Set<string>();
+  for (const start of [settingsDir, p.workdir.path])
+    for (let d = start; ; d = posix.dirname(d)) {
+      dirs.add(d);
+      if (d === '/' || d === '.') break;
+    }
+  const names = new Set<string>();
+  let found = false;
+  for (const dir of dirs) {
+    const imagePath = d.path && posix.isAbsolute(d.path) ? d.path : posix.join(dir, d.path ?? '.env');
+    const file = p.layout?.contextFile(imagePath);
+    const text = file ? p.files.text(file) : undefined;
+    if (text === undefined) continue;
+    found = true;
+    for (const e of parseDotEnv(text).entries) names.add(e.name);
+  }
+  if (found) return names;
+  // A bind mount may bring the host's .env (kept out of git, so not in this checkout).
+  const mounted = [...dirs].some((dir) =>
+    (p.app?.volumes ?? []).some((m) => m.type === 'bind' && (dir === m.target || dir.startsWith(`${m.target}/`))),
+  );
+  return mounted ? 'unknown' : undefined;
+}
+
 const secretKeyMissing: RuleFn = (ctx) => {
   const p = ctx.p;
   const s = p.settings;
@@ -305,13 +394,24 @@ const secretKeyMissing: RuleFn = (ctx) => {
   const key = s.symbolic.names.get('SECRET_KEY');
   if (key?.value.k === 'env' && !key.value.hasDefault)
     needed.set(key.value.name, { file: key.file, line: key.line, why: 'SECRET_KEY must not be empty' });
+  // Where the doctor cannot see every source of variables, a missing one is only likely.
+  const unseenFiles = p.app.envFiles.filter((f) => !f.exists).map((f) => f.value);
+  const fromDotenv = settingsDotenv(ctx);
   for (const [name, w] of needed) {
     if (p.runtimeEnv.has(name)) continue;
+    if (fromDotenv instanceof Set && fromDotenv.has(name)) continue;
+    const unsure =
+      unseenFiles.length > 0
+        ? `unless ${unseenFiles.join(', ')}, which does not exist yet, will set it`
+        : fromDotenv === 'unknown'
+          ? `unless the .env file the settings load (${s.facts.dotenv!.how}, ${s.facts.dotenv!.file} line ${s.facts.dotenv!.line}) sets it`
+          : undefined;
     ctx.report(
       'secret-key-missing',
       w,
-      `the settings need ${name} (${w.why}), but neither compose (${p.app.name}: environment/env_file) nor the Dockerfile sets it: the container stops at start`,
+      `the settings need ${name} (${w.why}), but neither compose (${p.app.name}: environment/env_file) nor the Dockerfile sets it: the container stops at start${unsure ? `, ${unsure}` : ''}`,
       `Pass it in compose: environment: ${name}: \${${name}:?set ${name} in .env}.`,
+      unsure ? 'warning' : 'error',
     );
   }
 };
@@ -358,11 +458,17 @@ const envListParsing: RuleFn = (ctx) => {
     const v = b?.value;
     if (!b || v?.k !== 'env' || !RAW_ENV.has(v.via)) continue;
     if (v.cast === undefined || v.cast === 'str') {
+      // A one-character value ("*") still works when iterated; the value decides.
+      const value = setting(ctx.p, name)?.value;
+      const known = value?.k === 'str' ? value.v : undefined;
+      const broken = known !== undefined && known.length > 1;
+      if (known !== undefined && !broken) continue;
       ctx.report(
         'env-list-parsing',
         where(b),
-        `${name} is the raw string from ${v.name}: Django iterates it character by character, so no host matches`,
+        `${name} is the raw string from ${v.name}: Django iterates it character by character, so no host matches${broken ? ` ("${known}")` : ' (unless the value is a single "*")'}`,
         `Split it: [h.strip() for h in os.environ.get("${v.name}", "").split(",") if h.strip()].`,
+        broken ? 'error' : 'warning',
       );
     } else if (v.cast === 'split' && !v.hasDefault && !v.via.startsWith('env')) {
       ctx.report(
@@ -406,6 +512,65 @@ export function collectstaticRuns(ctx: Ctx): {
 
 const PRODUCTION_SERVERS = new Set(['gunicorn', 'uvicorn', 'daphne', 'hypercorn', 'waitress', 'uwsgi']);
 
+/** RUN steps whose commands live in files the doctor does not read (a build script, make). */
+export function unreadBuildSteps(ctx: Ctx): Array<{ file: string; line: number; what: string }> {
+  const df = ctx.p.dockerfile;
+  if (!df) return [];
+  const out: Array<{ file: string; line: number; what: string }> = [];
+  for (const st of lineage(df, df.final))
+    for (const r of st.runs)
+      for (const c of r.commands) {
+        const w = c.words.map((x) => x.text);
+        const head = (w[0] ?? '').split('/').pop() ?? '';
+        const script =
+          /\.(sh|bash|py)$/.test(head) ||
+          ['make', 'just', 'invoke', 'inv', 'task', 'nox', 'tox'].includes(head) ||
+          (/^(ba|da)?sh$|^python[\d.]*$/.test(head) &&
+            w[1] !== undefined &&
+            !w[1].startsWith('-') &&
+            w[1] !== 'manage.py' &&
+            !/manage\.py$/.test(w[1]));
+        if (script) out.push({ file: df.path, line: r.line, what: w.slice(0, 2).join(' ') });
+      }
+  return out;
+}
+
+/** Static files go to a storage that is not STATIC_ROOT (S3, a CDN). */
+function staticStoredElsewhere(ctx: Ctx): string | undefined {
+  const url = strOf(setting(ctx.p, 'STATIC_URL')?.value);
+  if (url && /^(https?:)?\/\//.test(url)) return `STATIC_URL is ${url}`;
+  const backend = staticBackend(ctx)?.backend;
+  if (backend && !/django\.contrib\.staticfiles|whitenoise|servestatic/.test(backend)) return `static files are stored by ${backend}`;
+  return undefined;
+}
+
+/** Static files are served by something other than a proxy: a remote storage, middleware, the WSGI wrapper. */
+function staticServedElsewhere(ctx: Ctx): string | undefined {
+  const stored = staticStoredElsewhere(ctx);
+  if (stored) return stored;
+  const mw = strings(setting(ctx.p, 'MIDDLEWARE')?.value)?.items ?? [];
+  if (mw.some((m) => /^(whitenoise|servestatic)\./.test(m))) return 'middleware serves them';
+  const app = ctx.p.command.server?.app?.split(':')[0];
+  const wsgi = app ? ctx.p.layout?.contextFile(posix.join(ctx.p.workdir.path, ...app.split('.')) + '.py') : undefined;
+  const text = wsgi ? ctx.p.files.text(wsgi) : undefined;
+  if (text && /\b(WhiteNoise|Cling|MediaCling|ServeStatic)\s*\(/.test(text)) return `${wsgi} wraps the application`;
+  return undefined;
+}
+
+/** The static storage Django uses: STORAGES["staticfiles"], or STATICFILES_STORAGE where this Django still reads it. */
+function staticBackend(ctx: Ctx): { backend: string; at: { file: string; line: number }; legacyUnsure?: boolean } | undefined {
+  const storages = setting(ctx.p, 'STORAGES');
+  const fromStorages = strOf(dictGet(dictGet(storages?.value, 'staticfiles'), 'BACKEND'));
+  if (fromStorages && storages) return { backend: fromStorages, at: where(storages) };
+  const legacy = setting(ctx.p, 'STATICFILES_STORAGE');
+  const fromLegacy = strOf(legacy?.value);
+  if (!fromLegacy || !legacy) return undefined;
+  // Django 5.1 removed STATICFILES_STORAGE; 4.2 and 5.0 read it when STORAGES is not set.
+  const removed = djangoAtLeast(ctx.p, '5.1');
+  if (removed === true) return undefined;
+  return { backend: fromLegacy, at: where(legacy), ...(removed === undefined ? { legacyUnsure: true } : {}) };
+}
+
 const staticNotServed: RuleFn = (ctx) => {
   const server = ctx.p.command.server;
   if (!server || !PRODUCTION_SERVERS.has(server.kind) || !settingsLoaded(ctx.p)) return;
@@ -414,22 +579,32 @@ const staticNotServed: RuleFn = (ctx) => {
   if (debugValue(ctx) === true) return;
   const mw = setting(ctx.p, 'MIDDLEWARE');
   const list = mw ? strings(mw.value) : undefined;
-  const whitenoise = list?.items.some((m) => m.startsWith('whitenoise.'));
-  if (list && !list.open && !whitenoise && proxyServices(ctx).length === 0) {
+  // A proxy in front of compose (on the host, a platform's) may serve STATIC_ROOT: never proven.
+  if (list && !list.open && proxyServices(ctx).length === 0 && !staticServedElsewhere(ctx)) {
     ctx.report(
       'static-not-served',
       where(mw!),
-      `${server.kind} serves no static files and MIDDLEWARE has no WhiteNoise (and no proxy serves STATIC_ROOT): /static/ answers 404 with DEBUG off`,
+      `${server.kind} serves no static files and MIDDLEWARE has no WhiteNoise, and no proxy in these files serves STATIC_ROOT: /static/ answers 404 with DEBUG off, unless a proxy outside them does`,
       'Add "whitenoise.middleware.WhiteNoiseMiddleware" right after SecurityMiddleware, and whitenoise to the requirements.',
+      'warning',
     );
   }
   const runs = collectstaticRuns(ctx);
-  if (ctx.p.dockerfile && runs.build.length === 0 && runs.runtime.length === 0) {
+  const manifest = /Manifest/.test(staticBackend(ctx)?.backend ?? '');
+  if (
+    ctx.p.dockerfile &&
+    runs.build.length === 0 &&
+    runs.runtime.length === 0 &&
+    !manifest &&
+    !staticStoredElsewhere(ctx) &&
+    unreadBuildSteps(ctx).length === 0
+  ) {
     ctx.report(
       'static-not-served',
       server.where,
       'collectstatic never runs (not in the Dockerfile, the entrypoint or the compose command): STATIC_ROOT stays empty',
       'RUN python manage.py collectstatic --noinput in the Dockerfile (with a throwaway SECRET_KEY for that RUN).',
+      'warning',
     );
   }
 };
@@ -440,12 +615,14 @@ const staticRootUnset: RuleFn = (ctx) => {
   const first = runs.build[0] ?? runs.runtime[0];
   const root = setting(ctx.p, 'STATIC_ROOT');
   const rootPath = root ? strOf(root.value) : undefined;
-  if (first && (!root || root.value.k === 'none')) {
+  if (first && (!root || root.value.k === 'none') && !staticStoredElsewhere(ctx)) {
+    const open = ctx.p.settings!.facts.open;
     ctx.report(
       'static-root-unset',
       first,
-      `collectstatic runs, but the settings (${ctx.p.settings!.file}) set no STATIC_ROOT: "You're using the staticfiles app without having set the STATIC_ROOT setting"`,
+      `collectstatic runs, but the settings (${ctx.p.settings!.file}) set no STATIC_ROOT: "You're using the staticfiles app without having set the STATIC_ROOT setting"${open ? `, unless ${open.why} (${open.file} line ${open.line}) sets it` : ''}`,
       'Set STATIC_ROOT = BASE_DIR / "staticfiles" (not one of STATICFILES_DIRS).',
+      open ? 'warning' : 'error',
     );
   }
   const dirs = setting(ctx.p, 'STATICFILES_DIRS');
@@ -465,18 +642,25 @@ const staticRootUnset: RuleFn = (ctx) => {
 
 const staticManifestMissing: RuleFn = (ctx) => {
   if (!settingsLoaded(ctx.p)) return;
-  const storages = setting(ctx.p, 'STORAGES');
-  const legacy = setting(ctx.p, 'STATICFILES_STORAGE');
-  const backend = strOf(dictGet(dictGet(storages?.value, 'staticfiles'), 'BACKEND')) ?? strOf(legacy?.value);
-  const b = strOf(dictGet(dictGet(storages?.value, 'staticfiles'), 'BACKEND')) ? storages : legacy;
-  if (!backend || !/Manifest/.test(backend) || !b) return;
+  const found = staticBackend(ctx);
+  if (!found || !/Manifest/.test(found.backend)) return;
+  // With DEBUG on, the manifest storage serves unhashed names: nothing fails.
+  const debug = debugValue(ctx);
+  if (debug === true) return;
   const runs = collectstaticRuns(ctx);
+  const unread = unreadBuildSteps(ctx);
   if (ctx.p.dockerfile && runs.build.length === 0 && runs.runtime.length === 0) {
+    const doubts = [
+      debug === undefined ? 'DEBUG is off (the doctor cannot tell from the files)' : '',
+      found.legacyUnsure ? 'the installed Django still reads STATICFILES_STORAGE (removed in 5.1)' : '',
+      unread[0] ? `${unread[0].what} (line ${unread[0].line}) does not run it` : '',
+    ].filter(Boolean);
     ctx.report(
       'static-manifest-missing',
-      where(b),
-      `${backend} needs collectstatic to have run in the image, and nothing runs it: every page is a 500 ("Missing staticfiles manifest entry")`,
+      found.at,
+      `${found.backend} needs collectstatic to have run in the image, and nothing runs it: every page is a 500 ("Missing staticfiles manifest entry")${doubts.length ? `, if ${doubts.join(' and ')}` : ''}`,
       'RUN python manage.py collectstatic --noinput in the Dockerfile.',
+      doubts.length ? 'warning' : 'error',
     );
   }
   const root = strOf(setting(ctx.p, 'STATIC_ROOT')?.value);

@@ -1,7 +1,7 @@
 /**
  * Catalogue sections A and B: base image, Python runtime, Python and system dependencies.
  */
-import { allRemovals, lineage, type Stage } from '../parse/dockerfile-model.ts';
+import { allInstalls, allRemovals, lineage, type Stage } from '../parse/dockerfile-model.ts';
 import { WHEEL_MINIMUMS, compareVersions } from '../../facts/versions.ts';
 import { normaliseName } from '../../project/requirements.ts';
 import { strOf } from '../../project/python-eval.ts';
@@ -16,6 +16,8 @@ import {
   hasAny,
   hasDist,
   imageFacts,
+  installs,
+  installsUnknown,
   packagesOf,
   pinnedVersion,
   PYTHON_EOL,
@@ -46,11 +48,19 @@ const baseImageEolDistro: RuleFn = (ctx) => {
   for (const s of realStages(ctx)) {
     const f = imageFacts(df, s);
     if (f.codename && !f.codenameAssumed && RETIRED.has(f.codename)) {
+      // The 404 comes from apt: an image that never runs apt-get still builds, it is just unpatched.
+      const apt = df.stages
+        .filter((x) => lineage(df, x)[0] === s)
+        .flatMap((x) => x.runs)
+        .find((r) => r.commands.some((c) => ['apt-get', 'apt'].includes((c.words[0]?.text ?? '').split('/').pop()!)));
       ctx.report(
         'base-image-eol-distro',
         { file: df.path, line: s.line },
-        `${s.image} is based on Debian ${f.codename}, which is retired: apt-get update fails with 404 Not Found`,
+        apt
+          ? `${s.image} is based on Debian ${f.codename}, which is retired: apt-get update (line ${apt.line}) fails with 404 Not Found`
+          : `${s.image} is based on Debian ${f.codename}, which is retired: it gets no security updates, and any apt-get added later fails with 404 Not Found`,
         'Use a maintained release, e.g. python:3.13-slim-trixie (choose a Python your Django supports).',
+        apt ? 'error' : 'warning',
       );
     } else if (f.codename === 'bullseye' && !f.codenameAssumed) {
       ctx.report(
@@ -137,11 +147,16 @@ const pythonDjangoMismatch: RuleFn = (ctx) => {
     if (lines.length === 0) continue;
     if (lines.some((l) => pythonInRange(f.python!, DJANGO_PYTHONS[l]!))) continue;
     const works = lines.map((l) => `${l}: ${DJANGO_PYTHONS[l]![0]}–${DJANGO_PYTHONS[l]![1]}`).join('; ');
+    // pip refuses a Django that requires a newer Python; a Python newer than Django supports installs and may break later.
+    const tooOld = lines.every((l) => compareVersions(f.python!, DJANGO_PYTHONS[l]![0]) < 0);
     ctx.report(
       'python-django-mismatch',
       { file: df.path, line: f.root.line },
-      `Python ${f.python}${f.pythonAssumed ? ` (what ${f.root.image} means today)` : ''} does not run Django ${spec} (${where.file} line ${where.line}); supported Pythons per line: ${works}`,
+      tooOld
+        ? `Python ${f.python}${f.pythonAssumed ? ` (what ${f.root.image} means today)` : ''} is older than Django ${spec} (${where.file} line ${where.line}) requires: pip finds no matching version; supported Pythons per line: ${works}`
+        : `Python ${f.python}${f.pythonAssumed ? ` (what ${f.root.image} means today)` : ''} is newer than Django ${spec} (${where.file} line ${where.line}) supports: it installs, and may break at run time; supported Pythons per line: ${works}`,
       'Choose a Python the pinned Django supports, or change the Django pin.',
+      tooOld ? 'error' : 'warning',
     );
   }
 };
@@ -192,12 +207,13 @@ const alpineMuslWheels: RuleFn = (ctx) => {
     const pkgs = packagesOf(df, s);
     const pipLine = s.pipInstalls[0]?.line ?? s.line;
     if (!hasAny(pkgs, ['build-base', 'gcc']) || !hasAny(pkgs, ['musl-dev', 'build-base'])) {
+      // Many of these publish musllinux wheels now: the compile (and its failure) depends on the versions pip picks.
       ctx.report(
         'alpine-musl-wheels',
         { file: df.path, line: pipLine },
-        `pip on Alpine (${f.root.image}) may compile ${exts.join(', ')} from source, and this stage has no compiler (build-base/gcc + musl-dev)`,
+        `pip on Alpine (${f.root.image}) compiles ${exts.join(', ')} from source wherever a version has no musllinux wheel, and this stage has no compiler (build-base/gcc + musl-dev)`,
         'Use a Debian slim base, or apk add build-base and the -dev packages before pip install.',
-        'error',
+        'warning',
       );
     } else {
       ctx.report(
@@ -217,11 +233,13 @@ const archMismatch: RuleFn = (ctx) => {
   for (const s of df.stages) {
     if (!s.platform || /\$|BUILDPLATFORM|TARGETPLATFORM/.test(s.platform)) continue;
     if (composePlatform && composePlatform.value !== s.platform && s.index === df.final.index) {
+      // Whether it runs depends on the host (emulation), which no file says.
       ctx.report(
         'arch-mismatch',
         { file: composePlatform.file, line: composePlatform.line },
-        `compose asks for platform ${composePlatform.value}, but the Dockerfile's final stage is FROM --platform=${s.platform} (line ${s.line})`,
+        `compose asks for platform ${composePlatform.value}, but the Dockerfile's final stage is FROM --platform=${s.platform} (line ${s.line}): without emulation on the host it fails with "exec format error"`,
         'Use one platform in both, or drop --platform from FROM.',
+        'warning',
       );
     } else {
       ctx.report(
@@ -235,6 +253,20 @@ const archMismatch: RuleFn = (ctx) => {
   }
 };
 
+/** Debian 12+ and Ubuntu 23.04+ mark their Python as externally managed; untagged means the newest. */
+function externallyManaged(image: string, tag: string): boolean {
+  const t = tag.toLowerCase();
+  if (image === 'debian') {
+    if (/^(\d+)/.test(t)) return Number(/^(\d+)/.exec(t)![1]) >= 12;
+    return !['buster', 'bullseye', 'stretch', 'jessie', 'oldoldstable'].some((c) => t.includes(c));
+  }
+  if (/^(\d+)\.(\d+)/.test(t)) {
+    const [, major, minor] = /^(\d+)\.(\d+)/.exec(t)!;
+    return Number(major) * 100 + Number(minor) >= 2304;
+  }
+  return !['bionic', 'focal', 'jammy', 'xenial'].some((c) => t.includes(c));
+}
+
 const systemPythonPep668: RuleFn = (ctx) => {
   const df = ctx.p.dockerfile;
   if (!df) return;
@@ -243,6 +275,12 @@ const systemPythonPep668: RuleFn = (ctx) => {
     if (f.isPython || (f.imageName !== 'debian' && f.imageName !== 'ubuntu')) continue;
     const pkgs = packagesOf(df, s);
     if (!pkgs.has('python3-pip')) continue;
+    // The externally-managed marker arrived with Debian 12 and Ubuntu 23.04.
+    if (!externallyManaged(f.imageName, f.tag)) continue;
+    const unmarked = lineage(df, s).some((x) =>
+      x.runs.some((r) => r.commands.some((c) => c.words[0]?.text === 'rm' && c.words.some((w) => w.text.includes('EXTERNALLY-MANAGED')))),
+    );
+    if (unmarked) continue;
     for (const pip of lineage(df, s).flatMap((x) => x.pipInstalls)) {
       if (pip.inVenv || pip.breaksSystemPackages) continue;
       ctx.report(
@@ -326,18 +364,27 @@ const missingPythonDep: RuleFn = (ctx) => {
   const view = requirementsView(ctx.p);
   if (!view) return;
   const into = view.entry ?? 'requirements.txt';
-  const need = (dist: string | string[], where: { file: string; line: number }, why: string): void => {
+  const need = (dist: string | string[], where: { file: string; line: number }, why: string, guarded = false): void => {
     const names = Array.isArray(dist) ? dist : [dist];
-    if (names.some((n) => hasDist(view, n))) return;
+    const answers = names.map((n) => installs(view, n));
+    if (answers.includes('yes')) return;
+    const certain = answers.every((a) => a === 'no') && !guarded;
+    const missing = `${why} needs ${names[0]}, which ${view.traced ? 'the image never installs' : `${into} does not list`}`;
     ctx.report(
       'missing-python-dep',
       where,
-      `${why} needs ${names[0]}, which ${view.traced ? 'the image never installs' : `${into} does not list`}`,
+      certain
+        ? missing
+        : `${missing}${guarded ? ' (the import sits in a block that may not run)' : ''}; ${guarded && answers.every((a) => a === 'no') ? 'it fails only if that block runs' : installsUnknown(view)}`,
       `Add ${names[0]} to ${into}.`,
+      certain ? 'error' : 'warning',
     );
   };
   const server = ctx.p.command.server;
-  if (server && SERVER_DISTS[server.kind]) need(SERVER_DISTS[server.kind]!, server.where, `the command ${server.kind}`);
+  const df = ctx.p.dockerfile;
+  // A base image of the organisation's own may come with the server installed.
+  const knownBase = !df || imageFacts(df, df.final).isPython;
+  if (server && SERVER_DISTS[server.kind] && knownBase) need(SERVER_DISTS[server.kind]!, server.where, `the command ${server.kind}`);
   const s = ctx.p.settings;
   if (!s?.file) return;
   const engine = engineOf(ctx.p);
@@ -361,10 +408,17 @@ const missingPythonDep: RuleFn = (ctx) => {
     const top = imp.module.split('.')[0]!;
     if (!IMPORT_DISTS[top] || seen.has(top) || top === 'django') continue;
     seen.add(top);
-    need(IMPORT_DISTS[top]!, imp, `import ${imp.module}`);
+    need(IMPORT_DISTS[top]!, imp, `import ${imp.module}`, indented(ctx, imp));
   }
-  if (!hasDist(view, 'django') && !hasDist(view, 'wagtail')) need('django', { file: s.file, line: 1 }, 'the settings module');
+  if (installs(view, 'django') !== 'yes' && installs(view, 'wagtail') !== 'yes')
+    need('django', { file: s.file, line: 1 }, 'the settings module');
 };
+
+/** A line inside a block (if/try/def): it may not run when the module is imported. */
+function indented(ctx: Ctx, at: { file: string; line: number }): boolean {
+  const line = ctx.p.files.text(at.file)?.split('\n')[at.line - 1] ?? '';
+  return /^\s+\S/.test(line);
+}
 
 /** Lowest releases with wheels, extending versions.ts with catalogue §0 rows. */
 const WHEELS: Record<string, Record<string, string>> = {
@@ -402,11 +456,15 @@ const noWheelForPython: RuleFn = (ctx) => {
     const pin = pinnedVersion(r);
     const min = pin ? wheelMinimum(r.name, python) : undefined;
     if (pin && min && compareVersions(pin, min) < 0) {
+      // Without a compiler the source build fails; with one it may still work (slowly, given the headers).
+      const stage = pipLineFor(ctx, r.file)?.stage;
+      const compiler = stage && ctx.p.dockerfile ? hasAny(packagesOf(ctx.p.dockerfile, stage), COMPILERS) : true;
       ctx.report(
         'no-wheel-for-python',
         { file: r.file, line: r.line },
-        `${r.name}==${pin} has no wheel for Python ${python} (first with one: ${min}); pip compiles it from source`,
+        `${r.name}==${pin} has no wheel for Python ${python} (first with one: ${min}); pip compiles it from source${compiler ? ', which needs its build headers in that stage' : ', and the stage that runs pip has no compiler'}`,
         `Pin ${r.name}>=${min}.`,
+        compiler ? 'warning' : 'error',
       );
     }
   }
@@ -501,11 +559,13 @@ const pillowBuildDeps: RuleFn = (ctx) => {
       `Pin Pillow>=${min}.`,
     );
   } else if (f.os === 'alpine') {
+    // Pillow publishes musllinux wheels for current releases; an old pin or a new Python compiles.
     ctx.report(
       'pillow-build-deps-missing',
       { file: df.path, line: pip?.line ?? stage.line },
-      'Pillow on Alpine compiles without jpeg-dev and zlib-dev',
+      'Pillow on Alpine compiles without jpeg-dev and zlib-dev wherever pip finds no musllinux wheel for the pinned version',
       'apk add jpeg-dev zlib-dev (and build-base) before pip install.',
+      'warning',
     );
   }
 };
@@ -535,25 +595,41 @@ const runtimeLibMissing: RuleFn = (ctx) => {
       });
   }
   const f = imageFacts(df, final);
+  // Only a known base image can be said to lack a library; the driver matters only if the engine uses it.
+  const knownBase = f.isPython || ['debian', 'ubuntu', 'alpine'].includes(f.imageName);
+  const engine = engineOf(ctx.p) ?? '';
+  const used = (n: (typeof needs)[number]): boolean => (n.label === 'libpq5' ? /postgres|postgis/.test(engine) : /mysql/.test(engine));
+  const explicit = new Set(allInstalls(df, final).map((x) => x.name));
   for (const n of needs) {
     if (!hasAny(pkgs, n.lib)) {
+      if (!knownBase) continue;
+      const certain = used(n) && !final.openInstalls;
       ctx.report(
         'runtime-lib-missing',
         { file: df.path, line: final.line },
-        `${n.why}, but the final stage (${f.root.image}) does not install ${n.label}`,
+        `${n.why}, but the final stage (${f.root.image}) does not install ${n.label}${certain ? '' : final.openInstalls ? ' (or not visibly: an install names a build variable the doctor cannot resolve)' : ' (it fails when the database engine that loads it is used)'}`,
         `apt-get install --no-install-recommends ${n.label} in the final stage.`,
+        certain ? 'error' : 'warning',
       );
       continue;
     }
     for (const rm of allRemovals(df, final)) {
-      if (n.lib.includes(rm.name) || (rm.name.endsWith('-dev') && n.lib.some((l) => rm.name.startsWith(l.replace(/\d+$/, ''))))) {
-        ctx.report(
-          'runtime-lib-missing',
-          { file: df.path, line: rm.line },
-          `${rm.name} is removed, taking ${n.label} with it: ${n.why}`,
-          `Keep ${n.label} installed (remove only the -dev packages, and install ${n.label} explicitly).`,
-        );
-      }
+      // Removing the library itself takes it; removing its -dev package takes it only when apt
+      // also removes what nothing needs any more, and it was not installed by name.
+      const itself = n.lib.includes(rm.name);
+      const withDev =
+        rm.name.endsWith('-dev') &&
+        n.lib.some((l) => rm.name.startsWith(l.replace(/\d+$/, ''))) &&
+        rm.autoRemove &&
+        !n.lib.some((l) => explicit.has(l));
+      if (!itself && !withDev) continue;
+      ctx.report(
+        'runtime-lib-missing',
+        { file: df.path, line: rm.line },
+        `${rm.name} is removed${itself ? '' : ' with --auto-remove'}, taking ${n.label} with it: ${n.why}`,
+        `Keep ${n.label} installed (remove only the -dev packages, and install ${n.label} explicitly).`,
+        used(n) ? 'error' : 'warning',
+      );
     }
   }
 };
@@ -565,13 +641,22 @@ const distutilsRemoved: RuleFn = (ctx) => {
     const f = imageFacts(df, s);
     for (const p of s.installs) {
       if (p.name !== 'python3-distutils') continue;
-      const newPython = f.python && compareVersions(f.python, '3.12') >= 0 && !f.pythonAssumed;
-      if (f.codename === 'trixie' || newPython || f.pythonAssumed) {
+      const newPython = f.python && compareVersions(f.python, '3.12') >= 0;
+      if (f.codename === 'trixie') {
         ctx.report(
           'distutils-removed',
           { file: df.path, line: p.line },
-          `python3-distutils does not exist in ${f.codename === 'trixie' ? `Debian trixie${f.codenameAssumed ? ` (what ${f.root.image} resolves to)` : ''}` : `Python ${f.python}`}: distutils was removed in Python 3.12`,
+          `python3-distutils does not exist in Debian trixie${f.codenameAssumed ? ` (what ${f.root.image} resolves to today)` : ''}: apt-get install fails with "has no installation candidate"`,
           'Remove python3-distutils; pip install setuptools if a package still imports distutils.',
+        );
+      } else if (newPython) {
+        // On bookworm the package installs, for Debian's own Python: the image's Python still has no distutils.
+        ctx.report(
+          'distutils-removed',
+          { file: df.path, line: p.line },
+          `python3-distutils installs distutils for Debian's Python, not for the image's Python ${f.python}, which has none since 3.12`,
+          'Remove python3-distutils; pip install setuptools if a package still imports distutils.',
+          'warning',
         );
       }
     }
@@ -596,8 +681,9 @@ const aptHygiene: RuleFn = (ctx) => {
           ctx.report(
             'apt-hygiene',
             { file: df.path, line: run.line },
-            `${w.slice(0, 3).join(' ')} … without -y waits for an answer and aborts the build ("Do you want to continue? [Y/n] Abort.")`,
+            `${w.slice(0, 3).join(' ')} … without -y waits for an answer and aborts the build ("Do you want to continue? [Y/n] Abort.") whenever apt installs more than the packages named`,
             'Add -y: apt-get install -y --no-install-recommends …',
+            'warning',
           );
         if (!w.includes('--no-install-recommends'))
           ctx.report(

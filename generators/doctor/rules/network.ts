@@ -4,7 +4,8 @@
 import { lineage } from '../parse/dockerfile-model.ts';
 import type { ComposeService } from '../parse/compose-model.ts';
 import { dictGet, strOf } from '../../project/python-eval.ts';
-import { lexShell } from '../parse/shell-words.ts';
+import { lexShell, lineAt, splitCommands } from '../parse/shell-words.ts';
+import { argvOf } from '../project.ts';
 import { parseNginx } from '../parse/nginx-conf.ts';
 import { type Ctx, databaseDefault, engineOf, isLoopback, originOf, type RuleFn, setting } from './util.ts';
 
@@ -81,12 +82,14 @@ const portMismatch: RuleFn = (ctx) => {
       }
     }
   }
-  if (app && app.ports.length === 0 && proxyServices(ctx).length === 0 && server && server.kind !== 'other') {
+  if (app && app.ports.length === 0 && proxyServices(ctx).length === 0 && server && server.kind !== 'other' && !app.networkMode) {
+    // A proxy in another compose project or on the host may reach it over a shared network.
     ctx.report(
       'port-mismatch',
       { file: app.file, line: app.line },
-      `service ${app.name} publishes no ports and no proxy service sits in front: nothing on the host reaches it`,
+      `service ${app.name} publishes no ports and no proxy service in this compose file sits in front: nothing on the host reaches it, unless something outside these files shares its network`,
       `Add ports: ["${listen ?? 8000}:${listen ?? 8000}"].`,
+      'warning',
     );
   }
   // docker run -p in README/Makefile (information only).
@@ -131,6 +134,8 @@ const hostPortInUse: RuleFn = (ctx) => {
   const dbs = new Set(ctx.p.dbServices.map((s) => s.name));
   const seen = new Map<string, { svc: string; file: string; line: number }>();
   for (const svc of compose.services.values()) {
+    // Services in profiles start only on request: they need not run together.
+    if (svc.profiles.length > 0) continue;
     const isStore = dbs.has(svc.name) || /(^|\/)(redis|memcached|valkey|rabbitmq|mongo)(:|$)/.test(svc.image?.value ?? '');
     for (const port of svc.ports) {
       if (isStore && port.host) {
@@ -165,9 +170,9 @@ const composePortsUnquoted: RuleFn = (ctx) => {
       ctx.report(
         'compose-ports-unquoted',
         { file: port.file, line: port.line },
-        `${port.raw} is not quoted: YAML 1.1 tools read xx:yy with a last part under 60 as a base-60 number${small ? ` (this one becomes ${port.raw.split(':').reduce((a, b) => a * 60 + Number(b), 0)})` : ''}`,
+        `${port.raw} is not quoted: YAML 1.1 tools read xx:yy with a last part under 60 as a base-60 number${small ? ` (this one becomes ${port.raw.split(':').reduce((a, b) => a * 60 + Number(b), 0)}; Compose v2 reads YAML 1.2 and keeps it)` : ''}`,
         `Write "${port.raw}".`,
-        small ? 'error' : 'warning',
+        'warning',
       );
     }
   }
@@ -186,7 +191,8 @@ export function dbHost(ctx: Ctx): { host: string; where: { file: string; line: n
 
 const dbHostLocalhost: RuleFn = (ctx) => {
   const h = dbHost(ctx);
-  if (!h || ctx.p.dbServices.length === 0) return;
+  // network_mode: host (or another service's network) makes localhost that network.
+  if (!h || ctx.p.dbServices.length === 0 || ctx.p.app?.networkMode) return;
   if (h.host === '' || isLoopback(h.host)) {
     const db = ctx.p.dbServices[0]!;
     ctx.report(
@@ -217,12 +223,15 @@ const dbHostnameUnresolvable: RuleFn = (ctx) => {
     (s) => s.name === h.host || s.containerName?.value === h.host || [...s.networks.values()].some((a) => a.includes(h.host)),
   );
   if (!target) {
-    if (app.extraHosts.some((e) => e.value.split(':')[0] === h.host)) return;
+    if (app.extraHosts.some((e) => e.value.split(':')[0] === h.host) || app.networkMode) return;
+    // An external network may hold a database of another compose project under that name.
+    const external = [...app.networks.keys()].filter((n) => compose.externalNetworks.has(n));
     ctx.report(
       'db-hostname-unresolvable',
       h.where,
-      `the database HOST ${h.host} is not a service, alias or container_name in ${compose.files.join(', ')} (services: ${[...compose.services.keys()].join(', ')}): "could not translate host name"`,
+      `the database HOST ${h.host} is not a service, alias or container_name in ${compose.files.join(', ')} (services: ${[...compose.services.keys()].join(', ')}): "could not translate host name"${external.length ? `, unless a container on the external network ${external.join(', ')} answers to it` : ''}`,
       `Use the database service's name${ctx.p.dbServices[0] ? ` (${ctx.p.dbServices[0].name})` : ''}.`,
+      external.length ? 'warning' : 'error',
     );
     return;
   }
@@ -237,14 +246,53 @@ const dbHostnameUnresolvable: RuleFn = (ctx) => {
   }
 };
 
+const DB_PROBES = /^(pg_isready|mysqladmin|mariadb-admin|nc|netcat|ncat|wait-for-it(\.sh)?|wait-for(\.sh)?|dockerize|psql|mysql|mariadb)$/;
+
+/**
+ * The container waits for the database itself before it needs it: a probe in a loop in the
+ * entrypoint or command (pg_isready, nc -z, /dev/tcp, a Python retry), wait-for-it/dockerize,
+ * or a management command that waits.
+ */
+export function waitsForDatabase(ctx: Ctx): { where: { file: string; line: number }; how: string } | undefined {
+  const sources: Array<{ file: string; text: string; line: (offset: number) => number }> = [];
+  const script = ctx.p.command.script;
+  if (script) sources.push({ file: script.file, text: script.text, line: (o) => lineAt(script.text, o) });
+  for (const c of [ctx.p.command.entrypoint, ctx.p.command.cmd]) {
+    if (!c) continue;
+    const argv = argvOf(c);
+    const text = argv[1] === '-c' && argv[2] ? argv[2] : argv.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ');
+    sources.push({ file: c.file, text, line: () => c.line });
+  }
+  for (const src of sources) {
+    for (const c of splitCommands(src.text)) {
+      const w = c.words.map((x) => x.text);
+      const head = (w[0] ?? '').split('/').pop()!;
+      const loop = c.inLoop;
+      const probe = w.slice(head === 'until' || head === 'while' ? 1 : 0).filter((x, i) => !(i === 0 && x === '!'));
+      const tool = (probe[0] ?? '').split('/').pop()!;
+      const where = { file: src.file, line: src.line(c.start) };
+      if (/^(wait-for-it(\.sh)?|wait-for(\.sh)?|dockerize)$/.test(tool) || (tool === 'dockerize' && probe.includes('-wait')))
+        return { where, how: tool };
+      if (probe.some((x) => /(^|\/)wait[_-]?(for|until)[\w.-]*$/i.test(x))) return { where, how: probe.join(' ') };
+      if (c.writes.some((x) => x.startsWith('/dev/tcp/')) && loop) return { where, how: '/dev/tcp' };
+      if (loop && (DB_PROBES.test(tool) || /^python[\d.]*$/.test(tool) || probe.some((x) => /manage\.py$/.test(x))))
+        return { where, how: `${tool} in a retry loop` };
+    }
+  }
+  return undefined;
+}
+
 const dbNotReady: RuleFn = (ctx) => {
   const app = ctx.p.app;
   if (!app) return;
   const h = dbHost(ctx);
+  const waits = waitsForDatabase(ctx);
   for (const db of ctx.p.dbServices) {
     const uses = h?.host === db.name || app.dependsOn.has(db.name);
     if (!uses) continue;
     const dep = app.dependsOn.get(db.name);
+    // Waiting in the entrypoint does the job a healthcheck condition would.
+    if (waits && dep?.condition !== 'service_healthy') continue;
     if (dep?.condition === 'service_healthy' && (!db.healthcheck || db.healthcheck.disable)) {
       ctx.report(
         'db-not-ready',

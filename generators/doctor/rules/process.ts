@@ -6,32 +6,56 @@ import { lineage } from '../parse/dockerfile-model.ts';
 import { gitMode } from '../../project/git-index.ts';
 import { lineAt, splitCommands } from '../parse/shell-words.ts';
 import { argvOf } from '../project.ts';
-import { type Ctx, imageFacts, packagesOf, parseMemory, type RuleFn, setting } from './util.ts';
+import { dictGet, strOf } from '../../project/python-eval.ts';
+import { settingsDotenv } from './django.ts';
+import { type Ctx, engineOf, imageFacts, packagesOf, parseMemory, type RuleFn, setting } from './util.ts';
 
-/** .gitattributes lines that keep LF for a path. */
-function gitattributesKeepsLf(ctx: Ctx, file: string): boolean | undefined {
-  const text = ctx.p.files.kind('.gitattributes') === 'file' ? ctx.p.files.text('.gitattributes') : undefined;
-  if (text === undefined) return undefined;
-  let lf = false;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const [pattern, ...attrs] = line.split(/\s+/);
-    if (!pattern) continue;
-    const re = new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*\*/g, '\u0000')
-        .replace(/\*/g, '[^/]*')
-        .replace(/\u0000/g, '.*')
-        .replace(/\?/g, '[^/]')}$`,
-    );
-    const target = pattern.includes('/') ? file : posix.basename(file);
-    if (!re.test(target)) continue;
-    if (attrs.includes('eol=lf')) lf = true;
-    else if (attrs.includes('eol=crlf') || attrs.includes('-text') || attrs.includes('binary')) lf = false;
+/**
+ * Whether git keeps a path at LF, as `git check-attr eol` decides: every .gitattributes from
+ * the root down to the file's folder, patterns relative to the folder of the file that holds
+ * them (a pattern without a slash matches the name at any depth below it), later lines and
+ * deeper files winning. undefined when no .gitattributes exists at all.
+ */
+export function gitattributesKeepsLf(
+  files: { kind(rel: string): string | undefined; text(rel: string): string | undefined },
+  file: string,
+): boolean | undefined {
+  const parts = file.split('/');
+  const dirs = [''];
+  for (let i = 1; i < parts.length; i++) dirs.push(parts.slice(0, i).join('/'));
+  let any = false;
+  let eol: 'lf' | 'crlf' | undefined;
+  for (const dir of dirs) {
+    const attrFile = dir ? `${dir}/.gitattributes` : '.gitattributes';
+    const text = files.kind(attrFile) === 'file' ? files.text(attrFile) : undefined;
+    if (text === undefined) continue;
+    any = true;
+    const rel = dir ? file.slice(dir.length + 1) : file;
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      if (!line || line.startsWith('#')) continue;
+      const [rawPattern, ...attrs] = line.split(/\s+/);
+      if (!rawPattern || rawPattern.startsWith('[attr]')) continue;
+      const pattern = rawPattern.replace(/^\//, '');
+      const re = new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|\\]/g, '\\$&')
+          .replace(/\*\*\//g, '\u0001')
+          .replace(/\*\*/g, '\u0000')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\u0001/g, '(?:.*/)?')
+          .replace(/\u0000/g, '.*')
+          .replace(/\?/g, '[^/]')}$`,
+      );
+      const target = rawPattern.includes('/') ? rel : posix.basename(rel);
+      if (!re.test(target)) continue;
+      for (const a of attrs) {
+        if (a === 'eol=lf') eol = 'lf';
+        else if (a === 'eol=crlf' || a === '-text' || a === 'binary' || a === '!eol') eol = a === 'eol=crlf' ? 'crlf' : undefined;
+      }
+    }
   }
-  return lf;
+  return any ? eol === 'lf' : undefined;
 }
 
 /** A RUN that strips carriage returns from the script (sed 's/\r$//', dos2unix). */
@@ -66,7 +90,7 @@ const entrypointCrlf: RuleFn = (ctx) => {
       `${script.file} has Windows (CRLF) line endings: the shell looks for "${(script.text.split('\n')[0] ?? '').replace(/\r$/, '').replace(/^#!/, '')}\\r" and fails with "no such file or directory"`,
       'Convert the file to LF and add "*.sh text eol=lf" to .gitattributes.',
     );
-  } else if (gitattributesKeepsLf(ctx, script.file) !== true) {
+  } else if (gitattributesKeepsLf(ctx.p.files, script.file) !== true) {
     ctx.report(
       'entrypoint-crlf',
       { file: ctx.p.files.kind('.gitattributes') === 'file' ? '.gitattributes' : script.file, line: 1 },
@@ -108,19 +132,20 @@ const entrypointNotExecutable: RuleFn = (ctx) => {
       (c) => c.dest === script.imagePath || (c.destIsDir && posix.join(c.dest, posix.basename(script.file)) === script.imagePath),
     );
     if (copy?.chmod && /[1357]/.test(copy.chmod.slice(-3))) return;
+    // chmod of the script, of a glob matching it, or recursively of a folder above it.
     const chmod = lineage(df, df.final)
       .flatMap((s) => s.runs)
       .some((r) =>
-        r.commands.some(
-          (c) =>
-            c.words[0]?.text === 'chmod' &&
-            c.words.some(
-              (w) =>
-                w.text === script.imagePath ||
-                posix.basename(w.text) === posix.basename(script.imagePath) ||
-                w.text === posix.dirname(script.imagePath),
-            ),
-        ),
+        r.commands.some((c) => {
+          if ((c.words[0]?.text ?? '').split('/').pop() !== 'chmod') return false;
+          const recursive = c.words.some((w) => /^-[a-zA-Z]*R/.test(w.text) || w.text === '--recursive');
+          return c.words.slice(1).some((w) => {
+            const target = posix.isAbsolute(w.text) ? w.text : posix.join(r.workdir, w.text);
+            if (target === script.imagePath || posix.basename(w.text) === posix.basename(script.imagePath)) return true;
+            if (/[*?]/.test(w.text) && posix.dirname(target) === posix.dirname(script.imagePath)) return true;
+            return recursive && script.imagePath.startsWith(`${target.replace(/\/$/, '')}/`);
+          });
+        }),
       );
     if (chmod) return;
   }
@@ -144,14 +169,19 @@ const entrypointNoExec: RuleFn = (ctx) => {
   const last = top.at(-1);
   if (last && last.words[0]?.text !== 'exec') {
     const cmdSet = p.command.cmd !== undefined;
+    // A script that starts a server (or a process manager) itself still serves; only signals suffer.
+    const runsServer =
+      p.command.server?.origin === 'script' ||
+      script.commands.some((c) => /^(supervisord|s6-svscan|runsvdir|honcho|circusd)$/.test((c.words[0]?.text ?? '').split('/').pop()!));
+    const ignored = cmdSet && !script.execsArgs && !runsServer;
     ctx.report(
       'entrypoint-no-exec',
       { file: script.file, line: lineAt(script.text, last.start) },
-      cmdSet && !script.execsArgs
+      ignored
         ? `${script.file} never runs "$@", so the CMD (${p.command.cmd!.file} line ${p.command.cmd!.line}) is ignored; the container exits when the script ends`
         : `${script.file} does not end with exec: the server runs as a child of sh, which does not pass SIGTERM on`,
       'End the script with exec "$@" (and keep the server in CMD).',
-      cmdSet && !script.execsArgs ? 'error' : 'warning',
+      ignored ? 'error' : 'warning',
     );
   }
   const shebangE = /^#!\S+\s+-\w*e/.test(script.text);
@@ -269,22 +299,46 @@ const buildTimeEnvRequired: RuleFn = (ctx) => {
     const key = s.symbolic.names.get('SECRET_KEY')?.value;
     if (key?.k === 'env' && !key.hasDefault) required.set(key.name, s.symbolic.names.get('SECRET_KEY')!);
   }
+  const fromDotenv = settingsDotenv(ctx);
   for (const st of lineage(df, df.final)) {
     for (const run of st.runs) {
       const env = new Map(run.env);
+      // Secrets mounted as variables: RUN --mount=type=secret,id=x,env=NAME.
+      for (const m of run.mounts) {
+        const name = /(?:^|,)env=([A-Za-z_]\w*)/.exec(m)?.[1];
+        if (name) env.set(name, '');
+      }
+      let sourced: string | undefined;
       for (const c of run.commands) {
         for (const a of c.assignments) env.set(a.name, a.value);
         const words = c.words.map((w) => w.text);
         if (words[0] === 'export')
           for (const w of words.slice(1)) if (w.includes('=')) env.set(w.split('=')[0]!, w.slice(w.indexOf('=') + 1));
+        if (words[0] === '.' || words[0] === 'source' || (words[0] === 'set' && words.includes('-a'))) sourced ??= words.join(' ');
         if (!runsManage(words, ['collectstatic', 'compress', 'check'])) continue;
-        const missing = [...required].filter(([name]) => !env.has(name));
+        // `collectstatic || true`: a failure does not stop the build.
+        if (c.terminator === '||') continue;
+        const settingsFlag = words.find((w) => w.startsWith('--settings'));
+        const otherSettings =
+          settingsFlag ??
+          (env.has('DJANGO_SETTINGS_MODULE') && env.get('DJANGO_SETTINGS_MODULE') !== s?.module
+            ? `DJANGO_SETTINGS_MODULE=${env.get('DJANGO_SETTINGS_MODULE')}`
+            : undefined);
+        const missing = [...required].filter(([name]) => !env.has(name) && !(fromDotenv instanceof Set && fromDotenv.has(name)));
         if (missing.length) {
+          const doubt = otherSettings
+            ? `, if ${otherSettings} reads them too (the doctor read ${s?.module})`
+            : sourced
+              ? `, unless ${sourced} sets them`
+              : fromDotenv === 'unknown'
+                ? `, unless the .env the settings load (${s!.facts.dotenv!.how}) is there at build time`
+                : '';
           ctx.report(
             'build-time-env-required',
             { file: df.path, line: run.line },
-            `manage.py ${words[words.findIndex((w) => /manage\.py$/.test(w)) + 1]} imports the settings at build time, and they need ${missing.map(([n, w]) => `${n} (${w.file} line ${w.line})`).join(', ')}, which the build does not set: "ImproperlyConfigured"`,
+            `manage.py ${words[words.findIndex((w) => /manage\.py$/.test(w)) + 1]} imports the settings at build time, and they need ${missing.map(([n, w]) => `${n} (${w.file} line ${w.line})`).join(', ')}, which the build does not set: "ImproperlyConfigured"${doubt}`,
             `Give this RUN a throwaway value: RUN ${missing.map(([n]) => `${n}=build-only`).join(' ')} python manage.py collectstatic --noinput.`,
+            doubt ? 'warning' : 'error',
           );
         }
       }
@@ -327,11 +381,20 @@ const migrateAtBuild: RuleFn = (ctx) => {
       for (const c of run.commands) {
         const words = c.words.map((w) => w.text);
         if (runsManage(words, ['migrate', 'makemigrations'])) {
+          // A network database is not reachable from a build; SQLite migrates fine (into the image).
+          // Only an engine written in the settings (not read from the environment) is the one the build uses.
+          const literal = strOf(dictGet(dictGet(setting(ctx.p, 'DATABASES', 'symbolic')?.value, 'default'), 'ENGINE'));
+          const engine = literal ?? engineOf(ctx.p);
+          const network = literal !== undefined && !/sqlite|dummy/.test(literal) && c.terminator !== '||';
+          const sub = words[words.findIndex((w) => /manage\.py$|django-admin/.test(w)) + 1];
           ctx.report(
             'migrate-at-build',
             { file: df.path, line: run.line },
-            `manage.py ${words[words.findIndex((w) => /manage\.py$|django-admin/.test(w)) + 1]} at build time: the database is not reachable from a build, and a migrated SQLite file would be baked into the image`,
+            network
+              ? `manage.py ${sub} at build time: the ${engine} database is not reachable from a build ("could not translate host name")`
+              : `manage.py ${sub} at build time: ${engine ? 'a migrated SQLite file is baked into the image and replaced by every rebuild' : 'the database is not reachable from a build, and a migrated SQLite file would be baked into the image'}`,
             'Run migrations when the container starts (entrypoint script, or a one-shot compose service).',
+            network && sub === 'migrate' ? 'error' : 'warning',
           );
         }
       }

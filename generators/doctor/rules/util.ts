@@ -10,6 +10,8 @@ import { allInstalls, type DockerfileModel, lineage, type Stage } from '../parse
 import { type Binding, dictGet, strOf, type Val } from '../../project/python-eval.ts';
 import { matchesClause } from '../../facts/compat.ts';
 import { normaliseName, type Requirement } from '../../project/requirements.ts';
+import { LOCK_MANAGERS, type LockManager, lockedVersions } from '../../project/managers.ts';
+import { installedClosure } from '../../facts/dependencies.ts';
 import { compareVersions } from '../../facts/versions.ts';
 
 export interface Ctx {
@@ -149,6 +151,23 @@ export function packagesOf(model: DockerfileModel, stage: Stage): Set<string> {
   return set;
 }
 
+/**
+ * Whether `packagesOf` is the whole story for a stage: the base image is one whose contents are
+ * known, no install names an unresolved build variable, and nothing is copied in from another image.
+ */
+export function packagesKnown(model: DockerfileModel, stage: Stage): { known: boolean; why?: string } {
+  const facts = imageFacts(model, stage);
+  const stageNames = new Set(model.stages.flatMap((s) => [s.name?.toLowerCase(), String(s.index)]));
+  const lin = lineage(model, stage);
+  if (!facts.isPython && !['debian', 'ubuntu', 'alpine'].includes(facts.imageName) && facts.variant !== 'distroless')
+    return { known: false, why: `the doctor does not know what ${facts.root.image} contains` };
+  if (lin.some((s) => s.openInstalls))
+    return { known: false, why: 'an install in the Dockerfile names a build variable the doctor cannot resolve' };
+  const foreign = lin.flatMap((s) => s.copies).find((c) => c.from !== undefined && !stageNames.has(c.from.toLowerCase()));
+  if (foreign) return { known: false, why: `files are copied in from ${foreign.from} (line ${foreign.line})` };
+  return { known: true };
+}
+
 export function hasAny(set: Set<string>, names: string[]): boolean {
   return names.some((n) => set.has(n));
 }
@@ -221,25 +240,76 @@ export interface ReqView {
   entry?: string;
   /** Taken from what the Dockerfile installs (true) or guessed from the project (false). */
   traced: boolean;
+  /** Everything the image gets, dependencies included, when that is known (a lock, or known requirements). */
+  closure: Set<string>;
+  /** Installed distributions whose own dependencies are not known: they may bring anything. */
+  unknownDeps: string[];
+  /** A pip line names a variable the build does not define. */
+  open: boolean;
+  /** The lock file the closure comes from. */
+  lock?: string;
+}
+
+function rootLock(p: Loaded): { file: string; names: Set<string> } | undefined {
+  for (const manager of Object.keys(LOCK_MANAGERS) as LockManager[]) {
+    const file = LOCK_MANAGERS[manager].lock;
+    if (!p.files.isFile(file)) continue;
+    try {
+      return { file, names: new Set(lockedVersions(p.files.root, manager).keys()) };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function view(
+  p: Loaded,
+  requirements: Requirement[],
+  direct: string[],
+  entry: string | undefined,
+  traced: boolean,
+  open: boolean,
+  lock: { file: string; names: Set<string> } | undefined,
+): ReqView {
+  const all = [...requirements.map((r) => ({ name: r.name, extras: r.extras })), ...direct.map((name) => ({ name, extras: [] }))];
+  const { names, unknown } = installedClosure(all);
+  if (lock) for (const n of lock.names) names.add(n);
+  return {
+    requirements,
+    direct,
+    ...(entry ? { entry } : {}),
+    traced,
+    closure: names,
+    unknownDeps: lock ? [] : unknown,
+    open,
+    ...(lock ? { lock: lock.file } : {}),
+  };
 }
 
 export function requirementsView(p: Loaded): ReqView | undefined {
+  const cleanDirect = (ds: Array<{ name: string }>): string[] => ds.map((d) => normaliseName(d.name.replace(/[[=<>~!;].*$/, '')));
   if (p.installed?.known) {
-    return {
-      requirements: p.installed.requirements,
-      direct: p.installed.direct.map((d) => normaliseName(d.name.replace(/[[=<>~!;].*$/, ''))),
-      ...(p.installed.files[0] ? { entry: p.installed.files[0] } : {}),
-      traced: true,
-    };
+    return view(
+      p,
+      p.installed.requirements,
+      cleanDirect(p.installed.direct),
+      p.installed.files[0],
+      true,
+      p.installed.open,
+      p.installed.lock,
+    );
   }
   if (p.projectRequirements && p.projectRequirements.files.length > 0) {
-    const direct = (p.installed?.direct ?? []).map((d) => normaliseName(d.name.replace(/[[=<>~!;].*$/, '')));
-    return {
-      requirements: p.projectRequirements.requirements,
-      direct,
-      ...(p.projectRequirements.files[0] ? { entry: p.projectRequirements.files[0] } : {}),
-      traced: false,
-    };
+    return view(
+      p,
+      p.projectRequirements.requirements,
+      cleanDirect(p.installed?.direct ?? []),
+      p.projectRequirements.files[0],
+      false,
+      p.installed?.open ?? false,
+      p.installed?.lock ?? rootLock(p),
+    );
   }
   return undefined;
 }
@@ -247,6 +317,22 @@ export function requirementsView(p: Loaded): ReqView | undefined {
 export function hasDist(view: ReqView, name: string): boolean {
   const n = normaliseName(name);
   return view.requirements.some((r) => r.name === n) || view.direct.includes(n);
+}
+
+/** Whether the image gets a distribution: listed, brought by a listed one, or (not knowable) maybe. */
+export function installs(view: ReqView, name: string): 'yes' | 'no' | 'maybe' {
+  const n = normaliseName(name);
+  if (hasDist(view, n) || view.closure.has(n)) return 'yes';
+  if (!view.traced || view.open || view.unknownDeps.length > 0) return 'maybe';
+  return 'no';
+}
+
+/** What kept `installs` from a firm answer, for a warning's message. */
+export function installsUnknown(view: ReqView): string {
+  if (!view.traced) return `the doctor could not trace what the image installs, and judged from ${view.entry ?? 'the project files'}`;
+  if (view.open) return 'a pip line in the Dockerfile names a build variable the doctor cannot resolve';
+  const names = view.unknownDeps.slice(0, 3).join(', ');
+  return `unless ${names}${view.unknownDeps.length > 3 ? ' or another installed package' : ''} brings it (the doctor does not read ${view.unknownDeps.length > 1 ? 'their' : 'its'} own dependencies)`;
 }
 
 export function findReq(view: ReqView, name: string): Requirement | undefined {
@@ -264,6 +350,19 @@ export function djangoSpec(p: Loaded): { spec?: string; where?: Where } {
   const r = view ? findReq(view, 'django') : undefined;
   if (!r) return {};
   return { ...(r.spec ? { spec: r.spec } : {}), where: { file: r.file, line: r.line } };
+}
+
+/** Whether every Django the requirements allow is at least `version` (unpinned means the newest); undefined when not known. */
+export function djangoAtLeast(p: Loaded, version: string): boolean | undefined {
+  const view = requirementsView(p);
+  const r = view ? findReq(view, 'django') : undefined;
+  if (!r) return undefined;
+  if (!r.spec) return true;
+  const lines = djangoLinesFor(r.spec);
+  if (lines.length === 0) return undefined;
+  if (lines.every((l) => compareVersions(l, version) >= 0)) return true;
+  if (lines.every((l) => compareVersions(l, version) < 0)) return false;
+  return undefined;
 }
 
 // ---------------------------------------------------------------- settings
@@ -337,6 +436,51 @@ export function effectiveUser(p: Loaded): { user: string; where?: Where } {
   let found: { user: string; line: number } | undefined;
   for (const s of lineage(df, df.final)) if (s.users.length) found = s.users.at(-1);
   return found ? { user: found.user, where: { file: df.path, line: found.line } } : { user: 'root' };
+}
+
+const DROPPERS = new Set(['gosu', 'su-exec', 'setpriv', 's6-setuidgid', 'setuidgid', 'chpst', 'runuser', 'su', 'sudo', 'chroot']);
+
+/**
+ * The process starts as root and switches user before the app runs: gosu/su-exec/setpriv/s6 in
+ * the entrypoint or command, s6-overlay's /init, or the server's own --user/--uid.
+ */
+export function privilegeDrop(p: Loaded): { tool: string; where: Where } | undefined {
+  const check = (words: string[], where: Where): { tool: string; where: Where } | undefined => {
+    for (let i = 0; i < words.length; i++) {
+      const tool = (words[i] ?? '').split('/').pop()!;
+      if (!DROPPERS.has(tool)) continue;
+      const rest = words.slice(i + 1);
+      if (tool === 'setpriv' && !rest.some((w) => w.startsWith('--reuid') || w.startsWith('--ruid'))) continue;
+      if (tool === 'chpst' && !rest.includes('-u')) continue;
+      if (tool === 'sudo' && !rest.includes('-u')) continue;
+      if (tool === 'chroot' && !rest.some((w) => w.startsWith('--userspec'))) continue;
+      if (tool === 'su' && !rest.some((w) => w === '-c' || w === '-s' || w === '-')) continue;
+      return { tool, where };
+    }
+    return undefined;
+  };
+  const c = p.command;
+  const script = c.script;
+  if (script)
+    for (const cmd of script.commands) {
+      const found = check(
+        cmd.words.map((w) => w.text),
+        { file: script.file, line: 1 + script.text.slice(0, cmd.start).split('\n').length - 1 },
+      );
+      if (found) return found;
+    }
+  for (const form of [c.entrypoint, c.cmd]) {
+    if (!form) continue;
+    const argv = form.form === 'exec' ? form.argv : ['/bin/sh', '-c', form.text];
+    const words = argv[1] === '-c' && argv[2] ? argv.slice(0, 2).concat(argv[2].split(/\s+/)) : argv;
+    const found = check(words, { file: form.file, line: form.line });
+    if (found) return found;
+    if (form === c.entrypoint && argv[0] === '/init') return { tool: 's6-overlay', where: { file: form.file, line: form.line } };
+  }
+  const server = c.server;
+  if (server && server.argv.some((a, i) => ['-u', '--user', '--uid', '--setuid'].includes(a) && server.argv[i + 1]))
+    return { tool: `${server.kind} --user`, where: server.where };
+  return undefined;
 }
 
 export function isRootUser(user: string): boolean {

@@ -36,7 +36,13 @@ describe('doctor rule fixtures', () => {
       expect(spec.bad.length, 'fixture lists at least one expected finding').toBeGreaterThan(0);
       const bad = await checkProject(materialise(rule, 'bad'));
       const got = bad.findings.filter((f) => f.rule === rule).map((f) => ({ file: f.file, line: f.line }));
-      expect(got.sort(byPlace)).toEqual([...spec.bad].sort(byPlace));
+      expect(got.sort(byPlace)).toEqual(spec.bad.map((b) => ({ file: b.file, line: b.line })).sort(byPlace));
+      // Each planted finding has the certainty the fixture names (the rule's own severity by default).
+      const info = RULES.find((r) => r.id === rule)!;
+      for (const b of spec.bad) {
+        const here = bad.findings.filter((f) => f.rule === rule && f.file === b.file && f.line === b.line).map((f) => f.severity);
+        expect(here, `${b.file}:${b.line}`).toContain(b.severity ?? info.severity);
+      }
       for (const f of bad.findings) {
         expect(f.message.length).toBeGreaterThan(10);
         expect(f.fix.length).toBeGreaterThan(5);

@@ -1,0 +1,100 @@
+/**
+ * What common distributions install with them (their runtime requirements, every platform and
+ * Python merged, from their published metadata). The doctor uses it to prove that a package is
+ * absent from an image: a requirement list whose every entry is in this table has a known
+ * closure; one with an entry outside it may bring anything, so an absence is only likely.
+ */
+
+/** Normalised name → the distributions it requires. Extras are `name[extra]`. */
+export const REQUIRES: Readonly<Record<string, readonly string[]>> = {
+  django: ['asgiref', 'sqlparse', 'tzdata'],
+  asgiref: ['typing-extensions'],
+  sqlparse: [],
+  tzdata: [],
+  'typing-extensions': [],
+  gunicorn: ['packaging'],
+  packaging: [],
+  whitenoise: [],
+  'whitenoise[brotli]': ['brotli'],
+  brotli: [],
+  psycopg: ['typing-extensions', 'tzdata'],
+  'psycopg[binary]': ['psycopg-binary'],
+  'psycopg[c]': ['psycopg-c'],
+  'psycopg[pool]': ['psycopg-pool'],
+  'psycopg-binary': [],
+  'psycopg-c': [],
+  'psycopg-pool': ['typing-extensions'],
+  psycopg2: [],
+  'psycopg2-binary': [],
+  mysqlclient: [],
+  pymysql: [],
+  'dj-database-url': ['django', 'typing-extensions'],
+  'django-environ': [],
+  'python-decouple': [],
+  'python-dotenv': [],
+  uvicorn: ['click', 'h11', 'typing-extensions'],
+  'uvicorn[standard]': ['httptools', 'python-dotenv', 'pyyaml', 'uvloop', 'watchfiles', 'websockets', 'colorama'],
+  click: ['colorama'],
+  colorama: [],
+  h11: [],
+  httptools: [],
+  pyyaml: [],
+  uvloop: [],
+  watchfiles: ['anyio'],
+  anyio: ['idna', 'sniffio', 'typing-extensions', 'exceptiongroup'],
+  idna: [],
+  sniffio: [],
+  exceptiongroup: ['typing-extensions'],
+  websockets: [],
+  pillow: [],
+  redis: ['async-timeout'],
+  'async-timeout': [],
+  djangorestframework: ['django'],
+  'django-cors-headers': ['asgiref', 'django'],
+  'django-extensions': ['django'],
+  'django-debug-toolbar': ['django', 'sqlparse'],
+  'django-filter': ['django'],
+  'django-storages': ['django'],
+  'django-redis': ['django', 'redis'],
+  'django-crispy-forms': [],
+  'django-widget-tweaks': [],
+  'django-htmx': ['asgiref', 'django'],
+  'sentry-sdk': ['certifi', 'urllib3'],
+  'sentry-sdk[django]': ['django'],
+  certifi: [],
+  urllib3: [],
+  six: [],
+  'python-dateutil': ['six'],
+  pytz: [],
+  waitress: [],
+};
+
+/** The closure of a requirement list, when every entry's requirements are known. */
+export function installedClosure(requirements: ReadonlyArray<{ name: string; extras: readonly string[] }>): {
+  names: Set<string>;
+  /** Entries whose own requirements the table does not know. */
+  unknown: string[];
+} {
+  const names = new Set<string>();
+  const done = new Set<string>();
+  const unknown: string[] = [];
+  const queue: string[] = [];
+  for (const r of requirements) {
+    queue.push(r.name);
+    for (const e of r.extras) queue.push(`${r.name}[${e}]`);
+  }
+  while (queue.length > 0) {
+    const key = queue.shift()!;
+    const name = key.replace(/\[.*$/, '');
+    if (done.has(key)) continue;
+    done.add(key);
+    names.add(name);
+    const deps = REQUIRES[key];
+    if (!deps) {
+      if (!unknown.includes(name)) unknown.push(name);
+      continue;
+    }
+    queue.push(...deps.filter((d) => !done.has(d)));
+  }
+  return { names, unknown };
+}
