@@ -59,7 +59,10 @@ const ENV_FLAGS = {
 
 function help(): string {
   const rows: Array<[string, string]> = [
-    ...QUESTIONS.map((q): [string, string] => [`--${q.flag} <${q.choices ? q.choices.join('|') : 'value'}>`, q.description]),
+    ...QUESTIONS.map((q): [string, string] => [
+      q.switch ? `--${q.flag}, --no-${q.flag}` : `--${q.flag} <${q.choices ? q.choices.join('|') : 'value'}>`,
+      q.description,
+    ]),
     ...Object.values(CONFIG_KEYS).map((c): [string, string] => [
       `--${c.flag} <${c.type === 'labels' ? 'key=value' : 'value'}>`,
       c.description,
@@ -86,7 +89,11 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'doctor') return (await import('./doctor/cli.ts')).runDoctorCli(argv.slice(1));
   if (argv[0] === 'docs') return (await import('./docs-cli.ts')).runDocsCli(argv.slice(1), version);
   const options = {
-    ...Object.fromEntries(QUESTIONS.map((q) => [q.flag, { type: 'string' as const }])),
+    ...Object.fromEntries(QUESTIONS.filter((q) => !q.switch).map((q) => [q.flag, { type: 'string' as const }])),
+    // Switches: --kubernetes turns one on, --no-kubernetes off.
+    ...Object.fromEntries(
+      QUESTIONS.filter((q) => q.switch).flatMap((q) => [q.flag, `no-${q.flag}`].map((f) => [f, { type: 'boolean' as const }])),
+    ),
     ...Object.fromEntries(Object.values(CONFIG_KEYS).map((c) => [c.flag, { type: 'string' as const, multiple: c.type === 'labels' }])),
     ...Object.fromEntries(Object.entries(ENV_FLAGS).map(([k, o]) => [k, { type: o.type, ...('short' in o ? { short: o.short } : {}) }])),
   };
@@ -158,7 +165,11 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
   }
-  for (const q of QUESTIONS) if (values[q.flag] !== undefined) generatorOptions[q.key] = values[q.flag];
+  for (const q of QUESTIONS) {
+    if (q.switch && values[`no-${q.flag}`]) generatorOptions[q.key] = 'false';
+    else if (q.switch && values[q.flag]) generatorOptions[q.key] = 'true';
+    else if (!q.switch && values[q.flag] !== undefined) generatorOptions[q.key] = values[q.flag];
+  }
   if (values['no-comments']) generatorOptions.comments = 'false';
   for (const [key, c] of Object.entries(CONFIG_KEYS)) if (values[c.flag] !== undefined) generatorOptions[key] = values[c.flag];
   try {

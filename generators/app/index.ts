@@ -24,6 +24,7 @@ import { type Detected, detect } from '../project/detect.ts';
 import { UsageError } from '../common/errors.ts';
 import { buildPlan, checkPlan, type Plan } from '../generate/plan.ts';
 import { appendMissingEnv, renderDotEnv, renderFiles } from '../generate/render.ts';
+import { renderKubernetesEnv } from '../generate/kubernetes.ts';
 import { reconcile, type Reconciled, type Status } from '../generate/reconcile.ts';
 import { basePath, STATE_DIR, storedBases } from '../project/state.ts';
 import { CONFIG_KEYS, loadOrgConfig, type OrgConfig, parseLabelFlags } from '../generate/org-config.ts';
@@ -245,6 +246,11 @@ export default class AppGenerator extends Generator<AppOptions> {
     // Flags are checked before anything is asked or written.
     for (const q of QUESTIONS) {
       const value = this.flag(q.key, q.flag);
+      if (value === true && q.switch) {
+        this.raw[q.key] = validateAnswer(q.key, 'true');
+        this.flagged.add(q.key);
+        continue;
+      }
       if (value === '' || value === true) throw new UsageError(`--${q.flag} needs a value (see --help)`);
       if (value !== undefined && value !== null) {
         this.raw[q.key] = validateAnswer(q.key, value);
@@ -383,6 +389,14 @@ export default class AppGenerator extends Generator<AppOptions> {
         env === undefined
           ? 'fresh secrets for the first run (kept out of git and the image)'
           : 'added the variables this setup now reads; your values are kept';
+    }
+    const kube = this.plan.kubernetes;
+    if (kube) {
+      // The cluster's Secret values, from the same .env: never committed, never in a manifest.
+      const path = `${kube.folder}/${kube.secret.file}`;
+      const before = existing(path);
+      const text = renderKubernetesEnv(kube, this.plan, envText, before, secret);
+      if (text !== before) write(path, text, before === undefined ? 0o600 : undefined, true);
     }
     // Every target checked before a prompt is shown or a byte is written.
     checkTargets(root, planned, false);

@@ -31,6 +31,9 @@ import {
 
 export const SERVERS = ['gunicorn', 'uvicorn'] as const;
 export type Server = (typeof SERVERS)[number];
+/** Where migrations run: in each web container at start, or once per release in a one-shot service. */
+export const MIGRATE_MODES = ['start', 'release'] as const;
+export type MigrateMode = (typeof MIGRATE_MODES)[number];
 
 export interface Answers {
   python: PythonVersion;
@@ -49,6 +52,14 @@ export interface Answers {
   projectName: string;
   /** Explanatory comments in the generated files (--no-comments turns them off). */
   comments: boolean;
+  /** Migrations at web start, or in a one-shot `migrate` service the web service waits for. */
+  migrate: MigrateMode;
+  /** compose.dev.yaml: the development server on the bind-mounted code. */
+  devCompose: boolean;
+  /** Kubernetes manifests in k8s/, from the same plan. */
+  kubernetes: boolean;
+  /** Web pods of the Kubernetes Deployment. */
+  replicas: number;
 }
 
 export type AnswerKey = keyof Answers;
@@ -63,6 +74,8 @@ export interface Question {
   newProjectOnly?: boolean;
   /** Not asked; flag or saved config only. */
   flagOnly?: boolean;
+  /** A switch: `--flag` turns it on, `--no-flag` off. */
+  switch?: boolean;
 }
 
 export const QUESTIONS: readonly Question[] = [
@@ -137,6 +150,40 @@ export const QUESTIONS: readonly Question[] = [
     flagOnly: true,
   },
   {
+    key: 'migrate',
+    flag: 'migrate',
+    message: 'Where migrations run',
+    description:
+      'start: each web container migrates as it starts (one host); release: a one-shot migrate service runs first, once (default start)',
+    choices: MIGRATE_MODES,
+    flagOnly: true,
+  },
+  {
+    key: 'devCompose',
+    flag: 'dev-compose',
+    message: 'Write compose.dev.yaml for development',
+    description: 'compose.dev.yaml: the development server on the mounted code, DEBUG on; --no-dev-compose leaves it out (default true)',
+    choices: ['true', 'false'],
+    flagOnly: true,
+    switch: true,
+  },
+  {
+    key: 'kubernetes',
+    flag: 'kubernetes',
+    message: 'Write Kubernetes manifests',
+    description: 'Kubernetes manifests in k8s/ (kustomize) from the same answers (default false)',
+    choices: ['true', 'false'],
+    flagOnly: true,
+    switch: true,
+  },
+  {
+    key: 'replicas',
+    flag: 'replicas',
+    message: 'Web replicas on Kubernetes',
+    description: 'web pods of the Kubernetes Deployment (default 2; 1 with SQLite, which one writer at a time can use)',
+    flagOnly: true,
+  },
+  {
     key: 'debian',
     flag: 'debian',
     message: 'Debian release of the base image',
@@ -181,7 +228,9 @@ export function defaultAnswers(detected: Detected, given: RawAnswers = {}): Answ
   const lines = djangoLinesForSpec(djangoSpecOf(detected, django).spec);
   const requires = pythonsForRequires(detected.kind === 'existing' ? detected.requiresPython : undefined);
   const pythons = pythonsForLines(lines).filter((p) => requires.includes(p));
-  const python = pythons.includes(DEFAULT_PYTHON) ? DEFAULT_PYTHON : (pythons.at(-1) ?? DEFAULT_PYTHON);
+  // The project's own .python-version or runtime.txt wins when the Django pin allows it.
+  const pinned = detected.kind === 'existing' ? pythons.find((p) => p === detected.pythonPin?.version) : undefined;
+  const python = pinned ?? (pythons.includes(DEFAULT_PYTHON) ? DEFAULT_PYTHON : (pythons.at(-1) ?? DEFAULT_PYTHON));
   const database: Database = detected.kind === 'existing' ? (detected.database?.value ?? 'sqlite') : 'sqlite';
   const givenDb = (DATABASES as readonly string[]).includes(String(given.database)) ? (given.database as Database) : database;
   const table = DATABASE_TABLE[givenDb];
@@ -197,6 +246,10 @@ export function defaultAnswers(detected: Detected, given: RawAnswers = {}): Answ
     server: detected.kind === 'existing' && detected.wantsAsgi ? 'uvicorn' : 'gunicorn',
     projectName: pythonIdentifier(detected.folderName),
     comments: true,
+    migrate: 'start',
+    devCompose: true,
+    kubernetes: false,
+    replicas: givenDb === 'sqlite' ? 1 : 2,
   };
 }
 
@@ -258,10 +311,21 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
         throw new UsageError(`--uid ${n} is outside 1000–600000: give a uid such as 10001, clear of system accounts`);
       return n as Answers[K];
     }
-    case 'comments': {
+    case 'comments':
+    case 'devCompose':
+    case 'kubernetes': {
+      const flag = QUESTIONS.find((q) => q.key === key)!.flag;
       const s = String(v).trim().toLowerCase();
       if (s === 'true' || s === 'false') return (s === 'true') as Answers[K];
-      throw new UsageError(`--comments ${String(v)} is not supported: choose true or false (or --no-comments)`);
+      throw new UsageError(`--${flag} ${String(v)} is not supported: choose true or false (or --no-${flag})`);
+    }
+    case 'migrate':
+      return oneOf('migrate', v, MIGRATE_MODES) as Answers[K];
+    case 'replicas': {
+      const s = String(v).trim();
+      const n = Number(s);
+      if (!/^\d+$/.test(s) || n < 1 || n > 100) throw new UsageError(`--replicas ${s} is not a replica count: give a number from 1 to 100`);
+      return n as Answers[K];
     }
     case 'projectName': {
       const s = String(v).trim();
@@ -316,6 +380,12 @@ export function finaliseAnswers(detected: Detected, raw: RawAnswers): Answers {
     checkWheelPins(answers.python, detected.requirements?.requirements ?? []);
   }
   if (table.kind === 'server') checkDatabaseVersion(answers.database, answers.dbVersion, lines, label);
+  // Several pods cannot share one SQLite file: each node would mount its own copy, or writers lock each other out.
+  if (answers.kubernetes && answers.database === 'sqlite' && answers.replicas > 1) {
+    throw new UsageError(
+      `--replicas ${answers.replicas} with SQLite: one SQLite file cannot serve several pods; use --replicas 1, or --database postgres`,
+    );
+  }
   if (answers.server === 'uvicorn' && detected.kind === 'existing' && !detected.asgiModule) {
     throw new UsageError(
       `--server uvicorn needs an ASGI application, but ${detected.wsgiModule.replace(/wsgi$/, 'asgi')} does not exist: add the asgi.py startproject writes, or use --server gunicorn`,
@@ -332,6 +402,12 @@ export function answerWarnings(detected: Detected, answers: Answers, today: stri
   if (lines.length > 0 && lines.every((l) => l.supportEnds < today.slice(0, 7))) {
     warnings.push(
       `Django ${lines.map((l) => l.line).join('/')} no longer gets security fixes: plan an upgrade to ${djangoLine('5.2')!.line} LTS`,
+    );
+  }
+  const pin = detected.kind === 'existing' ? detected.pythonPin : undefined;
+  if (pin && pin.version !== answers.python) {
+    warnings.push(
+      `the image runs Python ${answers.python}, but ${pin.file} names ${pin.written}${(PYTHON_VERSIONS as readonly string[]).includes(pin.version) ? '' : ', which this generator does not offer'}: keep the two in step`,
     );
   }
   if (answers.debian === 'bookworm') warnings.push('bookworm is Debian oldstable: use trixie unless a package needs bookworm');

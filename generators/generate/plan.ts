@@ -13,6 +13,8 @@ import type { RequirementNeed } from './requirements-merge.ts';
 import { checkLockCovers } from '../project/managers.ts';
 import type { OrgConfig } from './org-config.ts';
 import { PINS } from '../facts/versions.ts';
+import { type DevPlan, devPlan, type MigrationsPlan, migrationsPlan, type WorkersPlan, workersEnv, workersPlan } from './services.ts';
+import { type KubernetesPlan, kubernetesPlan } from './kubernetes.ts';
 
 export const GENERATOR_NAME = 'generator-django-docker';
 
@@ -126,6 +128,14 @@ export interface Plan {
   buildEnv: Array<[string, string]>;
   volumes: Array<{ name: string; target: string; why: string }>;
   migrateOnStart: boolean;
+  /** Where migrations run; absent without a database. */
+  migrations?: MigrationsPlan;
+  /** compose.dev.yaml: the development server on the mounted code. */
+  dev?: DevPlan;
+  /** Celery worker (and beat) and their broker, when the project uses Celery. */
+  workers?: WorkersPlan;
+  /** k8s/: the same setup as Kubernetes manifests. */
+  kubernetes?: KubernetesPlan;
 }
 
 function serverCommand(answers: Answers, wsgiApp: string, asgiApp: string | undefined): Plan['server'] {
@@ -328,7 +338,8 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   const format = reqs?.format ?? 'requirements';
   const entry = reqs?.entry ?? 'requirements.txt';
   const healthUrl = `http://localhost:${answers.port}/`;
-  return {
+  const workers = workersPlan(detected.kind === 'existing' ? detected.celery : undefined, registry);
+  const plan: Plan = {
     generator: GENERATOR_NAME,
     answers,
     project: {
@@ -393,6 +404,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
         secret: true,
         why: 'the DB server administrator password; Django never uses it',
       })),
+      ...workersEnv(workers),
     ],
     build: {
       args: [
@@ -407,6 +419,14 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     volumes,
     migrateOnStart: table.kind !== 'none',
   };
+  const migrations = migrationsPlan(answers, table.kind !== 'none');
+  if (migrations) plan.migrations = migrations;
+  const dev = devPlan(answers, sourceDir, asgiApp);
+  if (dev) plan.dev = dev;
+  if (workers) plan.workers = workers;
+  const kubernetes = kubernetesPlan(plan);
+  if (kubernetes) plan.kubernetes = kubernetes;
+  return plan;
 }
 
 /** Plans the generator must not write: a lock manager whose lock lacks what the container runs. */

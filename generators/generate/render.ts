@@ -41,7 +41,38 @@ const helpers = {
   json: (items: readonly string[]): string => `[${items.map((i) => JSON.stringify(i)).join(', ')}]`,
   /** A quoted YAML scalar, quoted as prettier would: single quotes when the text holds double quotes. */
   yamlString: (s: string): string => (s.includes('"') && !s.includes("'") ? `'${s}'` : JSON.stringify(s)),
+  /** A plain object as block YAML at an indent (no trailing newline): maps, lists, scalars. */
+  yamlLines: (value: unknown, indent: number): string => yamlBlock(value, indent).join('\n'),
 };
+
+function yamlScalar(v: unknown): string {
+  // Line breaks only survive in a double-quoted scalar (\n); single quotes fold them into spaces.
+  if (typeof v === 'string') return v.includes('\n') ? JSON.stringify(v) : helpers.yamlString(v);
+  return String(v);
+}
+
+function yamlBlock(value: unknown, indent: number): string[] {
+  const pad = ' '.repeat(indent);
+  const lines: string[] = [];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (item !== null && typeof item === 'object') {
+        const [first, ...rest] = yamlBlock(item, indent + 2);
+        lines.push(`${pad}- ${first!.trimStart()}`, ...rest);
+      } else lines.push(`${pad}- ${yamlScalar(item)}`);
+    }
+    return lines;
+  }
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    if (v !== null && typeof v === 'object') {
+      const empty = Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
+      if (empty) lines.push(`${pad}${key}: ${Array.isArray(v) ? '[]' : '{}'}`);
+      else lines.push(`${pad}${key}:`, ...yamlBlock(v, Array.isArray(v) ? indent + 2 : indent + 2));
+    } else lines.push(`${pad}${key}: ${yamlScalar(v)}`);
+  }
+  return lines;
+}
 
 /** `plan.a.b` paths a template reads. */
 function planReferences(template: string): Set<string> {
@@ -111,6 +142,51 @@ function mergeIgnoreStyle(existing: string, ours: string, note: string): string 
 }
 
 const MERGE_NOTE = 'Added by generator-django-docker: the container setup needs these';
+
+/**
+ * Output files beyond the one-host setup, each with the condition that writes it: the
+ * development override and the Kubernetes manifests. One row per file.
+ */
+export const EXTRA_OUTPUTS: ReadonlyArray<{ path: string; template: string; when: (plan: Plan) => boolean; why: (plan: Plan) => string }> =
+  [
+    {
+      path: 'compose.dev.yaml',
+      template: 'compose.dev.yaml.ejs',
+      when: (plan) => Boolean(plan.dev),
+      why: (plan) => `development server on the mounted code: docker compose -f compose.yaml -f ${plan.dev!.file} up`,
+    },
+    {
+      path: 'k8s/kustomization.yaml',
+      template: 'k8s/kustomization.yaml.ejs',
+      when: (plan) => Boolean(plan.kubernetes),
+      why: () => 'Kubernetes: kubectl apply -k k8s/ (ConfigMap here, Secret from k8s/.env)',
+    },
+    {
+      path: 'k8s/web.yaml',
+      template: 'k8s/web.yaml.ejs',
+      when: (plan) => Boolean(plan.kubernetes),
+      why: (plan) =>
+        `Deployment (${plan.kubernetes!.replicas} replicas, uid ${plan.user.uid}, read-only root) and Service on port ${plan.port}`,
+    },
+    {
+      path: 'k8s/migrate-job.yaml',
+      template: 'k8s/migrate-job.yaml.ejs',
+      when: (plan) => Boolean(plan.kubernetes?.migrate),
+      why: () => 'a Job that migrates once per release; the web pods do not',
+    },
+    {
+      path: 'k8s/storage.yaml',
+      template: 'k8s/storage.yaml.ejs',
+      when: (plan) => Boolean(plan.kubernetes?.resources.includes('storage.yaml')),
+      why: (plan) => `claims for ${plan.volumes.map((v) => v.name).join(', ')}`,
+    },
+    {
+      path: 'k8s/database.yaml',
+      template: 'k8s/database.yaml.ejs',
+      when: (plan) => Boolean(plan.kubernetes?.database),
+      why: (plan) => `${plan.database.label} StatefulSet for development clusters`,
+    },
+  ];
 
 export async function renderFiles(plan: Plan, existing: ExistingFile, root?: string, options: RenderOptions = {}): Promise<OutputFile[]> {
   const out: OutputFile[] = [];
@@ -206,6 +282,15 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
       `${gitignore.endsWith('\n') || gitignore === '' ? gitignore : `${gitignore}\n`}\n${ignoreEnv}`,
       'keeps .env out of git',
       { action: 'merged' },
+    );
+  }
+  for (const extra of EXTRA_OUTPUTS) {
+    if (!extra.when(plan)) continue;
+    const text = renderTemplate(extra.template, plan, root);
+    own(
+      extra.path,
+      extra.path.endsWith('.yaml') ? await formatWithPrettier(extra.path, text, extra.template, plan, root) : text,
+      extra.why(plan),
     );
   }
   own(

@@ -29,7 +29,11 @@ function answerProperty(key: string): Schema {
     case 'uid':
       return { ...base, type: 'integer', minimum: 1000, maximum: 600000 };
     case 'comments':
+    case 'devCompose':
+    case 'kubernetes':
       return { ...base, type: 'boolean' };
+    case 'replicas':
+      return { ...base, type: 'integer', minimum: 1, maximum: 100 };
     case 'user':
       return { ...base, type: 'string', pattern: '^[a-z_][a-z0-9_-]{0,31}$', not: { const: 'root' } };
     case 'projectName':
@@ -172,8 +176,25 @@ export function planSchema(): Schema {
         buildEnv: pairList,
         volumes: { type: 'array', items: obj({ name: str, target: str, why: str }) },
         migrateOnStart: { type: 'boolean' },
+        migrations: obj({ mode: { enum: ['start', 'release'] }, command: strList }),
+        dev: obj({ file: str, command: strList, codeSource: str }),
+        workers: obj(
+          {
+            appModule: str,
+            worker: obj({ command: strList, healthcheck: strList }),
+            beat: obj({ command: strList }),
+            broker: obj({ name: str, image: str, port: { type: 'integer' }, volume: str, dataDir: str, healthcheck: strList, url: str }),
+          },
+          ['beat'],
+        ),
+        // Its pieces are typed by kubernetes-models and validated against the Kubernetes API schemas in the tests.
+        kubernetes: {
+          type: 'object',
+          required: ['name', 'folder', 'replicas', 'image', 'web', 'volumes', 'env', 'configMap', 'secret', 'resources'],
+          properties: { replicas: { type: 'integer', minimum: 1 }, name: { type: 'string', pattern: '^[a-z]([a-z0-9-]*[a-z0-9])?$' } },
+        },
       },
-      ['templatesOverride'],
+      ['templatesOverride', 'migrations', 'dev', 'workers', 'kubernetes'],
     ),
   };
 }

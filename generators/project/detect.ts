@@ -12,6 +12,8 @@ import { managePyCandidates, moduleFileIn, projectRequirements, readSettings, se
 import { dictGet, type Val } from './python-eval.ts';
 import { type RequirementSet } from './requirements.ts';
 import { readState } from './state.ts';
+import { type PythonPin, readPythonPin } from './python-pin.ts';
+import { type DetectedCelery, detectCelery } from './celery.ts';
 
 export interface DetectedProject {
   kind: 'existing';
@@ -36,6 +38,10 @@ export interface DetectedProject {
   djangoSpec?: string;
   /** `requires-python` from pyproject.toml */
   requiresPython?: string;
+  /** `.python-version` or `runtime.txt`: the Python the project names for itself. */
+  pythonPin?: PythonPin;
+  /** Celery and the module that makes its app, when the project uses it. */
+  celery?: DetectedCelery;
   /** Environment variables the settings read without a default: import fails without them. */
   requiredEnv: string[];
   /** Requirement lines an earlier run added (from the generator's state), swapped on this run. */
@@ -171,6 +177,8 @@ export async function detect(root: string): Promise<Detected> {
   }
 
   const django = requirements?.requirements.find((r) => r.name === 'django');
+  const pythonPin = readPythonPin(files);
+  const celery = await detectCelery(files, sourceDir, requirements);
   const serverNames = new Set(requirements?.requirements.map((r) => r.name) ?? []);
   const requiredEnv = settings.envReads.filter((r) => r.via.endsWith('[]') && !r.hasDefault).map((r) => r.name);
 
@@ -191,6 +199,8 @@ export async function detect(root: string): Promise<Detected> {
     ...(requirements ? { requirements } : {}),
     ...(django ? { djangoSpec: django.spec } : {}),
     ...(requirements?.requiresPython ? { requiresPython: requirements.requiresPython } : {}),
+    ...(pythonPin ? { pythonPin } : {}),
+    ...(celery ? { celery } : {}),
     requiredEnv: [...new Set(requiredEnv)].sort(),
     previousAdditions,
   };

@@ -70,7 +70,7 @@ describe('django-docker bin', () => {
   it('--help lists every question as a flag', () => {
     const r = spawnSync('node', [cli, '--help'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    for (const q of QUESTIONS) expect(r.stdout).toContain(`--${q.flag} <`);
+    for (const q of QUESTIONS) expect(r.stdout).toContain(q.switch ? `--${q.flag}, --no-${q.flag}` : `--${q.flag} <`);
     for (const flag of ['--yes', '--force', '--dry-run', '--ask']) expect(r.stdout).toContain(flag);
   });
 

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXTRA_OUTPUTS } from '../../generators/generate/render.ts';
 import {
   copyScenarioInput,
   generateAll,
@@ -65,6 +66,7 @@ describe('golden scenarios', () => {
           'compose.yaml',
           settings!,
           ...(tree.has('docker-entrypoint.sh') ? ['docker-entrypoint.sh'] : []),
+          ...EXTRA_OUTPUTS.map((o) => o.path).filter((path) => tree.has(path)),
         ].sort(),
       );
       for (const base of bases) expect(tree.get(BASES + base), base).toBe(tree.get(base));

@@ -39,7 +39,12 @@ describe('JSON Schemas', () => {
   it('plans validate against the plan schema', () => {
     const ajv = validator();
     const detected: NewProject = { kind: 'new', root: '.', folderName: 'mysite' };
-    for (const raw of [{}, { database: 'postgres' as const }, { database: 'mariadb' as const, server: 'uvicorn' as const }]) {
+    for (const raw of [
+      {},
+      { database: 'postgres' as const },
+      { database: 'mariadb' as const, server: 'uvicorn' as const },
+      { database: 'postgres' as const, kubernetes: true, migrate: 'release' as const },
+    ]) {
       const plan = buildPlan(detected, finaliseAnswers(detected, raw), {
         registry: 'registry.example.com/',
         labels: { 'org.opencontainers.image.vendor': 'X' },
