@@ -379,7 +379,7 @@ export const RULES: readonly RuleInfo[] = [
     'error',
     'F',
     'List setting assigned a raw string',
-    'ALLOWED_HOSTS or CSRF_TRUSTED_ORIGINS assigned straight from the environment is a string, which Django reads character by character. Split on commas and strip; .split on a missing variable raises AttributeError.',
+    'ALLOWED_HOSTS or CSRF_TRUSTED_ORIGINS assigned straight from the environment is a string, which Django reads character by character. Split on commas and strip. (.split on a variable nobody sets crashes the import: that is reported as a variable the settings need.)',
   ),
 
   r(

@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import { UsageError } from '../common/errors.ts';
 import { type ComposeService } from './parse/compose-model.ts';
 import { type DockerfileModel, lineage, type Stage } from './parse/dockerfile-model.ts';
-import { emptyResult } from '../project/python-eval.ts';
+import { emptyResult, type EvalResult } from '../project/python-eval.ts';
 import { declaredRequirements, managePyCandidates, settingsModuleOf } from '../project/loader.ts';
 import { LOCK_MANAGERS, type LockManager, lockedVersions } from '../project/managers.ts';
 import { settingsFacts } from './settings-facts.ts';
@@ -630,6 +630,7 @@ async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInf
       module,
       file: '',
       source,
+      evaluate: async () => empty,
       symbolic: empty,
       concrete: empty,
       facts: {},
@@ -654,10 +655,27 @@ async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInf
     symbolic.files.map((f) => ({ file: f, text: files.text(f) })),
     (m) => m.startsWith('.') || moduleFile(m) !== undefined,
   );
+  // Another environment (a build step's): evaluated on demand, once per distinct environment.
+  const evaluations = new Map<string, Promise<EvalResult>>();
+  const evaluate = (other: ReadonlyMap<string, string | undefined>): Promise<EvalResult> => {
+    const key = JSON.stringify([...other].sort(([a], [b]) => a.localeCompare(b)));
+    let found = evaluations.get(key);
+    if (!found) {
+      found = (async () => {
+        const own = new Map();
+        const result = await evaluateModule(module, file!, { read: base.read, moduleFile, imagePath, trees: own, env: other });
+        for (const t of own.values()) if (t && typeof t === 'object' && 'delete' in t) (t as { delete(): void }).delete();
+        return result;
+      })();
+      evaluations.set(key, found);
+    }
+    return found;
+  };
   return {
     module,
     file,
     source,
+    evaluate,
     symbolic,
     concrete,
     facts,

@@ -96,6 +96,8 @@ export interface SettingsInfo {
   concrete: EvalResult;
   /** What the evaluation cannot see: names set out of its sight, .env files the settings load. */
   facts: SettingsFacts;
+  /** The settings evaluated under another environment (a build step's). */
+  evaluate(env: ReadonlyMap<string, string | undefined>): Promise<EvalResult>;
   /** Context folder the module path is relative to. */
   sourceDir: string;
   /** Image folder holding that source dir. */

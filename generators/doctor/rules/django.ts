@@ -386,13 +386,16 @@ const secretKeyMissing: RuleFn = (ctx) => {
   const p = ctx.p;
   const s = p.settings;
   if (!s?.file || !p.app) return;
+  // Under the container's environment: reads that raise at import when absent, on the path import takes.
   const needed = new Map<string, { file: string; line: number; why: string }>();
-  for (const r of s.symbolic.envReads) {
-    if (!r.hasDefault && (r.via.endsWith('[]') || r.via === 'env' || r.via.startsWith('env.') || r.via === 'config'))
-      needed.set(r.name, { file: r.file, line: r.line, why: 'read without a default' });
+  for (const r of s.concrete.envReads) {
+    if (r.kind !== 'required' || r.present !== false || needed.has(r.name)) continue;
+    needed.set(r.name, { file: r.file, line: r.line, why: r.error ? `absent, it raises ${r.error}` : 'read without a default' });
   }
+  // An empty SECRET_KEY imports, and fails at the first request that signs anything.
   const key = s.symbolic.names.get('SECRET_KEY');
-  if (key?.value.k === 'env' && !key.value.hasDefault)
+  const keyNow = s.concrete.names.get('SECRET_KEY')?.value;
+  if (key?.value.k === 'env' && !needed.has(key.value.name) && (keyNow?.k === 'none' || (keyNow?.k === 'str' && keyNow.v === '')))
     needed.set(key.value.name, { file: key.file, line: key.line, why: 'SECRET_KEY must not be empty' });
   // Where the doctor cannot see every source of variables, a missing one is only likely.
   const unseenFiles = p.app.envFiles.filter((f) => !f.exists).map((f) => f.value);
@@ -470,15 +473,9 @@ const envListParsing: RuleFn = (ctx) => {
         `Split it: [h.strip() for h in os.environ.get("${v.name}", "").split(",") if h.strip()].`,
         broken ? 'error' : 'warning',
       );
-    } else if (v.cast === 'split' && !v.hasDefault && !v.via.startsWith('env')) {
-      ctx.report(
-        'env-list-parsing',
-        where(b),
-        `${name} calls .split on ${v.name} with no default: "'NoneType' object has no attribute 'split'" when it is unset`,
-        `Give a default: os.environ.get("${v.name}", "").split(",").`,
-        'warning',
-      );
     }
+    // `.split` on an unset variable crashes the import: secret-key-missing and
+    // build-time-env-required report that, where the variable is really absent.
   }
 };
 

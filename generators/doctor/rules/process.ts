@@ -287,27 +287,21 @@ function runsManage(words: string[], sub: string[]): boolean {
   return i !== -1 && sub.includes(words[i + 1] ?? '');
 }
 
-const buildTimeEnvRequired: RuleFn = (ctx) => {
+const buildTimeEnvRequired = async (ctx: Ctx): Promise<void> => {
   const p = ctx.p;
   const df = p.dockerfile;
   if (!df) return;
   const s = p.settings;
-  const required = new Map<string, { file: string; line: number }>();
-  if (s?.file) {
-    for (const r of s.symbolic.envReads)
-      if (!r.hasDefault && (r.via.endsWith('[]') || r.via.startsWith('env') || r.via === 'config')) required.set(r.name, r);
-    const key = s.symbolic.names.get('SECRET_KEY')?.value;
-    if (key?.k === 'env' && !key.hasDefault) required.set(key.name, s.symbolic.names.get('SECRET_KEY')!);
-  }
   const fromDotenv = settingsDotenv(ctx);
   for (const st of lineage(df, df.final)) {
     for (const run of st.runs) {
-      const env = new Map(run.env);
+      const env = new Map<string, string | undefined>(run.env);
       // Secrets mounted as variables: RUN --mount=type=secret,id=x,env=NAME.
       for (const m of run.mounts) {
         const name = /(?:^|,)env=([A-Za-z_]\w*)/.exec(m)?.[1];
-        if (name) env.set(name, '');
+        if (name) env.set(name, undefined);
       }
+      if (fromDotenv instanceof Set) for (const n of fromDotenv) if (!env.has(n)) env.set(n, undefined);
       let sourced: string | undefined;
       for (const c of run.commands) {
         for (const a of c.assignments) env.set(a.name, a.value);
@@ -315,32 +309,38 @@ const buildTimeEnvRequired: RuleFn = (ctx) => {
         if (words[0] === 'export')
           for (const w of words.slice(1)) if (w.includes('=')) env.set(w.split('=')[0]!, w.slice(w.indexOf('=') + 1));
         if (words[0] === '.' || words[0] === 'source' || (words[0] === 'set' && words.includes('-a'))) sourced ??= words.join(' ');
-        if (!runsManage(words, ['collectstatic', 'compress', 'check'])) continue;
+        if (!runsManage(words, ['collectstatic', 'compress', 'check']) || !s?.file) continue;
         // `collectstatic || true`: a failure does not stop the build.
         if (c.terminator === '||') continue;
         const settingsFlag = words.find((w) => w.startsWith('--settings'));
         const otherSettings =
           settingsFlag ??
-          (env.has('DJANGO_SETTINGS_MODULE') && env.get('DJANGO_SETTINGS_MODULE') !== s?.module
+          (env.has('DJANGO_SETTINGS_MODULE') && env.get('DJANGO_SETTINGS_MODULE') !== s.module
             ? `DJANGO_SETTINGS_MODULE=${env.get('DJANGO_SETTINGS_MODULE')}`
             : undefined);
-        const missing = [...required].filter(([name]) => !env.has(name) && !(fromDotenv instanceof Set && fromDotenv.has(name)));
-        if (missing.length) {
-          const doubt = otherSettings
-            ? `, if ${otherSettings} reads them too (the doctor read ${s?.module})`
-            : sourced
-              ? `, unless ${sourced} sets them`
-              : fromDotenv === 'unknown'
-                ? `, unless the .env the settings load (${s!.facts.dotenv!.how}) is there at build time`
-                : '';
-          ctx.report(
-            'build-time-env-required',
-            { file: df.path, line: run.line },
-            `manage.py ${words[words.findIndex((w) => /manage\.py$/.test(w)) + 1]} imports the settings at build time, and they need ${missing.map(([n, w]) => `${n} (${w.file} line ${w.line})`).join(', ')}, which the build does not set: "ImproperlyConfigured"${doubt}`,
-            `Give this RUN a throwaway value: RUN ${missing.map(([n]) => `${n}=build-only`).join(' ')} python manage.py collectstatic --noinput.`,
-            doubt ? 'warning' : 'error',
-          );
-        }
+        // The settings as this RUN imports them: its own environment, not the container's.
+        const atBuild = await s.evaluate(env);
+        const missing = new Map<string, { file: string; line: number; error?: string }>();
+        for (const r of atBuild.envReads)
+          if (r.kind === 'required' && r.present === false && !missing.has(r.name))
+            missing.set(r.name, { file: r.file, line: r.line, ...(r.error ? { error: r.error } : {}) });
+        const errors = [...new Set([...missing.values()].map((m) => m.error ?? 'ImproperlyConfigured'))];
+        if (missing.size === 0) continue;
+        const doubt = otherSettings
+          ? `, if ${otherSettings} reads them too (the doctor read ${s.module})`
+          : sourced
+            ? `, unless ${sourced} sets them`
+            : fromDotenv === 'unknown'
+              ? `, unless the .env the settings load (${s.facts.dotenv!.how}) is there at build time`
+              : '';
+        const sub = words[words.findIndex((w) => /manage\.py$/.test(w)) + 1];
+        ctx.report(
+          'build-time-env-required',
+          { file: df.path, line: run.line },
+          `manage.py ${sub} imports the settings at build time, and they need ${[...missing].map(([n, w]) => `${n} (${w.file} line ${w.line})`).join(', ')}, which the build does not set: the import fails with ${errors.join(' / ')}${doubt}`,
+          `Give this RUN a throwaway value: RUN ${[...missing.keys()].map((n) => `${n}=build-only`).join(' ')} python manage.py ${sub} --noinput.`,
+          doubt ? 'warning' : 'error',
+        );
       }
     }
   }
@@ -400,7 +400,7 @@ const migrateAtBuild: RuleFn = (ctx) => {
       }
 };
 
-export const PROCESS_RULES: Record<string, RuleFn> = {
+export const PROCESS_RULES: Record<string, RuleFn | ((ctx: Ctx) => Promise<void>)> = {
   'entrypoint-crlf': entrypointCrlf,
   'entrypoint-not-executable': entrypointNotExecutable,
   'entrypoint-no-exec': entrypointNoExec,
