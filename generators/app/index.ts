@@ -12,6 +12,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import {
   type Answers,
   type AnswerKey,
+  databaseSwitchNote,
   defaultAnswers,
   dropForeignDbVersion,
   finaliseAnswers,
@@ -303,6 +304,8 @@ export default class AppGenerator extends Generator<AppOptions> {
       const note = dropForeignDbVersion(this.raw, this.previous as RawAnswers | undefined, this.flagged);
       if (note) this.answerNotes.push(note);
       this.answers = finaliseAnswers(this.detected, this.raw);
+      const switched = databaseSwitchNote(this.previous, this.answers);
+      if (switched) this.answerNotes.push(switched);
       this.plan = buildPlan(this.detected, this.answers, this.organisation);
       checkPlan(this.plan);
       for (const w of answerWarnings(this.detected, this.answers, new Date().toISOString().slice(0, 10))) this.log.info(`warning: ${w}`);

@@ -359,6 +359,15 @@ export function dropForeignDbVersion(raw: RawAnswers, saved: RawAnswers | undefi
   return `database version ${version} was for ${DATABASE_TABLE[saved.database as Database]?.label ?? String(saved.database)}: ${table.label} gets ${table.defaultVersion}, its default (--db-version to choose another)`;
 }
 
+/** After a switch between two database servers: where the old data stays. */
+export function databaseSwitchNote(previous: Partial<Answers> | undefined, answers: Answers): string | undefined {
+  const before = previous?.database;
+  if (!before || before === answers.database) return undefined;
+  const [from, to] = [DATABASE_TABLE[before], DATABASE_TABLE[answers.database]];
+  if (from?.kind !== 'server' || to.kind !== 'server') return undefined;
+  return `${to.label} starts on a volume of its own (${answers.database}-data); ${from.label}'s data stays in ${before}-data until you remove that volume`;
+}
+
 /** Validate a full set and run the cross-answer gates (Django ↔ Python, Django ↔ database). */
 export function finaliseAnswers(detected: Detected, raw: RawAnswers): Answers {
   const defaults = defaultAnswers(detected, raw);

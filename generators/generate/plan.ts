@@ -264,7 +264,9 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
       image: `${registry}${table.image}:${table.tag(answers.dbVersion)}`,
       port: table.port,
       dataDir: table.dataDir(answers.dbVersion),
-      volume: 'db-data',
+      // Named after the engine: after a switch, the new server starts on a volume of its own
+      // instead of finding the old engine's files in its data folder.
+      volume: `${answers.database}-data`,
       env: [],
       healthcheck: table.healthcheck,
       healthcheckWhy: table.healthcheckWhy,

@@ -18,6 +18,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { matchesClause } from '../../generators/facts/compat.ts';
 
 export { scenariosDir };
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -475,14 +476,27 @@ export async function wheelAvailable(image: string, requirement: string): Promis
 }
 
 /**
+ * True when pip inside `image`, with that image's own configuration, lists a release of a
+ * `name<spec>` requirement that matches the spec, binary or source (one bounded `pip index`).
+ */
+export async function releaseAvailable(image: string, requirement: string): Promise<boolean> {
+  const m = /^([A-Za-z0-9._-]+)\s*(.*)$/.exec(requirement.trim());
+  if (!m) return false;
+  const r = await docker(['run', '--rm', image, 'pip', 'index', 'versions', m[1]!], 3 * MINUTE);
+  const versions = /Available versions:\s*(.+)/.exec(r.stdout)?.[1]?.split(/,\s*/) ?? [];
+  const clauses = m[2]!.split(',').filter((c) => c.trim());
+  return versions.some((v) => clauses.every((c) => matchesClause(v.trim(), c)));
+}
+
+/**
  * Why this machine cannot build and run a scenario, or undefined when it can: generates it once,
  * then checks that every image it names is here or pullable, that pip in the base image finds
  * each tool the builder stage pip-installs by name (poetry, uv, pipenv), and any extra binary
- * wheels the caller names. Environment limits only; the generator's own failures still fail.
+ * wheels or releases the caller names. Environment limits only; the generator's own failures still fail.
  */
 export async function cannotRun(
   scenario: string,
-  opts: { wheels?: string[]; extra?: Record<string, Answer> } = {},
+  opts: { wheels?: string[]; releases?: string[]; extra?: Record<string, Answer> } = {},
 ): Promise<string | undefined> {
   const gen = await generateScenario(scenario, opts.extra);
   try {
@@ -493,6 +507,9 @@ export async function cannotRun(
     const tools = [...dockerfile.matchAll(/pip install\s+"([^"]+)"/g)].map((m) => m[1]!);
     for (const req of [...tools, ...(opts.wheels ?? [])])
       if (!(await wheelAvailable(base, req))) return `pip in ${base} finds no wheel for ${req} in the package index it is configured with`;
+    for (const req of opts.releases ?? [])
+      if (!(await releaseAvailable(base, req)))
+        return `pip in ${base} finds no release of ${req} in the package index it is configured with`;
     return undefined;
   } finally {
     removeDir(gen.root);

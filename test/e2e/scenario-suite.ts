@@ -29,7 +29,7 @@ export interface ScenarioSpec {
   /** uid / user name the answers ask for; when absent the uid is only required to be numeric and not 0 */
   uid?: number;
   user?: string;
-  database: 'sqlite' | 'postgres' | 'mariadb' | 'none';
+  database: 'sqlite' | 'postgres' | 'mysql' | 'mariadb' | 'none';
   /** the project's own answer on `/`: 200, or 404 for a project without a view there */
   rootStatus: number;
   /** whether the project installs django.contrib.admin (login page, admin CSS); default true */
@@ -174,7 +174,7 @@ export function scenarioSuite(spec: ScenarioSpec): void {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     });
 
-    if (spec.database === 'postgres' || spec.database === 'mariadb') {
+    if (spec.database === 'postgres' || spec.database === 'mysql' || spec.database === 'mariadb') {
       check('the database was healthy before the web container started', async () => {
         const { stack, upStartedAt } = need();
         const r = await docker([
@@ -277,11 +277,21 @@ export function scenarioSuite(spec: ScenarioSpec): void {
       const secrets = [...env].filter(([k]) => /SECRET|PASSWORD|TOKEN|_KEY$/.test(k));
       expect(secrets.length).toBeGreaterThan(0);
       const s = await stack.state();
+      // The DB administrator password reaches only the DB service, never the web container.
+      const db =
+        spec.database === 'postgres' || spec.database === 'mysql' || spec.database === 'mariadb' ? await stack.state('db') : undefined;
       for (const [name, value] of secrets) {
         expect(value.length, `${name} in .env is too short to search for`).toBeGreaterThanOrEqual(16);
-        // The value searched for is the one the running container really uses.
-        expect(s!.env).toContain(`${name}=${value}`);
+        // The value searched for is the one a running container really uses (the DB service
+        // reads it under its own name, MARIADB_ROOT_PASSWORD).
+        if (name === 'DB_ROOT_PASSWORD')
+          expect(
+            db?.env.some((e) => e.endsWith(`_ROOT_PASSWORD=${value}`)),
+            name,
+          ).toBe(true);
+        else expect(s!.env).toContain(`${name}=${value}`);
       }
+      if (env.has('DB_ROOT_PASSWORD')) expect(s!.env.some((e) => e.startsWith('DB_ROOT_PASSWORD='))).toBe(false);
       const history = await docker(['history', '--no-trunc', s!.image]);
       expect(history.code, describeRun('docker history', history)).toBe(0);
       expect(history.stdout.split('\n').length).toBeGreaterThan(5);

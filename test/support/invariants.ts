@@ -201,7 +201,7 @@ export const INVARIANTS: readonly Invariant[] = [
     },
   },
   {
-    name: 'the DB service image, version and healthcheck belong to the engine in the settings',
+    name: 'the DB service image, version, volume and healthcheck belong to the engine in the settings',
     async check(dir) {
       const { want, list } = problems();
       const compose = readCompose(dir);
@@ -226,6 +226,11 @@ export const INVARIANTS: readonly Invariant[] = [
       if (engine) want(name === engine, `database ${String(yoRc.database)}, image ${db.image}`);
       if (yoRc.dbVersion !== undefined)
         want(tag?.split('-')[0] === String(yoRc.dbVersion), `image ${db.image}, version ${String(yoRc.dbVersion)}`);
+      // A volume of the engine's own: after a switch the new server never finds the old one's files.
+      want(
+        (db.volumes ?? []).some((v) => v.startsWith(`${name}-data:`)),
+        `${db.image} keeps its data in ${(db.volumes ?? []).join(', ')}`,
+      );
       const probe = { postgres: 'pg_isready', mysql: 'mysqladmin ping', mariadb: 'healthcheck.sh' }[name ?? ''];
       want(probe !== undefined && test.includes(probe), `healthcheck of ${db.image}: ${test}`);
       const major = Number(tag?.split(/[.-]/)[0]);

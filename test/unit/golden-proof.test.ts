@@ -72,7 +72,7 @@ describe('the proof can fail', () => {
     edit('requirements.txt', 'mysqlclient==2.2.7', 'psycopg==3.3.6');
     const problems = await proof(dir, {});
     expect(problems).toContain(
-      'the DB service image, version and healthcheck belong to the engine in the settings: MySQL has no version 17',
+      'the DB service image, version, volume and healthcheck belong to the engine in the settings: MySQL has no version 17',
     );
     expect(problems).toContain(
       'the DB engine in the settings has its driver in the requirements, and only one: django.db.backends.mysql needs one driver, the requirements have none',

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { mergeThreeWay, reconcile } from '../../generators/generate/reconcile.ts';
-import { readTree, runGenerator } from '../support/scenarios.ts';
+import { copyScenarioInput, readTree, runGenerator, scenariosDir } from '../support/scenarios.ts';
 
 const cli = fileURLToPath(new URL('../../generators/cli.js', import.meta.url));
 
@@ -87,8 +87,34 @@ describe('user edits survive a re-run', () => {
     expect(requirements).not.toContain('psycopg');
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).not.toContain('libpq5');
     // A version given with the switch is kept, and an engine that has the saved version keeps it.
-    expect(runCli(dir, ['--database', 'mariadb', '--db-version', '10.11']).stderr).not.toContain('Note:');
+    const mariadb = runCli(dir, ['--database', 'mariadb', '--db-version', '10.11']);
+    expect(mariadb.stderr).not.toContain('Note: database version');
+    expect(mariadb.stderr).toContain(
+      "Note: MariaDB starts on a volume of its own (mariadb-data); MySQL's data stays in mysql-data until you remove that volume",
+    );
     expect(readFileSync(join(dir, 'compose.yaml'), 'utf8')).toContain('image: mariadb:10.11');
+  });
+
+  it('pyproject.toml: an entry the user appended and one they moved stay put through a database switch', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'dd-regen-')), 'src-pyproject-postgres');
+    mkdirSync(dir);
+    copyScenarioInput(join(scenariosDir, 'src-pyproject-postgres'), dir);
+    await runGenerator(dir, { yes: true });
+    // Their driver moved below the generator's lines, and a dependency of theirs appended.
+    edit(dir, 'pyproject.toml', '    "psycopg[binary]>=3.2",  # PostgreSQL driver\n', '');
+    edit(
+      dir,
+      'pyproject.toml',
+      '    "whitenoise==6.8.2",\n',
+      '    "whitenoise==6.8.2",\n    "psycopg[binary]>=3.2",  # PostgreSQL driver\n    "requests>=2.31",\n',
+    );
+    await runGenerator(dir, { yes: true, interactive: false, force: false, database: 'mysql' });
+    expect(readFileSync(join(dir, 'pyproject.toml'), 'utf8')).toContain(
+      'dependencies = [\n    "Django~=5.2.0",\n    "gunicorn==26.2.0",\n    "whitenoise==6.8.2",\n    "mysqlclient==2.2.7",\n    "psycopg[binary]>=3.2",  # PostgreSQL driver\n    "requests>=2.31",\n]',
+    );
+    expect(JSON.parse(readFileSync(join(dir, '.django-docker/state.json'), 'utf8'))).toEqual({
+      addedRequirements: ['gunicorn==26.2.0', 'whitenoise==6.8.2', 'mysqlclient==2.2.7'],
+    });
   });
 
   it('a changed requirement the generator also changes is refused without a terminal, in one line naming the package', async () => {
