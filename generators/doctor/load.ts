@@ -10,6 +10,8 @@ import { type DockerfileModel, lineage, type Stage } from './parse/dockerfile-mo
 import { emptyResult, type EvalResult } from '../project/python-eval.ts';
 import { declaredRequirements, managePyCandidates, settingsModuleOf } from '../project/loader.ts';
 import { LOCK_MANAGERS, type LockManager, lockedVersions } from '../project/managers.ts';
+import { normaliseName, type Requirement } from '../project/requirements.ts';
+import { parse as parseToml } from '@decimalturn/toml-patch';
 import { settingsFacts } from './settings-facts.ts';
 import { lineAt } from './parse/shell-words.ts';
 import {
@@ -98,8 +100,13 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     project.dbServices = services.filter((s) => s.image && DB_IMAGES.test(s.image.value.split(/[:@]/)[0]!));
     const built = services.filter((s) => s.build);
     project.appServices = built;
-    project.app =
-      built.find((s) => s.ports.length > 0) ?? built.find((s) => ['web', 'app', 'django', 'backend', 'api'].includes(s.name)) ?? built[0];
+    // The Django service: one `up` starts (no profile), built from a context holding manage.py, publishing a port.
+    const score = (s: ComposeService): number =>
+      (s.profiles.length === 0 ? 8 : 0) +
+      (files.kind(posix.join(s.build!.context, 'manage.py')) === 'file' ? 4 : 0) +
+      (s.ports.length > 0 ? 2 : 0) +
+      (['web', 'app', 'django', 'backend', 'api'].includes(s.name) ? 1 : 0);
+    project.app = [...built].sort((a, b) => score(b) - score(a))[0];
   }
   if (compose?.dotenvFile) {
     const { parseDotEnv } = await import('../project/dotenv.ts');
@@ -147,6 +154,10 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   }
   if (app) {
     for (const [k, v] of app.environment) {
+      // A value from an env file still to be made from its example is the user's: unknown, unless
+      // the example agrees with what the Dockerfile already sets.
+      const agreed = v.fromExample && v.value === undefined && project.runtimeEnv.get(k) === v.raw ? v.raw : undefined;
+      if (agreed !== undefined) continue;
       project.runtimeEnv.set(k, v.value);
       project.runtimeEnvWhere.set(k, { file: v.file, line: v.line });
     }
@@ -162,6 +173,26 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
 
   // ---- command ----
   project.command = effectiveCommand(project, df);
+  // Variables the entrypoint script exports before it execs the server reach the server too.
+  const script = project.command.script;
+  if (script) {
+    for (const c of script.commands) {
+      const words = c.words.map((w) => w.text);
+      const pairs =
+        words[0] === 'export'
+          ? words.slice(1).filter((w) => /^[A-Za-z_]\w*=/.test(w))
+          : words[0] === 'exec'
+            ? c.assignments.map((a) => `${a.name}=${a.value}`)
+            : [];
+      for (const pair of pairs) {
+        const name = pair.slice(0, pair.indexOf('='));
+        const value = pair.slice(pair.indexOf('=') + 1);
+        if (project.runtimeEnv.has(name) && c.depth > 0) continue;
+        project.runtimeEnv.set(name, c.depth === 0 && !/[$`]/.test(value) ? value : undefined);
+        project.runtimeEnvWhere.set(name, { file: script.file, line: lineAt(script.text, c.start) });
+      }
+    }
+  }
 
   if (project.command.server) {
     const configBind = await applyGunicornConfig(project);
@@ -503,6 +534,12 @@ function installedRequirements(project: Loaded, df: DockerfileModel & { final: S
             record.files.push(ctxFile);
             out.files.push(ctxFile);
             out.requirements.push(...set.requirements);
+            // `pip install -e ".[dev]"`: the extras' optional dependencies are installed too.
+            if (pip.projectExtras?.length) {
+              const extra = optionalDependencies(project.files.text(ctxFile) ?? '', pip.projectExtras, ctxFile);
+              if (extra) out.requirements.push(...extra);
+              else untraceable = true;
+            }
           } catch (err) {
             const line = (err as { line?: number }).line;
             if (line)
@@ -522,6 +559,42 @@ function installedRequirements(project: Loaded, df: DockerfileModel & { final: S
     }
   }
   if (untraceable) out.known = false;
+  return out;
+}
+
+/** `[project.optional-dependencies]` entries of the given extras, as requirements; undefined when they cannot be read. */
+function optionalDependencies(text: string, extras: string[], file: string): Requirement[] | undefined {
+  let data: { project?: { 'optional-dependencies'?: Record<string, unknown> } };
+  try {
+    data = parseToml(text) as typeof data;
+  } catch {
+    return undefined;
+  }
+  const table = data.project?.['optional-dependencies'] ?? {};
+  const out: Requirement[] = [];
+  for (const extra of extras) {
+    const list = table[extra];
+    if (!Array.isArray(list)) return undefined;
+    for (const entry of list) {
+      const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;]*)/.exec(String(entry));
+      if (!m) continue;
+      const extrasOf = m[2]
+        ? m[2]
+            .slice(1, -1)
+            .split(',')
+            .map((e) => normaliseName(e.trim()))
+        : [];
+      const name = normaliseName(m[1]!);
+      out.push({
+        key: extrasOf.length ? `${name}[${extrasOf.join(',')}]` : name,
+        name,
+        extras: extrasOf,
+        spec: m[3]!.trim(),
+        file,
+        line: 1,
+      });
+    }
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@
  * `compose.yaml` (or `docker-compose.yml`) plus its override file, merged the way
  * `docker compose` merges them, with `.env` interpolation and `env_file` values.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLMap } from 'yaml';
 import { type DotEnvEntry, interpolate, parseDotEnv } from '../../project/dotenv.ts';
@@ -161,7 +161,21 @@ function exampleNames(rel: string): string[] {
 
 /** The example file a missing env file is meant to be copied from, if the project has one. */
 export function exampleOf(root: string, rel: string): string | undefined {
-  return exampleNames(rel).find((f) => existsSync(join(root, f)));
+  const named = exampleNames(rel).find((f) => existsSync(join(root, f)));
+  if (named) return named;
+  // Other spellings (.env.dev-sample, .env.production.example, .env_example_for_docker): the one file beside it that says so.
+  const dir = posix.dirname(rel);
+  const base = posix.basename(rel);
+  let names: string[] = [];
+  try {
+    names = readdirSync(join(root, dir));
+  } catch {
+    return undefined;
+  }
+  const candidates = names.filter(
+    (n) => n.startsWith(base) && n !== base && /example|sample|template|dist|defaults/i.test(n.slice(base.length)),
+  );
+  return candidates.length === 1 ? posix.normalize(posix.join(dir, candidates[0]!)) : undefined;
 }
 
 /** A scalar as compose sees it: interpolated string. */

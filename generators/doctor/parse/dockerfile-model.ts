@@ -57,6 +57,8 @@ export interface PipInstall {
   packages: string[];
   /** `pip install .` / `-e .` / `uv sync` / `poetry install`: the project's own metadata. */
   project: boolean;
+  /** Extras of the project install (`-e ".[dev]"`): their optional dependencies come too. */
+  projectExtras?: string[];
   breaksSystemPackages: boolean;
   /** Installs into a virtualenv (VIRTUAL_ENV, a venv's bin on PATH, or uv/poetry). */
   inVenv: boolean;
@@ -230,10 +232,11 @@ function readPip(cmd: SimpleCommand, env: Map<string, string>, workdir: string, 
   ]);
   let command = 1;
   while (PIP.test(base(w[0])) && w[command]?.startsWith('-')) command += globalValued.has(w[command]!) ? 2 : 1;
-  if (PIP.test(base(w[0])) && w[command] === 'install') {
+  // `pip wheel` builds what a later `pip install /wheels/*` installs: counted where it is built.
+  if (PIP.test(base(w[0])) && (w[command] === 'install' || w[command] === 'wheel')) {
     tool = 'pip';
     i = command + 1;
-  } else if (/^python(\d(\.\d+)?)?$/.test(base(w[0])) && w[1] === '-m' && w[2] === 'pip' && w[3] === 'install') {
+  } else if (/^python(\d(\.\d+)?)?$/.test(base(w[0])) && w[1] === '-m' && w[2] === 'pip' && (w[3] === 'install' || w[3] === 'wheel')) {
     tool = 'pip';
     i = 4;
   } else if (base(w[0]) === 'uv' && w[1] === 'pip' && w[2] === 'install') {
@@ -296,7 +299,21 @@ function readPip(cmd: SimpleCommand, env: Map<string, string>, workdir: string, 
     '--trusted-host',
     '--progress-bar',
     '--python',
+    '-w',
+    '--wheel-dir',
   ]);
+  const project = (spec: string): void => {
+    out.project = true;
+    const extras = /\[([^\]]*)\]$/.exec(spec)?.[1];
+    if (extras)
+      out.projectExtras = [
+        ...(out.projectExtras ?? []),
+        ...extras
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean),
+      ];
+  };
   for (; i < w.length; i++) {
     const a = w[i]!;
     if (a === '-r' || a === '--requirement') {
@@ -306,13 +323,21 @@ function readPip(cmd: SimpleCommand, env: Map<string, string>, workdir: string, 
     else if (a.startsWith('-r') && a.length > 2) out.requirementFiles.push(a.slice(2));
     else if (a === '-e' || a === '--editable') {
       const f = w[++i];
-      if (f === '.' || f?.startsWith('./') || f === workdir) out.project = true;
+      if (f !== undefined && isProjectPath(f, workdir)) project(f);
     } else if (valued.has(a)) i++;
     else if (a.startsWith('-')) continue;
-    else if (a === '.' || a === './' || a.startsWith('.[') || a === workdir) out.project = true;
+    else if (isProjectPath(a, workdir)) project(a);
+    // Local wheels and archives (/wheels/*, dist/app.whl): built elsewhere in the Dockerfile, not names.
+    else if (a.includes('/') || /\.(whl|tar\.gz|zip)$/.test(a)) continue;
     else out.packages.push(a);
   }
   return out;
+}
+
+/** `.`, `./`, `.[dev]`, the working directory itself: pip installs the project from its own metadata. */
+function isProjectPath(arg: string, workdir: string): boolean {
+  const path = arg.replace(/\[[^\]]*\]$/, '');
+  return path === '.' || path === './' || path === workdir || path === `${workdir}/`;
 }
 
 /** Files a command writes by its own options: lock exports (`-o`), `cp`/`mv`/`install` targets. */

@@ -22,12 +22,16 @@ function hostAllowed(host: string, allowed: string[]): boolean {
 }
 
 function debugValue(ctx: Ctx): boolean | undefined {
-  return truthy(setting(ctx.p, 'DEBUG')?.value);
+  const b = setting(ctx.p, 'DEBUG');
+  if (!b) return ctx.p.settings?.facts.open ? undefined : false;
+  return truthy(b.value);
 }
 
 /** ALLOWED_HOSTS as Django applies it (DEBUG with an empty list admits local names). */
 function effectiveAllowed(ctx: Ctx): { list: string[]; open: boolean } | undefined {
   const b = setting(ctx.p, 'ALLOWED_HOSTS');
+  // Not set where the evaluation sees, while names may be set where it does not: unknown, not Django's default.
+  if (!b && ctx.p.settings?.facts.open) return undefined;
   const s = b ? strings(b.value) : { items: [], open: false };
   if (!s) return undefined;
   if (s.items.length === 0 && !s.open && debugValue(ctx) === true)
@@ -434,7 +438,8 @@ const composeDollar: RuleFn = (ctx) => {
         `invalid interpolation: ${i.message}; compose stops with "Invalid interpolation format"`,
         'Write $$ for a literal $.',
       );
-    else if (i.inEnvironment && !compose.dotenv.has(i.message))
+    // Without a .env at all the variables come from one still to be made (or the shell): nothing to say.
+    else if (i.inEnvironment && compose.dotenvFile && !compose.dotenv.has(i.message))
       ctx.report(
         'compose-dollar-interpolation',
         i,

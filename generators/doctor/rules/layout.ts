@@ -14,25 +14,34 @@ const buildContextMissingFile: RuleFn = (ctx) => {
   const p = ctx.p;
   const df = p.dockerfile;
   const app = p.app;
-  if (app?.build) {
-    if (p.files.kind(app.build.context) !== 'dir') {
+  // Every service compose builds: `docker compose build` (or up with its profile) stops on any of them.
+  let appBroken = false;
+  for (const svc of p.compose?.services.values() ?? []) {
+    const b = svc.build;
+    if (!b || /^[a-z]+:\/\/|^git@|\$/.test(b.context)) continue;
+    const when = svc.profiles.length
+      ? ` (service ${svc.name}, profile ${svc.profiles.join(', ')})`
+      : svc === app
+        ? ''
+        : ` (service ${svc.name})`;
+    if (p.files.kind(b.context) !== 'dir') {
       ctx.report(
         'build-context-missing-file',
-        { file: app.build.file, line: app.build.line },
-        `build context ${app.build.context} is not a folder`,
+        { file: b.file, line: b.line },
+        `build context ${b.context} is not a folder${when}: "unable to prepare context: path … not found"`,
         'Point build.context at the folder that holds the code and the Dockerfile.',
       );
-      return;
-    }
-    if (p.files.kind(app.build.dockerfile) !== 'file') {
+      if (svc === app) appBroken = true;
+    } else if (p.files.kind(b.dockerfile) !== 'file' && !b.dockerfile.includes('$')) {
       ctx.report(
         'build-context-missing-file',
-        { file: app.build.file, line: app.build.line },
-        `the Dockerfile ${app.build.dockerfile} does not exist`,
+        { file: b.file, line: b.line },
+        `the Dockerfile ${b.dockerfile} does not exist${when}: "failed to read dockerfile"`,
         'Fix build.dockerfile (it is relative to the context).',
       );
     }
   }
+  if (appBroken) return;
   if (!df || !p.layout) return;
   const ignore = p.dockerignore;
   for (const s of df.stages) {
@@ -350,6 +359,21 @@ export function importableElsewhere(ctx: Ctx): string | undefined {
     .flatMap((s) => s.pipInstalls)
     .find((i) => i.project && i.lockTool !== 'pipenv');
   if (selfInstall) return `the project is installed as a package (line ${selfInstall.line})`;
+  // Code fetched during the build (git clone, a download) is there, unseen.
+  const fetch = lineage(df, df.final)
+    .flatMap((s) => s.runs)
+    .find((r) =>
+      r.commands.some((c) => {
+        const w = c.words.map((x) => x.text);
+        const tool = (w[0] ?? '').split('/').pop();
+        return (tool === 'git' && w[1] === 'clone') || ((tool === 'curl' || tool === 'wget') && w.some((x) => /\.(tar|zip|tgz)/.test(x)));
+      }),
+    );
+  if (fetch) return `the build fetches code (line ${fetch.line})`;
+  const remote = lineage(df, df.final)
+    .flatMap((s) => s.copies)
+    .find((c) => c.sources.some((x) => /^(https?|git):\/\//.test(x) || x.startsWith('git@')));
+  if (remote) return `${remote.keyword} on line ${remote.line} adds code from a URL`;
   if (p.command.script?.commands.some((c) => c.words[0]?.text === 'cd'))
     return `${p.command.script.file} changes folder before it starts the server`;
   const pythonpath = p.runtimeEnv.get('PYTHONPATH');
@@ -412,11 +436,15 @@ const settingsModuleWrong: RuleFn = (ctx) => {
   const s = p.settings;
   const server = p.command.server;
   if (!s) {
-    if (server && server.kind !== 'runserver' && p.dockerfile) {
+    // Only when the module the server imports was read and sets nothing: a config file the doctor
+    // does not read (uwsgi.ini, a gunicorn config) may name a module that does.
+    const app = server?.app?.split(':')[0];
+    const appFile = app && !app.includes('$') ? moduleInImage(ctx, app).file : undefined;
+    if (server && server.kind !== 'runserver' && p.dockerfile && appFile) {
       ctx.report(
         'settings-module-wrong',
         server.where,
-        `nothing sets DJANGO_SETTINGS_MODULE for ${server.kind}: no ENV, no compose environment, no setdefault in the app module`,
+        `nothing sets DJANGO_SETTINGS_MODULE for ${server.kind}: no ENV, no compose environment, no setdefault in ${appFile}`,
         'Set ENV DJANGO_SETTINGS_MODULE=<package>.settings in the Dockerfile.',
       );
     }

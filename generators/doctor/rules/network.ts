@@ -165,7 +165,7 @@ const hostPortInUse: RuleFn = (ctx) => {
 const composePortsUnquoted: RuleFn = (ctx) => {
   for (const svc of ctx.p.compose?.services.values() ?? []) {
     for (const port of svc.ports) {
-      if (!port.plainScalar || !port.raw.includes(':')) continue;
+      if (!port.plainScalar || !port.raw.includes(':') || port.raw.includes('$')) continue;
       const small = port.container !== undefined && port.container < 60 && /^\d+(:\d+)+$/.test(port.raw);
       ctx.report(
         'compose-ports-unquoted',
