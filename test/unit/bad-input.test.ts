@@ -74,6 +74,13 @@ const cases: Array<[string, string[], RegExp]> = [
     /Django 6.0 does not support Python 3.11: use Python 3.12, 3.13 or 3.14/,
   ],
   ['PostgreSQL 13 with Django 5.2', ['--database', 'postgres', '--db-version', '13'], /Django 5.2 needs PostgreSQL 14 or later, not 13/],
+  [
+    'SQLite with three Kubernetes replicas',
+    ['--kubernetes', '--replicas', '3'],
+    /--replicas 3 with SQLite: one SQLite file cannot serve several pods; use --replicas 1, or --database postgres/,
+  ],
+  ['replicas 0', ['--replicas', '0'], /--replicas 0 is not a replica count: give a number from 1 to 100/],
+  ['migrate later', ['--migrate', 'later'], /--migrate later is not supported: choose start, release/],
   ['unknown flag', ['--bogus'], /Unknown option '--bogus'/],
 ];
 

@@ -1,0 +1,11 @@
+"""The Celery app, laid out as Celery's "First steps with Django" guide describes."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+
+app = Celery("mysite")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
