@@ -52,6 +52,10 @@ const ENV_FLAGS = {
   yes: { type: 'boolean', short: 'y', description: 'take detected values and defaults without asking' },
   ask: { type: 'boolean', description: 'ask again what .yo-rc.json already answers' },
   force: { type: 'boolean', description: 'overwrite changed files without asking' },
+  'trust-project-templates': {
+    type: 'boolean',
+    description: 'render the templates folder that comes with the project (templates are code: EJS runs JavaScript); never saved',
+  },
   'dry-run': { type: 'boolean', description: 'show what would change, write nothing' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
   version: { type: 'boolean', short: 'v', description: 'print the version' },
@@ -158,7 +162,13 @@ async function main(argv: string[]): Promise<number> {
   const generatorOptions: Record<string, unknown> = {};
   if (typeof values.answers === 'string') {
     try {
-      Object.assign(generatorOptions, readAnswersFile(resolve(values.answers)));
+      const file = readAnswersFile(resolve(values.answers), values.answers);
+      Object.assign(generatorOptions, file.answers);
+      // Organisation settings in the file count as flags: checked against the project, saved with the answers.
+      for (const [key, value] of Object.entries(file.organisation ?? {})) {
+        if (key === 'labels') generatorOptions.labels = Object.entries(value as Record<string, string>).map(([k, v]) => `${k}=${v}`);
+        else generatorOptions[key] = value;
+      }
     } catch (err) {
       console.error(`django-docker: ${(err as Error).message}`);
       removeCreated();
@@ -182,6 +192,7 @@ async function main(argv: string[]): Promise<number> {
       yes: Boolean(values.yes),
       ask: Boolean(values.ask),
       force: Boolean(values.force),
+      'trust-project-templates': Boolean(values['trust-project-templates']),
       dryRun: Boolean(values['dry-run']),
       interactive: Boolean(process.stdin.isTTY),
       skipInstall: true,

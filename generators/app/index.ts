@@ -28,7 +28,7 @@ import { appendMissingEnv, renderDotEnv, renderFiles } from '../generate/render.
 import { renderKubernetesEnv } from '../generate/kubernetes.ts';
 import { reconcile, type Reconciled, type Status } from '../generate/reconcile.ts';
 import { basePath, STATE_DIR, storedBases } from '../project/state.ts';
-import { CONFIG_KEYS, loadOrgConfig, type OrgConfig, parseLabelFlags } from '../generate/org-config.ts';
+import { checkTemplates, CONFIG_KEYS, loadOrgConfig, type OrgConfig, parseLabelFlags, TRUST_FLAG } from '../generate/org-config.ts';
 import { locateInside } from '../common/confine.ts';
 import { ProjectLock } from '../common/project-lock.ts';
 import { decodeUtf8, readBytesIfExists } from '../common/read-file.ts';
@@ -124,6 +124,11 @@ export default class AppGenerator extends Generator<AppOptions> {
     this.setFeatures({ customCommitTask: () => this.commitRun() });
     this.option('yes', { type: Boolean, alias: 'y', description: 'take detected values and defaults without asking', default: false });
     this.option('ask', { type: Boolean, description: 'ask again the questions already answered in .yo-rc.json', default: false });
+    this.option(TRUST_FLAG, {
+      type: Boolean,
+      description: 'render the templates folder that comes with the project (templates are code); never saved',
+      default: false,
+    });
     for (const q of QUESTIONS) {
       this.option(q.flag, { type: String, description: q.description + (q.choices ? ` (${q.choices.join('|')})` : ''), hide: false });
     }
@@ -154,12 +159,17 @@ export default class AppGenerator extends Generator<AppOptions> {
     const flags: OrgConfig = { ...((this.storedConfig().get('organisation') as OrgConfig | undefined) ?? {}) };
     for (const [key, c] of Object.entries(CONFIG_KEYS) as Array<[keyof OrgConfig, (typeof CONFIG_KEYS)[keyof OrgConfig]]>) {
       const value = o[c.flag] ?? o[key];
-      if (value === undefined || value === null || value === '') continue;
+      if (value === undefined || value === null) continue;
+      if (value === '' || value === true) throw new UsageError(`--${c.flag} needs a value (see --help)`);
       if (c.type === 'labels') flags.labels = { ...flags.labels, ...parseLabelFlags(([] as unknown[]).concat(value).map(String)) };
       else (flags as Record<string, unknown>)[key] = String(value);
     }
     this.organisationFlags = flags;
-    return loadOrgConfig(this.destinationRoot(), flags);
+    const root = this.destinationRoot();
+    const loaded = loadOrgConfig(root, flags);
+    // Templates are code: they run only from the home file's folder, or from the project when trusted.
+    checkTemplates(root, loaded, Boolean(o[TRUST_FLAG] ?? o.trustProjectTemplates));
+    return loaded.config;
   }
 
   /** A flag's value, under its dashed or camelCase name. */

@@ -69,6 +69,8 @@ function why(err: unknown): string {
   if (code === 'EROFS') return 'the file system is read-only';
   if (code === 'ENOSPC') return 'no space left on the device';
   if (code === 'EDQUOT') return 'the disk quota is used up';
+  if (code === 'ENOENT') return 'its folder cannot be created there';
+  if (code === 'ENOTDIR') return 'a part of its path is a file, not a folder';
   return (err as Error).message.split('\n')[0]!;
 }
 

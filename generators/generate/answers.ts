@@ -2,10 +2,11 @@
  * answers: the questions, their flags, their defaults (from what detect found) and their
  * validation. One table serves the prompts, the flags, `--help` and the saved config.
  */
-import { readFileSync } from 'node:fs';
 import { type Database, DATABASES, DATABASE_TABLE, hasVersion } from '../facts/databases.ts';
 import type { Detected } from '../project/detect.ts';
 import { UsageError } from '../common/errors.ts';
+import { readText } from '../common/read-file.ts';
+import { answersProblem, configProblemLine, problemLine } from './validate.ts';
 import {
   checkDatabaseVersion,
   checkPython,
@@ -423,32 +424,54 @@ export function answerWarnings(detected: Detected, answers: Answers, today: stri
   return warnings;
 }
 
-/**
- * An answers file (for platform tooling and `django-docker docs`): a JSON object keyed like
- * .yo-rc.json. Each key is checked; a bad one gets one line naming it and what is allowed.
- */
-export function parseAnswersObject(raw: unknown, source: string): RawAnswers {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${source} must hold a JSON object of answers`);
-  const out: RawAnswers = {};
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (key === '$schema' || key === 'name') continue;
-    const q = QUESTIONS.find((x) => x.key === key);
-    if (!q) throw new UsageError(`${source}: "${key}" is not an answer: use ${QUESTIONS.map((x) => x.key).join(', ')}`);
-    try {
-      out[q.key] = validateAnswer(q.key, value);
-    } catch (err) {
-      throw new UsageError(`${source}: "${key}" ${(err as Error).message.replace(/^--[\w-]+ /, '')}`);
-    }
-  }
-  return out;
+/** An answers file, checked: the answers, and organisation settings given with them. */
+export interface AnswersFile {
+  answers: RawAnswers;
+  /** Settings as flags would give them (schema/config.schema.json); checked against the project when it is known. */
+  organisation?: Record<string, unknown>;
 }
 
-export function readAnswersFile(file: string): RawAnswers {
+/**
+ * An answers file (for platform tooling and `django-docker docs`): a JSON object keyed like
+ * .yo-rc.json, exactly as schema/answers.schema.json says (no strings for numbers or booleans).
+ * A bad key gets one line naming it and what is allowed.
+ */
+export function parseAnswersObject(raw: unknown, source: string): AnswersFile {
+  const problem = answersProblem(raw);
+  if (problem) {
+    if (problem.path.startsWith('organisation.')) throw new UsageError(configProblemLine(problem, source, 'organisation.'));
+    const q = QUESTIONS.find((x) => x.key === problem.path);
+    // The schema says what is wrong with the value; the answer's own check says what to give instead.
+    if (q && problem.keyword !== 'type') {
+      try {
+        validateAnswer(q.key, problem.value);
+      } catch (err) {
+        throw new UsageError(`${source}: "${q.key}" ${(err as Error).message.replace(/^--[\w-]+ /, '')}`);
+      }
+    }
+    throw new UsageError(problemLine(problem, source, 'an answer'));
+  }
+  const answers: RawAnswers = {};
+  const data = raw as Record<string, unknown>;
+  for (const q of QUESTIONS) {
+    if (data[q.key] === undefined) continue;
+    try {
+      answers[q.key] = validateAnswer(q.key, data[q.key]);
+    } catch (err) {
+      throw new UsageError(`${source}: "${q.key}" ${(err as Error).message.replace(/^--[\w-]+ /, '')}`);
+    }
+  }
+  const organisation = data.organisation as Record<string, unknown> | undefined;
+  return { answers, ...(organisation ? { organisation } : {}) };
+}
+
+export function readAnswersFile(file: string, shown = file): AnswersFile {
+  const text = readText(file, shown, { maxBytes: 1024 * 1024 });
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file} is not a readable JSON file (${(err as Error).message.split('\n')[0]}): fix it`);
+    throw new UsageError(`${shown} is not valid JSON (${(err as Error).message.split('\n')[0]}): fix it`);
   }
-  return parseAnswersObject(raw, file);
+  return parseAnswersObject(raw, shown);
 }

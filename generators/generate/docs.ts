@@ -9,10 +9,13 @@ import { explain } from './explain.ts';
 import { UsageError } from '../common/errors.ts';
 import { buildPlan } from './plan.ts';
 import { renderFiles } from './render.ts';
+import type { OrgConfig } from './org-config.ts';
 
 export interface AnswerSet {
   name: string;
   answers: RawAnswers;
+  /** Organisation settings (registry, index, labels) the page is rendered with. */
+  organisation?: OrgConfig;
 }
 
 /** Files a page shows, in this order, with their code-fence language. */
@@ -39,7 +42,13 @@ export function answerSetsFrom(raw: unknown, source: string): AnswerSet[] {
           : `set-${i + 1}`;
     if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
       throw new UsageError(`${source}: name "${name}" must be lower-case letters, digits and -, as it names the page`);
-    return { name, answers: parseAnswersObject(item, `${source}${list.length > 1 ? ` [${i}]` : ''}`) };
+    const where = `${source}${list.length > 1 ? ` [${i}]` : ''}`;
+    const parsed = parseAnswersObject(item, where);
+    // A page is rendered without a project: settings that point into one have nothing to point at.
+    for (const key of ['caCert', 'templates'])
+      if (parsed.organisation?.[key] !== undefined)
+        throw new UsageError(`${where}: "organisation.${key}" needs a project; reference pages are rendered without one`);
+    return { name, answers: parsed.answers, ...(parsed.organisation ? { organisation: parsed.organisation as OrgConfig } : {}) };
   });
   const dup = sets.find((s, i) => sets.findIndex((t) => t.name === s.name) !== i);
   if (dup) throw new UsageError(`${source}: two answer sets are named "${dup.name}": names must differ`);
@@ -54,7 +63,7 @@ export async function renderReferencePage(set: AnswerSet, generatorVersion: stri
   const folderName = typeof set.answers.projectName === 'string' ? set.answers.projectName : 'mysite';
   const detected: NewProject = { kind: 'new', root: '.', folderName };
   const answers = finaliseAnswers(detected, set.answers);
-  const plan = buildPlan(detected, answers);
+  const plan = buildPlan(detected, answers, set.organisation ?? {});
   const files = await renderFiles(plan, () => undefined);
   const parts: string[] = [
     `# Django container setup: ${set.name}`,

@@ -4,10 +4,13 @@
  * flags win over the project file, which wins over the home file. schema/config.schema.json
  * describes the file.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../common/errors.ts';
+import { existingInside } from '../common/confine.ts';
+import { readTextIfExists } from '../common/read-file.ts';
+import { configProblem, configProblemLine } from './validate.ts';
 
 export const CONFIG_FILE = 'django-docker.config.json';
 
@@ -38,68 +41,103 @@ export const CONFIG_KEYS: Record<keyof OrgConfig, { flag: string; description: s
   templates: { flag: 'templates', description: 'folder of templates replacing the bundled ones by file name', type: 'string' },
 };
 
-const LABEL_KEY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+/** Where a layer of settings comes from; only the home file is trusted to run templates from anywhere. */
+export type ConfigSource = 'home' | 'project' | 'flags';
 
-/** Validate one config object; `source` names it in the one-line error. */
-export function validateOrgConfig(raw: unknown, source: string, root: string): OrgConfig {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${source} must hold a JSON object`);
-  const out: OrgConfig = {};
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (key === '$schema') continue;
-    if (!(key in CONFIG_KEYS)) throw new UsageError(`${source}: "${key}" is not a setting: use ${Object.keys(CONFIG_KEYS).join(', ')}`);
-    const k = key as keyof OrgConfig;
-    if (k === 'labels') {
-      if (!value || typeof value !== 'object' || Array.isArray(value))
-        throw new UsageError(`${source}: "labels" must be an object of key: "value" strings`);
-      const labels: Record<string, string> = {};
-      for (const [lk, lv] of Object.entries(value as Record<string, unknown>)) {
-        if (!LABEL_KEY.test(lk) || typeof lv !== 'string' || /["\n\\]/.test(lv)) {
-          throw new UsageError(`${source}: label "${lk}" needs a lower-case dotted key and a string value without quotes or newlines`);
-        }
-        labels[lk] = lv;
-      }
-      out.labels = labels;
-      continue;
-    }
-    if (typeof value !== 'string' || value.trim() === '' || /\s/.test(value))
-      throw new UsageError(`${source}: "${key}" must be a non-empty string without spaces`);
-    if (k === 'registry' && !value.endsWith('/'))
-      throw new UsageError(`${source}: "registry" must end with / (it is a prefix, e.g. registry.example.com/mirror/)`);
-    if (k === 'pipIndexUrl' && !/^https?:\/\/\S+$/.test(value)) throw new UsageError(`${source}: "pipIndexUrl" must be an http(s) URL`);
-    if (k === 'caCert' && !existsSync(join(root, value)))
-      throw new UsageError(`${source}: "caCert" ${value} does not exist in the project: give a path relative to it`);
-    if (k === 'templates' && !existsSync(join(root, value)))
-      throw new UsageError(`${source}: "templates" folder ${value} does not exist in the project`);
-    out[k] = value as never;
+/** Settings of the home file that no project can set. */
+export interface HomeSettings {
+  trustProjectTemplates?: boolean;
+}
+
+/** The merged settings, and what decides whether templates may run. */
+export interface LoadedOrgConfig {
+  config: OrgConfig;
+  /** Which layer named the templates folder (the last one wins). */
+  templatesFrom?: ConfigSource;
+  home: HomeSettings;
+}
+
+/**
+ * Validate one config object against schema/config.schema.json, then what a schema cannot say:
+ * a registry is a prefix without a scheme, the CA certificate lies inside the project.
+ */
+export function validateOrgConfig(raw: unknown, source: string, root: string, from: ConfigSource = 'project'): OrgConfig & HomeSettings {
+  const problem = configProblem(raw);
+  if (problem) throw new UsageError(configProblemLine(problem, source));
+  const out = { ...(raw as OrgConfig & HomeSettings) } as OrgConfig & HomeSettings & { $schema?: string };
+  delete out.$schema;
+  if (out.trustProjectTemplates !== undefined && from !== 'home') {
+    throw new UsageError(`${source}: "trustProjectTemplates" is read only from ~/${CONFIG_FILE}: a project cannot vouch for itself`);
   }
+  if (out.caCert !== undefined) existingInside(root, out.caCert, `${source}: "caCert"`, 'file');
   return out;
 }
 
-function readConfigFile(file: string, root: string): OrgConfig {
-  if (!existsSync(file)) return {};
+function readConfigFile(file: string, shown: string, root: string, from: ConfigSource): OrgConfig & HomeSettings {
+  const text = readTextIfExists(file, shown, { maxBytes: 256 * 1024 });
+  if (text === undefined) return {};
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file} is not valid JSON (${(err as Error).message}): fix it`);
+    throw new UsageError(`${shown} is not valid JSON (${(err as Error).message.split('\n')[0]}): fix it`);
   }
-  return validateOrgConfig(raw, file === join(root, CONFIG_FILE) ? CONFIG_FILE : file, root);
+  const config = validateOrgConfig(raw, shown, root, from);
+  // The home file's templates folder is relative to the home folder; it is the trusted place.
+  if (from === 'home' && config.templates !== undefined) config.templates = resolve(dirname(file), config.templates);
+  return config;
 }
 
 /** Home file, then project file, then flags; labels merge key by key. */
-export function loadOrgConfig(root: string, flags: OrgConfig, home = homedir()): OrgConfig {
-  const layers = [
-    readConfigFile(join(home, CONFIG_FILE), root),
-    readConfigFile(join(root, CONFIG_FILE), root),
-    validateOrgConfig(flags, 'flags', root),
+export function loadOrgConfig(root: string, flags: OrgConfig, home = homedir()): LoadedOrgConfig {
+  const homeFile = join(home, CONFIG_FILE);
+  const projectFile = join(root, CONFIG_FILE);
+  const layers: Array<[ConfigSource, OrgConfig & HomeSettings]> = [
+    ['home', resolve(homeFile) === resolve(projectFile) ? {} : readConfigFile(homeFile, homeFile, root, 'home')],
+    ['project', readConfigFile(projectFile, CONFIG_FILE, root, 'project')],
+    ['flags', validateOrgConfig(flags, 'flags', root, 'flags')],
   ];
   const merged: OrgConfig = {};
-  for (const layer of layers) {
-    const { labels, ...rest } = layer;
+  let templatesFrom: ConfigSource | undefined;
+  for (const [from, layer] of layers) {
+    const { labels, trustProjectTemplates: _trust, ...rest } = layer;
     Object.assign(merged, rest);
     if (labels) merged.labels = { ...merged.labels, ...labels };
+    if (rest.templates !== undefined) templatesFrom = from;
   }
-  return merged;
+  return {
+    config: merged,
+    ...(templatesFrom ? { templatesFrom } : {}),
+    home: { trustProjectTemplates: layers[0]![1].trustProjectTemplates === true },
+  };
+}
+
+/** The flag that lets templates inside a project run. */
+export const TRUST_FLAG = 'trust-project-templates';
+
+/**
+ * Templates are code (EJS runs JavaScript as the user). A folder named by the home file is
+ * trusted; one named by the project, its saved answers or a flag must lie inside the project and
+ * runs only when the user says so. Returns the folder, resolved.
+ */
+export function checkTemplates(root: string, loaded: LoadedOrgConfig, trustFlag: boolean): string | undefined {
+  const { templates } = loaded.config;
+  if (templates === undefined) return undefined;
+  if (loaded.templatesFrom === 'home') {
+    try {
+      if (statSync(templates).isDirectory()) return templates;
+    } catch {
+      // Reported below.
+    }
+    throw new UsageError(`"templates" folder ${templates} (from ~/${CONFIG_FILE}) does not exist: fix the path`);
+  }
+  const folder = existingInside(root, templates, '"templates" folder', 'dir');
+  if (!trustFlag && !loaded.home.trustProjectTemplates) {
+    throw new UsageError(
+      `the templates in ${templates} come with the project and templates are code (EJS runs JavaScript as you): pass --${TRUST_FLAG} if you trust this project, or set "trustProjectTemplates": true in ~/${CONFIG_FILE}`,
+    );
+  }
+  return folder;
 }
 
 /** Parse repeated `--label key=value` flags. */

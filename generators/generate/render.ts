@@ -3,10 +3,14 @@
  * templates, merges into files the user already has (never dropping a line of theirs) and
  * formats what prettier can format. Pure: same plan and same inputs, same bytes.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import ejs from 'ejs';
 import { UsageError } from '../common/errors.ts';
+import { isInside, realRoot } from '../common/confine.ts';
+import { readText } from '../common/read-file.ts';
+import { escape, helpers } from './template-helpers.mjs';
 import { stripComments } from './explain.ts';
 import type { Plan } from './plan.ts';
 import { templatesDir } from '../common/paths.ts';
@@ -36,57 +40,39 @@ export interface RenderOptions {
 /** Reads a file the user already has, relative to the project root; undefined when absent. */
 export type ExistingFile = (path: string) => string | undefined;
 
-const helpers = {
-  /** Exec-form JSON array, as Dockerfiles and compose use it. */
-  json: (items: readonly string[]): string => `[${items.map((i) => JSON.stringify(i)).join(', ')}]`,
-  /** A quoted YAML scalar, quoted as prettier would: single quotes when the text holds double quotes. */
-  yamlString: (s: string): string => (s.includes('"') && !s.includes("'") ? `'${s}'` : JSON.stringify(s)),
-  /** A plain object as block YAML at an indent (no trailing newline): maps, lists, scalars. */
-  yamlLines: (value: unknown, indent: number): string => yamlBlock(value, indent).join('\n'),
-};
-
-function yamlScalar(v: unknown): string {
-  // Line breaks only survive in a double-quoted scalar (\n); single quotes fold them into spaces.
-  if (typeof v === 'string') return v.includes('\n') ? JSON.stringify(v) : helpers.yamlString(v);
-  return String(v);
-}
-
-function yamlBlock(value: unknown, indent: number): string[] {
-  const pad = ' '.repeat(indent);
-  const lines: string[] = [];
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      if (item !== null && typeof item === 'object') {
-        const [first, ...rest] = yamlBlock(item, indent + 2);
-        lines.push(`${pad}- ${first!.trimStart()}`, ...rest);
-      } else lines.push(`${pad}- ${yamlScalar(item)}`);
-    }
-    return lines;
-  }
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (v === undefined) continue;
-    if (v !== null && typeof v === 'object') {
-      const empty = Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
-      if (empty) lines.push(`${pad}${key}: ${Array.isArray(v) ? '[]' : '{}'}`);
-      else lines.push(`${pad}${key}:`, ...yamlBlock(v, Array.isArray(v) ? indent + 2 : indent + 2));
-    } else lines.push(`${pad}${key}: ${yamlScalar(v)}`);
-  }
-  return lines;
-}
-
 /** `plan.a.b` paths a template reads. */
 function planReferences(template: string): Set<string> {
   return new Set([...template.matchAll(/\bplan(?:\.[A-Za-z_]\w*)+/g)].map((m) => m[0]));
 }
 
+/** The organisation's template of that name, if its folder has one; inside the project when the folder is. */
+function overrideFile(name: string, plan: Plan, root: string | undefined): string | undefined {
+  if (!plan.templatesOverride || root === undefined) return undefined;
+  const folder = resolve(root, plan.templatesOverride);
+  const file = join(folder, name);
+  if (!lstatSync(file, { throwIfNoEntry: false })) return undefined;
+  const project = realRoot(root);
+  if (isInside(project, realpathSync(folder))) {
+    let real: string;
+    try {
+      real = realpathSync(file);
+    } catch {
+      throw new UsageError(`${plan.templatesOverride}/${name} is a symbolic link to nothing: remove it, or make it a file`);
+    }
+    if (!isInside(project, real)) {
+      throw new UsageError(`${plan.templatesOverride}/${name} leads to ${real}, outside the project: keep the templates inside it`);
+    }
+  }
+  return file;
+}
+
 /** Template text: the organisation's override when it has one of that name, else the bundled one. */
-function templateSource(name: string, plan: Plan, root: string | undefined): { file: string; text: string } {
+function templateSource(name: string, plan: Plan, root: string | undefined): { file: string; text: string; override: boolean } {
   const bundled = join(templatesDir('app'), name);
   const bundledText = readFileSync(bundled, 'utf8');
-  if (!plan.templatesOverride || root === undefined) return { file: bundled, text: bundledText };
-  const override = join(root, plan.templatesOverride, name);
-  if (!existsSync(override)) return { file: bundled, text: bundledText };
-  const text = readFileSync(override, 'utf8');
+  const override = overrideFile(name, plan, root);
+  if (override === undefined) return { file: bundled, text: bundledText, override: false };
+  const text = readText(override, `${plan.templatesOverride}/${name}`, { maxBytes: 256 * 1024 });
   // An override that drops a value the bundled template uses would let two places disagree again.
   const overrideRefs = planReferences(text);
   const missing = [...planReferences(bundledText)].filter(
@@ -97,13 +83,59 @@ function templateSource(name: string, plan: Plan, root: string | undefined): { f
       `${plan.templatesOverride}/${name} does not use ${missing.join(', ')}, which the bundled template does: add them, so every value the plan provides still reaches the file`,
     );
   }
-  return { file: override, text };
+  return { file: override, text, override: true };
+}
+
+/** How long an organisation's template may take to render. */
+export const TEMPLATE_TIME_LIMIT_MS = 5000;
+
+/** The line number EJS reports for an error in `file`, if any. */
+function ejsErrorLine(error: string, file: string): string | undefined {
+  const at = error.indexOf(`${file}:`);
+  return at < 0 ? undefined : /^\d+/.exec(error.slice(at + file.length + 1))?.[0];
+}
+
+/**
+ * An organisation's template runs in a worker thread with a time limit: it is code, and a loop or
+ * a process.exit() in it must not hang or end the run. The main thread waits for it synchronously.
+ */
+function renderInWorker(text: string, file: string, shown: string, plan: Plan): string {
+  const shared = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(new URL('./template-worker.mjs', import.meta.url), {
+    workerData: { shared, port: port2, text, filename: file, plan: JSON.parse(JSON.stringify(plan)) as unknown },
+    transferList: [port2],
+    // Its output is not the run's: a template that prints is not heard.
+    stdout: true,
+    stderr: true,
+    resourceLimits: { maxOldGenerationSizeMb: 256 },
+  });
+  try {
+    if (Atomics.wait(shared, 0, 0, TEMPLATE_TIME_LIMIT_MS) === 'timed-out') {
+      throw new UsageError(
+        `${shown} did not finish rendering within ${TEMPLATE_TIME_LIMIT_MS / 1000} s: a template is code, look for a loop in it`,
+      );
+    }
+    const reply = receiveMessageOnPort(port1)?.message as { text?: string; error?: string; exited?: number } | undefined;
+    if (reply?.text !== undefined) return reply.text;
+    if (reply?.error !== undefined) {
+      // EJS puts `file:line`, an excerpt and the message on separate lines: keep the line number and the message.
+      const line = ejsErrorLine(reply.error, file);
+      const message = reply.error.trim().split('\n').at(-1)!.trim();
+      throw new UsageError(`${shown}${line ? ` line ${line}` : ''}: ${message}; fix the template`);
+    }
+    throw new UsageError(`${shown} stopped the renderer (exit code ${reply?.exited ?? 'unknown'}): a template must only lay text out`);
+  } finally {
+    port1.close();
+    void worker.terminate();
+  }
 }
 
 function renderTemplate(name: string, plan: Plan, root?: string): string {
-  const { file, text } = templateSource(name, plan, root);
-  // No HTML escaping: these are config files, not web pages.
-  const out = ejs.render(text, { plan, ...helpers }, { filename: file, escape: (s: unknown) => String(s) });
+  const { file, text, override } = templateSource(name, plan, root);
+  const out = override
+    ? renderInWorker(text, file, `${plan.templatesOverride}/${name}`, plan)
+    : ejs.render(text, { plan, ...helpers }, { filename: file, escape });
   return plan.answers.comments || name.endsWith('.md.ejs') ? out : stripComments(name.replace(/\.ejs$/, ''), out);
 }
 
@@ -119,7 +151,7 @@ async function formatWithPrettier(path: string, text: string, template: string, 
 }
 
 function isOverridden(name: string, plan: Plan, root: string | undefined): boolean {
-  return Boolean(plan.templatesOverride && root !== undefined && existsSync(join(root, plan.templatesOverride, name)));
+  return overrideFile(name, plan, root) !== undefined;
 }
 
 /** Lines of an ignore-style file that are patterns (no comments, no blanks). */

@@ -8,6 +8,9 @@ import { DATABASES } from '../facts/databases.ts';
 import { CONFIG_KEYS } from './org-config.ts';
 
 type Schema = Record<string, unknown>;
+
+/** A base-image prefix: registry host (port optional), repository path parts, a final /. */
+export const REGISTRY_PATTERN = '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?/([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*/)*$';
 const BASE = 'https://generator-django-docker.invalid/schema';
 
 const str: Schema = { type: 'string' };
@@ -76,8 +79,16 @@ export function configSchema(): Schema {
           }
         : { description: c.description, type: 'string', minLength: 1 };
   }
-  (properties.registry as Schema).pattern = '/$';
-  (properties.pipIndexUrl as Schema).pattern = '^https?://';
+  // A registry host (port optional), then repository path parts, ending in / (a prefix, no scheme).
+  (properties.registry as Schema).pattern = REGISTRY_PATTERN;
+  (properties.pipIndexUrl as Schema).pattern = '^https?://[^\\s/@]+(@[^\\s/@]+)?(/\\S*)?$';
+  (properties.pipTrustedHost as Schema).pattern = '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$';
+  // Label values end up in a quoted LABEL line.
+  ((properties.labels as Schema).additionalProperties as Schema).pattern = '^[^"\\\\\\n\\r]*$';
+  properties.trustProjectTemplates = {
+    description: 'home file only: render templates that live inside a project (they are code) without --trust-project-templates',
+    type: 'boolean',
+  };
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `${BASE}/config.schema.json`,

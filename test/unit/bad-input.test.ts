@@ -168,7 +168,7 @@ describe('bad input is refused with one line and writes nothing', () => {
     writeFileSync(join(dir, 'tpl', 'Dockerfile.ejs'), 'FROM <%= plan.image.base %>\nCMD ["gunicorn"]\n');
     expectRefused(
       dir,
-      ['--yes', '--templates', 'tpl'],
+      ['--yes', '--templates', 'tpl', '--trust-project-templates'],
       /tpl\/Dockerfile\.ejs does not use plan\.[\w.]+(, plan\.[\w.]+)*, which the bundled template does/,
     );
   });
