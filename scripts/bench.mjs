@@ -20,6 +20,9 @@ const { values: args } = parseArgs({
     scenario: { type: 'string', default: 'startproject-postgres' },
     runs: { type: 'string', default: '7' },
     'wrk-seconds': { type: 'string', default: '10' },
+    // ratios = the measures above; side-by-side = four image layouts built from one project
+    only: { type: 'string' },
+    'side-scenario': { type: 'string', default: 'empty-sqlite' },
   },
 });
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -176,7 +179,7 @@ async function wrk(url, seconds) {
 
 async function cleanup() {
   if (dir) await compose(['down', '-v', '--remove-orphans', '--rmi', 'local', '-t', '5'], { timeoutMs: 3 * MIN });
-  await docker(['image', 'rm', '-f', naiveTag]);
+  await docker(['image', 'rm', '-f', naiveTag, ...sideTags]);
   // Built images carry the project label, also the cold build's that the warm rebuild untagged.
   const left = [
     ...(await docker(['image', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`])).stdout.split('\n'),
@@ -241,7 +244,7 @@ async function doctorSpeed(target, runs) {
   // (cold code paths) and the warm median.
   let t0 = performance.now();
   const { checkProject } = await import('../generators/doctor/doctor.js');
-  const { pythonParser } = await import('../generators/project/python-source.js');
+  const { pythonParser } = await import('../generators/project/python.js');
   await pythonParser();
   const startupMs = performance.now() - t0;
   t0 = performance.now();
@@ -262,11 +265,189 @@ async function doctorSpeed(target, runs) {
   );
 }
 
+// ---------------------------------------------------------------- side by side
+
+const sideRows = [];
+const sideTags = [];
+
+/**
+ * The same project built four ways, each Dockerfile written here from the layout its source
+ * documents: ours; the seed article's one-stage image; the layout of `docker init`'s Python
+ * template (one stage, a non-root user without a home, pip with a cache mount and the
+ * requirements bind-mounted, gunicorn); and the layout of cookiecutter-django's production
+ * Dockerfile (a build stage that makes wheels with build-essential, a run stage that installs
+ * them, a `django` system user owning the code, an entrypoint and a start script that runs
+ * collectstatic, then gunicorn). All run with the same environment and the project's container
+ * settings module; each is measured with one cold build, one warm rebuild after a change to a
+ * .py file, start → first 200 on /, and requests/s on /.
+ */
+async function sideBySide(wrkSeconds) {
+  const scenario = args['side-scenario'];
+  const project0 = join(work, 'side', scenario);
+  mkdirSync(project0, { recursive: true });
+  copyScenarioInput(join(repo, 'test', 'scenarios', scenario), project0);
+  await must('django-docker (side by side)', run(process.execPath, [cli, project0, '--yes'], { timeoutMs: MIN }));
+  const ours = readFileSync(join(project0, 'Dockerfile'), 'utf8');
+  const base = /^FROM\s+(\S+)/m.exec(ours)[1];
+  const settingsModule = /DJANGO_SETTINGS_MODULE=(\S+)/.exec(ours)[1];
+  const pkg = settingsModule.split('.')[0];
+  const ignore = ['.git', '.venv', '__pycache__', '*.py[cod]', '.env', '.env.*', '*.sqlite3', '.django-docker', ''].join('\n');
+  const layouts = [
+    { name: 'generated (this project)', files: {} },
+    {
+      name: 'seed article (one stage, runserver)',
+      remove: ['.dockerignore'],
+      files: {
+        Dockerfile: [
+          `FROM ${base}`,
+          'WORKDIR /app',
+          'COPY requirements.txt requirements.txt',
+          'RUN pip install -r requirements.txt',
+          'COPY . .',
+          'CMD ["python", "manage.py", "runserver", "0.0.0.0:8000"]',
+          '',
+        ].join('\n'),
+      },
+    },
+    {
+      name: "docker init's Python layout",
+      files: {
+        '.dockerignore': ignore,
+        Dockerfile: [
+          `FROM ${base}`,
+          'ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1',
+          'WORKDIR /app',
+          'ARG UID=10001',
+          // The template's `adduser --disabled-password --gecos "" --home /nonexistent --no-create-home`;
+          // the offline stand-in bases lack Debian's adduser script, so useradd makes the same user.
+          'RUN useradd --home-dir /nonexistent --no-create-home --shell /sbin/nologin --uid "${UID}" appuser',
+          'RUN --mount=type=cache,target=/root/.cache/pip --mount=type=bind,source=requirements.txt,target=requirements.txt python -m pip install -r requirements.txt',
+          'USER appuser',
+          'COPY . .',
+          'EXPOSE 8000',
+          `CMD ["gunicorn", "${pkg}.wsgi", "--bind=0.0.0.0:8000"]`,
+          '',
+        ].join('\n'),
+      },
+    },
+    {
+      name: "cookiecutter-django's production layout",
+      files: {
+        '.dockerignore': ignore,
+        'bench-entrypoint': [
+          '#!/bin/sh',
+          'set -o errexit',
+          'set -o nounset',
+          '# (cookiecutter waits for PostgreSQL here; this project uses SQLite)',
+          'exec "$@"',
+          '',
+        ].join('\n'),
+        'bench-start': [
+          '#!/bin/sh',
+          'set -o errexit',
+          'python /app/manage.py collectstatic --noinput',
+          `exec gunicorn ${pkg}.wsgi --bind 0.0.0.0:8000 --chdir=/app`,
+          '',
+        ].join('\n'),
+        Dockerfile: [
+          `FROM ${base} AS build`,
+          'RUN apt-get update && apt-get install --no-install-recommends -y build-essential',
+          'COPY requirements.txt .',
+          'RUN pip wheel --wheel-dir /usr/src/app/wheels -r requirements.txt',
+          `FROM ${base} AS run`,
+          'ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1',
+          'WORKDIR /app',
+          // `addgroup --system django && adduser --system --ingroup django django`, made with useradd (as above).
+          'RUN groupadd --system django && useradd --system --gid django --create-home django',
+          'RUN apt-get update && apt-get install --no-install-recommends -y gettext && rm -rf /var/lib/apt/lists/*',
+          'COPY --from=build /usr/src/app/wheels /wheels/',
+          'RUN pip install --no-cache-dir --no-index --find-links=/wheels/ /wheels/* && rm -rf /wheels/',
+          'COPY --chown=django:django bench-entrypoint /entrypoint',
+          "RUN sed -i 's/\\r$//g' /entrypoint && chmod +x /entrypoint",
+          'COPY --chown=django:django bench-start /start',
+          "RUN sed -i 's/\\r$//g' /start && chmod +x /start",
+          'COPY --chown=django:django . /app',
+          // Its start script collects static files at run time: the settings' STATIC_ROOT must be the user's.
+          'RUN mkdir -p /srv/static && chown -R django:django /app /srv/static',
+          'USER django',
+          'ENTRYPOINT ["/entrypoint"]',
+          'CMD ["/start"]',
+          '',
+        ].join('\n'),
+      },
+    },
+  ];
+  const env = [
+    '-e',
+    `DJANGO_SETTINGS_MODULE=${settingsModule}`,
+    '-e',
+    'DJANGO_SECRET_KEY=bench-only-not-a-secret-0123456789',
+    '-e',
+    'DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1',
+    '-e',
+    'WEB_CONCURRENCY=2',
+  ];
+  const haveWrk = await ensureWrk();
+  for (const [i, layout] of layouts.entries()) {
+    const d = join(work, 'side', `layout-${i}`, scenario);
+    cpSync(project0, d, { recursive: true, filter: (src) => !/[/\\]\.env$/.test(src) });
+    for (const f of layout.remove ?? []) rmSync(join(d, f), { force: true });
+    for (const [f, text] of Object.entries(layout.files)) writeFileSync(join(d, f), text);
+    const tag = `${project}-side-${i}:latest`;
+    sideTags.push(tag);
+    const build = (cache = true) =>
+      run('docker', ['build', '-q', ...(cache ? [] : ['--no-cache']), '-t', tag, d], { timeoutMs: 20 * MIN, env: composeEnv });
+    const cold = await build(false);
+    if (cold.code !== 0) {
+      sideRows.push([layout.name, `build failed: ${cold.stderr.trim().split('\n').at(-1)}`, '', '', '', '']);
+      continue;
+    }
+    appendFileSync(join(d, pkg, 'views.py'), `\n# bench: touched at ${new Date().toISOString()}\n`);
+    const warm = await must(`${layout.name}: warm rebuild`, build());
+    const size = await imageSize(tag);
+    const name = `${project}-side-${i}`;
+    const t0 = Date.now();
+    // The same environment for every layout, and a fresh volume where the settings keep SQLite.
+    await must(
+      `${layout.name}: run`,
+      docker(['run', '-d', '--name', name, '-p', '127.0.0.1::8000', '-v', `${name}-data:/srv/data`, ...env, tag]),
+    );
+    let url;
+    let first = NaN;
+    while (Date.now() - t0 < 120_000) {
+      if (!url) {
+        const p = /:(\d+)$/m.exec((await docker(['port', name, '8000'])).stdout.trim());
+        if (p) url = `http://127.0.0.1:${p[1]}`;
+      }
+      if (url && (await get(`${url}/`, 2_000)) === 200) {
+        first = (Date.now() - t0) / 1000;
+        break;
+      }
+      if ((await docker(['inspect', '-f', '{{.State.Running}}', name])).stdout.trim() === 'false') break;
+      await sleep(100);
+    }
+    let rps = 'not measured';
+    if (!Number.isNaN(first) && haveWrk) {
+      const w = await wrk(url, wrkSeconds);
+      rps = `${w.rps.toFixed(0)}${w.bad ? ` (${w.bad} non-2xx)` : ''}`;
+    }
+    const startCell = Number.isNaN(first)
+      ? `no 200: ${(await docker(['logs', '--tail', '1', name])).stderr.trim().split('\n').at(-1)}`
+      : sec(first);
+    await docker(['rm', '-f', '-v', name]);
+    await docker(['volume', 'rm', '-f', `${name}-data`]);
+    sideRows.push([layout.name, mb(size), sec(cold.s), sec(warm.s), startCell, rps]);
+    console.error(`bench: side by side: ${sideRows.at(-1).join(' | ')}`);
+  }
+}
+
 async function main() {
   if ((await docker(['info', '--format', '{{.ServerVersion}}'], 20_000)).code !== 0) throw new Error('no Docker engine answers');
   if (!existsSync(cli)) throw new Error('generators/cli.js is missing: run `npm run build` (npm run bench does)');
   const runs = Number(args.runs);
   const wrkSeconds = Number(args['wrk-seconds']);
+  if (args.only !== 'ratios') await sideBySide(wrkSeconds);
+  if (args.only === 'side-by-side') return;
 
   // ---- generate
   dir = join(work, args.scenario);
@@ -419,4 +600,10 @@ console.log(
 console.log('| measure | measured | goal |');
 console.log('|---|---|---|');
 for (const [what, value, goal] of rows) console.log(`| ${what} | ${value} | ${goal} |`);
+if (sideRows.length) {
+  console.log(`\n### Side by side: one project (${args['side-scenario']}), four Dockerfile layouts\n`);
+  console.log('| layout | image size | cold build | warm rebuild after a .py change | start → first 200 on / | requests/s on / |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of sideRows) console.log(`| ${r.join(' | ')} |`);
+}
 process.exitCode = failed ? 1 : 0;
