@@ -27,6 +27,12 @@ const SHOWN: Array<[RegExp, string]> = [
   [/^\.env\.example$/, 'sh'],
   [/^\.dockerignore$/, 'gitignore'],
   [/^requirements\.txt$/, 'text'],
+  [/^compose\.dev\.yaml$/, 'yaml'],
+  [/^k8s\/kustomization\.yaml$/, 'yaml'],
+  [/^k8s\/web\.yaml$/, 'yaml'],
+  [/^k8s\/migrate-job\.yaml$/, 'yaml'],
+  [/^k8s\/storage\.yaml$/, 'yaml'],
+  [/^k8s\/database\.yaml$/, 'yaml'],
 ];
 
 /** Parse an answers file for the docs renderer: one object, or a list of objects with a "name". */
