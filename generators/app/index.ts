@@ -106,6 +106,8 @@ export default class AppGenerator extends Generator<AppOptions> {
   plan!: Plan;
   files: Reconciled[] = [];
   envNote = '';
+  /** What this run did to k8s/.env, the cluster Secret's values. */
+  kubeEnvNote = '';
   organisation: OrgConfig = {};
   /** Organisation settings given as flags (now or in an earlier run): saved with the answers. */
   organisationFlags: OrgConfig = {};
@@ -409,7 +411,11 @@ export default class AppGenerator extends Generator<AppOptions> {
       const path = `${kube.folder}/${kube.secret.file}`;
       const before = existing(path);
       const text = renderKubernetesEnv(kube, this.plan, envText, before, secret);
-      if (text !== before) write(path, text, before === undefined ? 0o600 : undefined, true);
+      if (text !== before) {
+        write(path, text, before === undefined ? 0o600 : undefined, true);
+        this.kubeEnvNote =
+          before === undefined ? "the Secret's values, from .env (kept out of git)" : 'added the keys the manifests now read';
+      }
     }
     // Every target checked before a prompt is shown or a byte is written.
     checkTargets(root, planned, false);
@@ -542,6 +548,7 @@ export default class AppGenerator extends Generator<AppOptions> {
           `  ${verbs[f.status]} ${f.path.padEnd(28)} ${f.status === 'create' ? '' : `+${f.added} -${f.removed}  `}${f.status === 'conflict' ? (dryRun ? 'with <<<<<<< markers where your edits and ours overlap' : 'your edits and ours overlap: resolve the <<<<<<< markers') : f.why}`,
       );
     if (this.envNote) lines.push(`  ${dryRun ? 'would write' : 'updated'} ${'.env'.padEnd(28)} ${this.envNote}`);
+    if (this.kubeEnvNote) lines.push(`  ${dryRun ? 'would write' : 'updated'} ${'k8s/.env'.padEnd(28)} ${this.kubeEnvNote}`);
     const head = `Django container setup for ${this.plan.project.name}: Python ${this.plan.image.python}, ${this.plan.database.label}, ${this.plan.server.kind} on port ${this.plan.port}, user ${this.plan.user.name} (${this.plan.user.uid})`;
     this.log.info(
       [

@@ -8,6 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { finaliseAnswers, type RawAnswers } from '../../generators/generate/answers.ts';
+import { buildPlan } from '../../generators/generate/plan.ts';
+import { renderFiles } from '../../generators/generate/render.ts';
+import type { NewProject } from '../../generators/project/detect.ts';
 import { execForm, last, readCompose, readDockerfile } from '../support/generated.ts';
 import { prepareScenario, readAnswers, readTree, runGenerator, scenarioNames } from '../support/scenarios.ts';
 
@@ -165,6 +169,42 @@ describe('Kubernetes manifests', () => {
           expect(refs).toBeGreaterThan(3);
         },
       );
+    });
+  }
+});
+
+describe('Kubernetes manifests for every database, server and port', () => {
+  const sets: RawAnswers[] = [
+    { database: 'postgres', kubernetes: true },
+    { database: 'mysql', kubernetes: true, replicas: 3 },
+    { database: 'mariadb', kubernetes: true, server: 'uvicorn', port: 9000, uid: 20001 },
+    { database: 'none', kubernetes: true },
+    { database: 'sqlite', kubernetes: true, migrate: 'release' },
+  ];
+  for (const raw of sets) {
+    it(`${JSON.stringify(raw)}: every object validates; the database's variables come from the ConfigMap or the Secret`, async () => {
+      const detected: NewProject = { kind: 'new', root: '.', folderName: 'site' };
+      const plan = buildPlan(detected, finaliseAnswers(detected, raw));
+      const files = await renderFiles(plan, () => undefined);
+      const k8s = files.filter((f) => f.path.startsWith('k8s/') && f.path.endsWith('.yaml'));
+      expect(k8s.map((f) => f.path)).toContain('k8s/web.yaml');
+      const objs = k8s.flatMap((f) => docs(f.contents)).filter((o) => o.kind !== 'Kustomization');
+      for (const o of objs) await validate(o);
+      const web = podOf(objs.find((o) => o.kind === 'Deployment')!);
+      expect(web.securityContext).toMatchObject({ runAsUser: plan.user.uid, runAsNonRoot: true });
+      expect(web.containers[0]!.ports![0]!.containerPort).toBe(plan.port);
+      expect(objs.some((o) => o.kind === 'Job')).toBe(plan.database.kind !== 'none');
+      const db = objs.find((o) => o.kind === 'StatefulSet');
+      expect(Boolean(db)).toBe(plan.database.kind === 'server');
+      const literals = plan.kubernetes!.configMap.literals.map(([k]) => k);
+      for (const o of objs.filter((x) => ['Deployment', 'Job', 'StatefulSet'].includes(x.kind))) {
+        for (const e of podOf(o).containers[0]!.env ?? []) {
+          if (e.valueFrom?.secretKeyRef) expect(plan.kubernetes!.secret.keys, e.name).toContain(e.valueFrom.secretKeyRef.key);
+          if (e.valueFrom?.configMapKeyRef) expect(literals, e.name).toContain(e.valueFrom.configMapKeyRef.key);
+        }
+      }
+      if (plan.database.service) expect(literals).toContain('DB_HOST');
+      expect(plan.kubernetes!.configMap.literals.find(([k]) => k === 'DB_HOST')?.[1]).toBe(db ? 'site-db' : undefined);
     });
   }
 });
