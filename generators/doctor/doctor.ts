@@ -11,6 +11,7 @@ import { LAYOUT_RULES } from './rules/layout.ts';
 import { NETWORK_RULES } from './rules/network.ts';
 import { PROCESS_RULES } from './rules/process.ts';
 import { type Ctx, makeCtx } from './rules/util.ts';
+import { applySuppressions, configIgnores, type Suppression } from './suppress.ts';
 import { compareFindings, type Finding } from './types.ts';
 
 type Check = (ctx: Ctx) => void | Promise<void>;
@@ -22,12 +23,17 @@ export const CHECKS: ReadonlyMap<string, Check> = new Map<string, Check>(
 
 export interface DoctorResult {
   findings: Finding[];
+  /** Findings a comment or the config file suppresses: out of the text and the exit status, kept in JSON and SARIF. */
+  suppressed: Array<Finding & { suppression: Suppression }>;
   /** Files the doctor read for its judgement (for the summary). */
   checked: string[];
-  counts: { error: number; warning: number; info: number };
+  counts: { error: number; warning: number; info: number; suppressed: number };
 }
 
-export type DoctorOptions = LoadOptions;
+export type DoctorOptions = LoadOptions & {
+  /** Home folder whose django-docker.config.json adds to the project's ignore list (tests pass their own). */
+  home?: string;
+};
 
 export async function checkProject(root: string, options: DoctorOptions = {}): Promise<DoctorResult> {
   const project = await loadProject(root, options);
@@ -40,7 +46,12 @@ export async function checkProject(root: string, options: DoctorOptions = {}): P
   // One finding per rule, file, line and message.
   const unique = new Map<string, Finding>();
   for (const f of findings) unique.set(`${f.file}\u0000${f.line}\u0000${f.rule}\u0000${f.message}`, f);
-  const sorted = [...unique.values()].sort(compareFindings);
+  const { kept, suppressed } = applySuppressions(
+    [...unique.values()],
+    (f) => project.files.text(f),
+    configIgnores(root, ...(options.home !== undefined ? [options.home] : [])),
+  );
+  const sorted = kept.sort(compareFindings);
   const checked = [
     ...(project.dockerfile ? [project.dockerfile.path] : []),
     ...(project.compose?.files ?? []),
@@ -49,7 +60,7 @@ export async function checkProject(root: string, options: DoctorOptions = {}): P
     ...(project.command.script ? [project.command.script.file] : []),
     ...(project.dockerignore ? [project.dockerignore.file] : []),
   ];
-  const counts = { error: 0, warning: 0, info: 0 };
+  const counts = { error: 0, warning: 0, info: 0, suppressed: suppressed.length };
   for (const f of sorted) counts[f.severity]++;
-  return { findings: sorted, checked: [...new Set(checked)], counts };
+  return { findings: sorted, suppressed: suppressed.sort(compareFindings), checked: [...new Set(checked)], counts };
 }

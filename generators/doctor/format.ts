@@ -4,6 +4,7 @@
  */
 import { RULES, type Severity } from './catalogue.ts';
 import type { DoctorResult } from './doctor.ts';
+import type { Suppression } from './suppress.ts';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -17,11 +18,12 @@ function plural(n: number, word: string): string {
 }
 
 export function summaryLine(result: DoctorResult): string {
-  const { error, warning, info } = result.counts;
+  const { error, warning, info, suppressed } = result.counts;
   const containers = result.checked.some((f) => /(^|\/)(Dockerfile|[\w.-]*compose[\w.-]*\.ya?ml)$/.test(f));
   const files = `${plural(result.checked.length, 'file')} checked${containers ? '' : '; no Dockerfile or compose file found'}`;
-  if (error + warning + info === 0) return `doctor: no problems found (${files})`;
-  return `doctor: ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'info')} (${files})`;
+  const quiet = suppressed ? `, ${suppressed} suppressed` : '';
+  if (error + warning + info === 0) return `doctor: no problems found${suppressed ? ` (${suppressed} suppressed)` : ''} (${files})`;
+  return `doctor: ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'info')}${quiet} (${files})`;
 }
 
 export function formatText(result: DoctorResult, colour: boolean): string {
@@ -35,15 +37,17 @@ export function formatText(result: DoctorResult, colour: boolean): string {
 }
 
 export function formatJson(result: DoctorResult): string {
-  const findings = result.findings.map((f) => ({
+  const plain = (f: DoctorResult['findings'][number]): Record<string, unknown> => ({
     rule: f.rule,
     severity: f.severity,
     file: f.file,
     line: f.line,
     message: f.message,
     fix: f.fix,
-  }));
-  return `${JSON.stringify({ findings }, null, 2)}\n`;
+  });
+  const findings = result.findings.map(plain);
+  const suppressed = result.suppressed.map((f) => ({ ...plain(f), suppression: f.suppression }));
+  return `${JSON.stringify({ findings, suppressed }, null, 2)}\n`;
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
@@ -70,13 +74,31 @@ export function formatSarif(result: DoctorResult, version: string): string {
             })),
           },
         },
-        results: result.findings.map((f) => ({
-          ruleId: f.rule,
-          ruleIndex: index.get(f.rule) ?? -1,
-          level: SARIF_LEVEL[f.severity],
-          message: { text: `${f.message}. Fix: ${f.fix}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' }, region: { startLine: f.line } } }],
-        })),
+        // Suppressed findings stay, marked as such: code scanning shows them as dismissed, with the reason.
+        results: [...result.findings, ...result.suppressed].map((f) => {
+          const s = (f as { suppression?: Suppression }).suppression;
+          const at = s?.where.split(':')[0];
+          return {
+            ruleId: f.rule,
+            ruleIndex: index.get(f.rule) ?? -1,
+            level: SARIF_LEVEL[f.severity],
+            message: { text: `${f.message}. Fix: ${f.fix}` },
+            locations: [{ physicalLocation: { artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' }, region: { startLine: f.line } } }],
+            ...(s
+              ? {
+                  suppressions: [
+                    {
+                      kind: s.kind,
+                      ...(s.reason ? { justification: s.reason } : {}),
+                      ...(at && !at.startsWith('~')
+                        ? { location: { physicalLocation: { artifactLocation: { uri: at, uriBaseId: '%SRCROOT%' } } } }
+                        : {}),
+                    },
+                  ],
+                }
+              : {}),
+          };
+        }),
         columnKind: 'utf16CodeUnits',
       },
     ],

@@ -64,8 +64,10 @@ export interface LoadedOrgConfig {
 export function validateOrgConfig(raw: unknown, source: string, root: string, from: ConfigSource = 'project'): OrgConfig & HomeSettings {
   const problem = configProblem(raw);
   if (problem) throw new UsageError(configProblemLine(problem, source));
-  const out = { ...(raw as OrgConfig & HomeSettings) } as OrgConfig & HomeSettings & { $schema?: string };
+  const out = { ...(raw as OrgConfig & HomeSettings) } as OrgConfig & HomeSettings & { $schema?: string; ignore?: unknown };
   delete out.$schema;
+  // The doctor's suppressions share the file; the doctor reads them (and checks the rule ids).
+  delete out.ignore;
   if (out.trustProjectTemplates !== undefined && from !== 'home') {
     throw new UsageError(`${source}: "trustProjectTemplates" is read only from ~/${CONFIG_FILE}: a project cannot vouch for itself`);
   }

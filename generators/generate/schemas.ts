@@ -85,6 +85,21 @@ export function configSchema(): Schema {
   (properties.pipTrustedHost as Schema).pattern = '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$';
   // Label values end up in a quoted LABEL line.
   ((properties.labels as Schema).additionalProperties as Schema).pattern = '^[^"\\\\\\n\\r]*$';
+  properties.ignore = {
+    description: 'doctor findings to suppress: a rule id, or {rule, file (a path or glob), reason}',
+    type: 'array',
+    items: {
+      oneOf: [
+        { type: 'string', pattern: '^[a-z0-9-]+$' },
+        {
+          type: 'object',
+          properties: { rule: { type: 'string', pattern: '^[a-z0-9-]+$' }, file: { type: 'string', minLength: 1 }, reason: str },
+          required: ['rule'],
+          additionalProperties: false,
+        },
+      ],
+    },
+  };
   properties.trustProjectTemplates = {
     description: 'home file only: render templates that live inside a project (they are code) without --trust-project-templates',
     type: 'boolean',

@@ -58,7 +58,7 @@ describe('doctor CLI', () => {
     const r = await run([faulty, '--format', 'json']);
     expect(r.code).toBe(1);
     const data = JSON.parse(r.out) as { findings: Array<Record<string, unknown>> };
-    expect(Object.keys(data)).toEqual(['findings']);
+    expect(Object.keys(data)).toEqual(['findings', 'suppressed']);
     for (const f of data.findings) expect(Object.keys(f)).toEqual(['rule', 'severity', 'file', 'line', 'message', 'fix']);
     const order = data.findings.map((f) => [f.file, f.line, f.rule] as [string, number, string]);
     const sorted = [...order].sort((a, b) => a[0].localeCompare(b[0]) || a[1] - b[1] || a[2].localeCompare(b[2]));
