@@ -79,7 +79,7 @@ function help(): string {
     '',
     'Usage:',
     '  django-docker [folder] [flags]   write Dockerfile, compose.yaml, settings and requirements (folder: current)',
-    '  django-docker doctor [folder] [--format text|json|sarif]   check container files someone else wrote',
+    '  django-docker doctor [folder] [--format text|json|sarif] [--build]   check container files someone else wrote',
     '  django-docker docs [--answers file.json] [--out dir]   render reference pages for answer sets',
     '',
     'Flags:',

@@ -499,7 +499,25 @@ export const RULES: readonly RuleInfo[] = [
   ),
 ];
 
-export const RULE_BY_ID: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((x) => [x.id, x]));
+/** Reported only by `doctor --build`, from what the engine shows. */
+export const ENGINE_RULES: readonly RuleInfo[] = [
+  r(
+    'engine-failure',
+    'error',
+    'X',
+    'The engine run failed in a way no catalogue row names',
+    'doctor --build built or started the app and it failed with a symptom the catalogue does not list. The message quotes the last lines of the log; run the step yourself (docker compose build / up) to read all of it.',
+  ),
+  r(
+    'django-check',
+    'error',
+    'X',
+    "Django's system checks report a problem",
+    'doctor --build runs manage.py check --deploy in the started container. Errors stop runserver and migrate (gunicorn starts anyway); warnings are the deployment checklist. Each message carries the check id.',
+  ),
+];
+
+export const RULE_BY_ID: ReadonlyMap<string, RuleInfo> = new Map([...RULES, ...ENGINE_RULES].map((x) => [x.id, x]));
 
 /** Catalogue rows the doctor does not check from files, with the reason. */
 export const NOT_CHECKED: ReadonlyArray<{ id: string; why: string }> = [];

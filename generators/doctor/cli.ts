@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../common/errors.ts';
 import { packageRoot } from '../common/paths.ts';
+import { EngineUnavailable } from './build.ts';
 import { checkProject } from './doctor.ts';
 import { exitCode, format, type Format, FORMATS } from './format.ts';
 import { UnreadableFile } from './project.ts';
@@ -14,11 +15,19 @@ import { UnreadableFile } from './project.ts';
 const HELP = `django-docker doctor: find what breaks a Django project's container setup, with the line to fix
 
 Usage:
-  django-docker doctor [folder] [--format text|json|sarif]
+  django-docker doctor [folder] [--format text|json|sarif] [--build]
 
   folder           the project folder (default: the current folder)
   --format <fmt>   text (default), json or sarif (SARIF 2.1.0 for code-scanning tools)
+  --build          confirm on the Docker engine: build the image, start it with the compose
+                   environment, import the settings, run check --deploy, wait for the healthcheck,
+                   GET / on 127.0.0.1; everything it starts is removed again
+  --build-timeout <minutes>  time bound of the image build (default 15)
   -h, --help       show this help
+
+Suppress a finding with "# django-docker: ignore=<rule-id> <reason>" on its line or the line
+above, "# django-docker: ignore-file=<rule-id> <reason>" at the top of a file, or an "ignore"
+list in django-docker.config.json.
 
 Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 the check could not run.`;
 
@@ -47,7 +56,12 @@ export async function runDoctorCli(argv: string[], io: CliIo = defaultIo): Promi
   try {
     parsed = parseArgs({
       args: argv,
-      options: { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        format: { type: 'string', short: 'f' },
+        help: { type: 'boolean', short: 'h' },
+        build: { type: 'boolean' },
+        'build-timeout': { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -69,12 +83,23 @@ export async function runDoctorCli(argv: string[], io: CliIo = defaultIo): Promi
     return 2;
   }
   const folder = resolve(parsed.positionals[0] ?? '.');
+  const minutes = parsed.values['build-timeout'] === undefined ? 15 : Number(parsed.values['build-timeout']);
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 180) {
+    io.err(`django-docker doctor: --build-timeout ${parsed.values['build-timeout']} is not a number of minutes between 1 and 180\n`);
+    return 2;
+  }
   try {
-    const result = await checkProject(folder);
+    const result = await checkProject(
+      folder,
+      parsed.values.build
+        ? { engine: { buildMs: minutes * 60_000, progress: (line) => io.err(`django-docker doctor --build: ${line}\n`) } }
+        : {},
+    );
     io.out(format(result, fmt, { colour: io.isTTY && fmt === 'text' && !process.env.NO_COLOR, version: version() }));
     return exitCode(result);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof UnreadableFile) io.err(`django-docker doctor: ${err.message}\n`);
+    if (err instanceof EngineUnavailable) io.err(`django-docker doctor --build: ${err.message}\n`);
+    else if (err instanceof UsageError || err instanceof UnreadableFile) io.err(`django-docker doctor: ${err.message}\n`);
     else
       io.err(`django-docker doctor: could not run, please report it: ${(err as Error).stack?.split('\n').slice(0, 3).join(' ') ?? err}\n`);
     return 2;

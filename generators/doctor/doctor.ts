@@ -2,6 +2,7 @@
  * The doctor: load the project once, run every rule, return the findings in a stable order.
  * `checkProject` is the function the bench times.
  */
+import { engineCheck, type EngineOptions } from './build.ts';
 import { RULES } from './catalogue.ts';
 import { loadProject, type LoadOptions } from './load.ts';
 import { COMPOSE_RULES } from './rules/compose.ts';
@@ -28,11 +29,15 @@ export interface DoctorResult {
   /** Files the doctor read for its judgement (for the summary). */
   checked: string[];
   counts: { error: number; warning: number; info: number; suppressed: number };
+  /** With --build: what ran on the engine, in one line. */
+  engine?: string;
 }
 
 export type DoctorOptions = LoadOptions & {
   /** Home folder whose django-docker.config.json adds to the project's ignore list (tests pass their own). */
   home?: string;
+  /** --build: confirm on the engine (build, start, import, check --deploy, healthcheck, GET /). */
+  engine?: EngineOptions;
 };
 
 export async function checkProject(root: string, options: DoctorOptions = {}): Promise<DoctorResult> {
@@ -42,6 +47,12 @@ export async function checkProject(root: string, options: DoctorOptions = {}): P
   for (const rule of RULES) {
     const check = CHECKS.get(rule.id);
     if (check) await check(ctx);
+  }
+  let engineSummary: string | undefined;
+  if (options.engine) {
+    const engine = await engineCheck(project, findings, options.engine);
+    findings.push(...engine.findings);
+    engineSummary = engine.summary;
   }
   // One finding per rule, file, line and message.
   const unique = new Map<string, Finding>();
@@ -62,5 +73,11 @@ export async function checkProject(root: string, options: DoctorOptions = {}): P
   ];
   const counts = { error: 0, warning: 0, info: 0, suppressed: suppressed.length };
   for (const f of sorted) counts[f.severity]++;
-  return { findings: sorted, suppressed: suppressed.sort(compareFindings), checked: [...new Set(checked)], counts };
+  return {
+    findings: sorted,
+    suppressed: suppressed.sort(compareFindings),
+    checked: [...new Set(checked)],
+    counts,
+    ...(engineSummary ? { engine: engineSummary } : {}),
+  };
 }

@@ -2,7 +2,7 @@
  * Output formats: text (one finding per line, then a summary; colour only on a terminal),
  * json (stable order) and SARIF 2.1.0 (rules with help text from the catalogue).
  */
-import { RULES, type Severity } from './catalogue.ts';
+import { ENGINE_RULES, RULES, type Severity } from './catalogue.ts';
 import type { DoctorResult } from './doctor.ts';
 import type { Suppression } from './suppress.ts';
 
@@ -20,7 +20,7 @@ function plural(n: number, word: string): string {
 export function summaryLine(result: DoctorResult): string {
   const { error, warning, info, suppressed } = result.counts;
   const containers = result.checked.some((f) => /(^|\/)(Dockerfile|[\w.-]*compose[\w.-]*\.ya?ml)$/.test(f));
-  const files = `${plural(result.checked.length, 'file')} checked${containers ? '' : '; no Dockerfile or compose file found'}`;
+  const files = `${plural(result.checked.length, 'file')} checked${containers ? '' : '; no Dockerfile or compose file found'}${result.engine ? `; ${result.engine}` : ''}`;
   const quiet = suppressed ? `, ${suppressed} suppressed` : '';
   if (error + warning + info === 0) return `doctor: no problems found${suppressed ? ` (${suppressed} suppressed)` : ''} (${files})`;
   return `doctor: ${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(info, 'info')}${quiet} (${files})`;
@@ -53,7 +53,8 @@ export function formatJson(result: DoctorResult): string {
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 
 export function formatSarif(result: DoctorResult, version: string): string {
-  const index = new Map(RULES.map((r, i) => [r.id, i]));
+  const all = [...RULES, ...ENGINE_RULES];
+  const index = new Map(all.map((r, i) => [r.id, i]));
   const sarif = {
     $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
     version: '2.1.0',
@@ -63,7 +64,7 @@ export function formatSarif(result: DoctorResult, version: string): string {
           driver: {
             name: 'django-docker doctor',
             version,
-            rules: RULES.map((r) => ({
+            rules: all.map((r) => ({
               id: r.id,
               name: r.id.replace(/(^|-)([a-z0-9])/g, (_m, _d: string, c: string) => c.toUpperCase()),
               shortDescription: { text: r.title },

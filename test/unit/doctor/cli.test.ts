@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import helpers from 'yeoman-test';
-import { RULES } from '../../../generators/doctor/catalogue.ts';
+import { ENGINE_RULES, RULES } from '../../../generators/doctor/catalogue.ts';
 import { runDoctorCli } from '../../../generators/doctor/cli.ts';
 import DoctorGenerator from '../../../generators/doctor/index.ts';
 import { fixturesDir } from '../../support/doctor-fixtures.ts';
@@ -85,7 +85,7 @@ describe('doctor CLI', () => {
     };
     expect(sarif.version).toBe('2.1.0');
     const run0 = sarif.runs[0]!;
-    expect(run0.tool.driver.rules.map((x) => x.id)).toEqual(RULES.map((x) => x.id));
+    expect(run0.tool.driver.rules.map((x) => x.id)).toEqual([...RULES, ...ENGINE_RULES].map((x) => x.id));
     for (const rule of run0.tool.driver.rules) expect(rule.help.text.length).toBeGreaterThan(40);
     const w = run0.results.find((x) => x.ruleId === 'workdir-copy-mismatch')!;
     expect(w.level).toBe('error');
@@ -118,6 +118,18 @@ describe('doctor CLI', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err.trimEnd().split('\n')).toHaveLength(1);
     }
+  });
+
+  it('--build without an engine: one line on stderr, exit 2', () => {
+    const bin = fileURLToPath(new URL('../../../generators/cli.js', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'doctor', clean, '--build'], {
+      encoding: 'utf8',
+      env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^django-docker doctor --build: no Docker engine answers \(`docker info` failed\): .*\n$/);
+    expect(r.stdout).toBe('');
   });
 
   it('the django-docker bin dispatches `doctor` (built output)', () => {

@@ -45,3 +45,17 @@ STATIC_URL = "/static/"
 STATIC_ROOT = "/srv/static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = "/srv/media"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
