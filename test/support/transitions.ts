@@ -16,7 +16,8 @@ export function transitionNames(): string[] {
   return readdirSync(transitionsDir).sort();
 }
 
-export const ignoredInDiff = (rel: string): boolean => rel === '.env' || rel.startsWith('.django-docker/base/');
+// .env and k8s/.env hold fresh secrets.
+export const ignoredInDiff = (rel: string): boolean => rel === '.env' || rel === 'k8s/.env' || rel.startsWith('.django-docker/base/');
 
 export function readFlags(name: string, which: 'from' | 'to'): Record<string, unknown> {
   return JSON.parse(readFileSync(join(transitionsDir, name, `${which}.json`), 'utf8')) as Record<string, unknown>;

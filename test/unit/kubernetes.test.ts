@@ -178,7 +178,7 @@ describe('Kubernetes manifests for every database, server and port', () => {
     { database: 'postgres', kubernetes: true },
     { database: 'mysql', kubernetes: true, replicas: 3 },
     { database: 'mariadb', kubernetes: true, server: 'uvicorn', port: 9000, uid: 20001 },
-    { database: 'none', kubernetes: true },
+    { database: 'none', kubernetes: true, devCompose: false },
     { database: 'sqlite', kubernetes: true, migrate: 'release' },
   ];
   for (const raw of sets) {
@@ -188,6 +188,9 @@ describe('Kubernetes manifests for every database, server and port', () => {
       const files = await renderFiles(plan, () => undefined);
       const k8s = files.filter((f) => f.path.startsWith('k8s/') && f.path.endsWith('.yaml'));
       expect(k8s.map((f) => f.path)).toContain('k8s/web.yaml');
+      // --no-dev-compose leaves the development override out, and the .dockerignore line with it.
+      expect(files.some((f) => f.path === 'compose.dev.yaml')).toBe(raw.devCompose !== false);
+      expect(files.find((f) => f.path === '.dockerignore')!.contents.includes('compose.dev.yaml')).toBe(raw.devCompose !== false);
       const objs = k8s.flatMap((f) => docs(f.contents)).filter((o) => o.kind !== 'Kustomization');
       for (const o of objs) await validate(o);
       const web = podOf(objs.find((o) => o.kind === 'Deployment')!);
