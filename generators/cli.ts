@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { QueuedAdapter, TerminalAdapter } from '@yeoman/adapter';
 import { QUESTIONS, readAnswersFile } from './generate/answers.ts';
-import { oneLine } from './common/errors.ts';
+import { oneLine, visible } from './common/errors.ts';
 import { CONFIG_KEYS } from './generate/org-config.ts';
 import { packageRoot } from './common/paths.ts';
 
@@ -170,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
         else generatorOptions[key] = value;
       }
     } catch (err) {
-      console.error(`django-docker: ${(err as Error).message}`);
+      console.error(`django-docker: ${visible((err as Error).message)}`);
       removeCreated();
       return 1;
     }
@@ -201,8 +201,8 @@ async function main(argv: string[]): Promise<number> {
     finished = true;
   } catch (err) {
     const e = err as Error;
-    if (e.name === 'UsageError') console.error(`django-docker: ${e.message}`);
-    else console.error(`django-docker: unexpected error, please report it: ${oneLine(e)}`);
+    if (e.name === 'UsageError') console.error(`django-docker: ${visible(e.message)}`);
+    else console.error(`django-docker: unexpected error, please report it: ${visible(oneLine(e))}`);
     removeCreated();
     return 1;
   } finally {

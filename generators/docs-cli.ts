@@ -7,7 +7,7 @@ import { lstatSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AnswerSet, answerSetsFrom, renderReferencePage } from './generate/docs.ts';
-import { oneLine, UsageError } from './common/errors.ts';
+import { oneLine, UsageError, visible } from './common/errors.ts';
 import { readText } from './common/read-file.ts';
 import { commitStaged } from './common/staged-write.ts';
 
@@ -88,7 +88,9 @@ export async function runDocsCli(argv: string[], version: string): Promise<numbe
     return 0;
   } catch (err) {
     const e = err as Error;
-    console.error(`django-docker docs: ${e.name === 'UsageError' ? e.message : `unexpected error, please report it: ${oneLine(e)}`}`);
+    console.error(
+      `django-docker docs: ${visible(e.name === 'UsageError' ? e.message : `unexpected error, please report it: ${oneLine(e)}`)}`,
+    );
     return 1;
   }
 }

@@ -22,13 +22,21 @@ import {
   validateAnswer,
 } from '../generate/answers.ts';
 import { type Detected, detect } from '../project/detect.ts';
-import { UsageError } from '../common/errors.ts';
+import { UsageError, visible } from '../common/errors.ts';
 import { buildPlan, checkPlan, type Plan } from '../generate/plan.ts';
 import { appendMissingEnv, renderDotEnv, renderFiles } from '../generate/render.ts';
 import { renderKubernetesEnv } from '../generate/kubernetes.ts';
 import { reconcile, type Reconciled, type Status } from '../generate/reconcile.ts';
 import { basePath, STATE_DIR, storedBases } from '../project/state.ts';
-import { checkTemplates, CONFIG_KEYS, loadOrgConfig, type OrgConfig, parseLabelFlags, TRUST_FLAG } from '../generate/org-config.ts';
+import {
+  checkTemplates,
+  CONFIG_KEYS,
+  loadOrgConfig,
+  type OrgConfig,
+  parseLabelFlags,
+  TRUST_FLAG,
+  withPlaceholderCredentials,
+} from '../generate/org-config.ts';
 import { locateInside } from '../common/confine.ts';
 import { ProjectLock } from '../common/project-lock.ts';
 import { decodeUtf8, readBytesIfExists } from '../common/read-file.ts';
@@ -166,7 +174,8 @@ export default class AppGenerator extends Generator<AppOptions> {
       if (c.type === 'labels') flags.labels = { ...flags.labels, ...parseLabelFlags(([] as unknown[]).concat(value).map(String)) };
       else (flags as Record<string, unknown>)[key] = String(value);
     }
-    this.organisationFlags = flags;
+    // .yo-rc.json is committed: an index URL's credentials are saved as placeholders, the real ones go to .env.
+    this.organisationFlags = flags.pipIndexUrl ? { ...flags, pipIndexUrl: withPlaceholderCredentials(flags.pipIndexUrl) } : flags;
     const root = this.destinationRoot();
     const loaded = loadOrgConfig(root, flags);
     // Templates are code: they run only from the home file's folder, or from the project when trusted.
@@ -396,7 +405,10 @@ export default class AppGenerator extends Generator<AppOptions> {
       if (!this.dryRun()) (this.fs.store.get(target) as { conflicter?: string }).conflicter = 'force';
     }
     const env = existing('.env');
-    const envText = env === undefined ? renderDotEnv(this.plan, secret) : appendMissingEnv(this.plan, env, secret);
+    // The package index URL with credentials goes to .env as given (or with placeholders when only the saved, redacted one is known).
+    const value = (length: number, name: string): string =>
+      name === 'PIP_INDEX_URL' && this.organisation.pipIndexUrl ? this.organisation.pipIndexUrl : secret(length);
+    const envText = env === undefined ? renderDotEnv(this.plan, value) : appendMissingEnv(this.plan, env, value);
     if (envText !== env) {
       // Fresh secrets: readable by the owner only.
       write('.env', envText, env === undefined ? 0o600 : undefined, true);
@@ -512,8 +524,13 @@ export default class AppGenerator extends Generator<AppOptions> {
       // Without the `Index:` and `====` lines: --- and +++ name the two sides.
       diffs.push(patch.split('\n').slice(2).join('\n').trimEnd());
     }
+    // The diff quotes the project's files: their control characters are shown, not sent to the terminal.
     if (diffs.length > 0)
-      this.log.info(['Dry run: each changed file as a diff (- as it is now, + as the run would write it):', ...diffs].join('\n'));
+      this.log.info(
+        ['Dry run: each changed file as a diff (- as it is now, + as the run would write it):', ...diffs.flatMap((d) => d.split('\n'))]
+          .map(visible)
+          .join('\n'),
+      );
   }
 
   end(): void {
@@ -558,7 +575,9 @@ export default class AppGenerator extends Generator<AppOptions> {
         ...(lines.length ? lines : ['  nothing to change: every file already matches']),
         ...(dryRun ? ['Dry run: nothing was written.'] : []),
         `Next: docker compose up --build   then open http://localhost:${this.plan.port}/`,
-      ].join('\n'),
+      ]
+        .map(visible)
+        .join('\n'),
     );
   }
 }

@@ -28,3 +28,19 @@ export function oneLine(err: unknown): string {
   const at = /\n\s+at (.+)/.exec(String(e?.stack ?? ''))?.[1];
   return at ? `${message} (at ${at})` : message;
 }
+
+/**
+ * Text from a project (file names, values, lines) made safe for a terminal: control characters
+ * (escape sequences, carriage returns, line breaks) and bidirectional overrides are shown as
+ * `\x1b`-style escapes, so a file cannot rewrite the screen or split one line into two.
+ */
+export function visible(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    },
+  );
+}

@@ -5,7 +5,11 @@
  * one-line UsageError naming the file.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
+import { TextDecoder } from 'node:util';
 import { UsageError } from './errors.ts';
+
+/** An input the readers refuse outright (too large, not a regular file, not text): no reader may skip it quietly. */
+export class InputRefused extends UsageError {}
 
 /** Largest input file read: far above any real settings module, requirements file or compose file. */
 export const MAX_INPUT_BYTES = 2 * 1024 * 1024;
@@ -30,9 +34,9 @@ function whatItIs(st: Stats): string {
 }
 
 function checkRegular(st: Stats, shown: string, maxBytes: number): void {
-  if (!st.isFile()) throw new UsageError(`${shown} is ${whatItIs(st)}, not a file: replace it with a regular file, or move it away`);
+  if (!st.isFile()) throw new InputRefused(`${shown} is ${whatItIs(st)}, not a file: replace it with a regular file, or move it away`);
   if (st.size > maxBytes) {
-    throw new UsageError(`${shown} is ${sizeText(st.size)}, more than the ${sizeText(maxBytes)} read from one file: give a smaller file`);
+    throw new InputRefused(`${shown} is ${sizeText(st.size)}, more than the ${sizeText(maxBytes)} read from one file: give a smaller file`);
   }
 }
 
@@ -53,7 +57,7 @@ export function readBytesIfExists(abs: string, shown: string, options: ReadOptio
     st = lstatSync(abs, { throwIfNoEntry: false });
     if (st?.isSymbolicLink()) {
       if (options.noFollow) {
-        throw new UsageError(`${shown} is a symbolic link: the generator never writes through links; replace it with the file itself`);
+        throw new InputRefused(`${shown} is a symbolic link: the generator never writes through links; replace it with the file itself`);
       }
       st = statSync(abs, { throwIfNoEntry: false });
       // A link to nothing reads as no file, as the link's target does not exist either.
@@ -61,7 +65,7 @@ export function readBytesIfExists(abs: string, shown: string, options: ReadOptio
   } catch (err) {
     if (err instanceof UsageError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw new UsageError(`cannot read ${shown}: ${reason(err)}`);
+    throw new InputRefused(`cannot read ${shown}: ${reason(err)}`);
   }
   if (!st) return undefined;
   checkRegular(st, shown, maxBytes);
@@ -70,7 +74,7 @@ export function readBytesIfExists(abs: string, shown: string, options: ReadOptio
     // O_NONBLOCK: a file swapped for a FIFO after the check must not block the open.
     fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | (options.noFollow ? constants.O_NOFOLLOW : 0));
   } catch (err) {
-    throw new UsageError(`cannot read ${shown}: ${reason(err)}; fix its permissions, then run again`);
+    throw new InputRefused(`cannot read ${shown}: ${reason(err)}; fix its permissions, then run again`);
   }
   try {
     checkRegular(fstatSync(fd), shown, maxBytes);
@@ -82,12 +86,12 @@ export function readBytesIfExists(abs: string, shown: string, options: ReadOptio
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
-      if (total > maxBytes) throw new UsageError(`${shown} grew past ${sizeText(maxBytes)} while being read: give a smaller file`);
+      if (total > maxBytes) throw new InputRefused(`${shown} grew past ${sizeText(maxBytes)} while being read: give a smaller file`);
     }
     return Buffer.concat(chunks, total);
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot read ${shown}: ${reason(err)}`);
+    throw new InputRefused(`cannot read ${shown}: ${reason(err)}`);
   } finally {
     closeSync(fd);
   }
@@ -105,7 +109,30 @@ export function decodeUtf8(bytes: Buffer, shown: string): string {
     let offset = 0;
     while (offset < bytes.length && again[offset] === bytes[offset]) offset++;
     const line = bytes.subarray(0, offset).toString('latin1').split('\n').length;
-    throw new UsageError(`${shown} line ${line} is not valid UTF-8: save the file as UTF-8, then run again`);
+    throw new InputRefused(`${shown} line ${line} is not valid UTF-8: save the file as UTF-8, then run again`);
+  }
+}
+
+/**
+ * Python source as Python reads it (PEP 263): UTF-8 unless a coding declaration in the first two
+ * lines names another encoding. Bytes that encoding cannot decode are refused: Python would not
+ * import the file either.
+ */
+export function decodePythonSource(bytes: Buffer, shown: string): string {
+  const head = bytes.subarray(0, 400).toString('latin1').split('\n').slice(0, 2);
+  const cookie = head.map((l) => /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/.exec(l)?.[1]).find((c) => c !== undefined);
+  if (!cookie || /^utf[-_]?8(-sig)?$/i.test(cookie)) return decodeUtf8(bytes, shown);
+  let decoder: TextDecoder;
+  try {
+    const label = cookie.toLowerCase().replace(/_/g, '-');
+    decoder = new TextDecoder(({ 'latin-1': 'latin1', cp1252: 'windows-1252' } as Record<string, string>)[label] ?? label, { fatal: true });
+  } catch {
+    throw new InputRefused(`${shown} declares the encoding ${cookie}, which the generator cannot read: save the file as UTF-8`);
+  }
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    throw new InputRefused(`${shown} is not valid ${cookie}, as its coding line says: Python cannot import it; fix the file`);
   }
 }
 
@@ -118,7 +145,7 @@ export function readTextIfExists(abs: string, shown: string, options: ReadOption
 /** A text file that must exist. */
 export function readText(abs: string, shown: string, options: ReadOptions = {}): string {
   const text = readTextIfExists(abs, shown, options);
-  if (text === undefined) throw new UsageError(`${shown} does not exist: give a file that does`);
+  if (text === undefined) throw new InputRefused(`${shown} does not exist: give a file that does`);
   return text;
 }
 
@@ -128,6 +155,6 @@ export function readJson(abs: string, shown: string, options: ReadOptions = {}):
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${shown} is not valid JSON (${(err as Error).message.split('\n')[0]}): fix it`);
+    throw new InputRefused(`${shown} is not valid JSON (${(err as Error).message.split('\n')[0]}): fix it`);
   }
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../common/errors.ts';
+import { oneLine, UsageError, visible } from '../common/errors.ts';
 import { packageRoot } from '../common/paths.ts';
 import { EngineUnavailable } from './build.ts';
 import { checkProject } from './doctor.ts';
@@ -98,10 +98,9 @@ export async function runDoctorCli(argv: string[], io: CliIo = defaultIo): Promi
     io.out(format(result, fmt, { colour: io.isTTY && fmt === 'text' && !process.env.NO_COLOR, version: version() }));
     return exitCode(result);
   } catch (err) {
-    if (err instanceof EngineUnavailable) io.err(`django-docker doctor --build: ${err.message}\n`);
-    else if (err instanceof UsageError || err instanceof UnreadableFile) io.err(`django-docker doctor: ${err.message}\n`);
-    else
-      io.err(`django-docker doctor: could not run, please report it: ${(err as Error).stack?.split('\n').slice(0, 3).join(' ') ?? err}\n`);
+    if (err instanceof EngineUnavailable) io.err(`django-docker doctor --build: ${visible(err.message)}\n`);
+    else if (err instanceof UsageError || err instanceof UnreadableFile) io.err(`django-docker doctor: ${visible(err.message)}\n`);
+    else io.err(`django-docker doctor: could not run, please report it: ${visible(oneLine(err))}\n`);
     return 2;
   }
 }

@@ -5,6 +5,7 @@
 import { ENGINE_RULES, RULES, type Severity } from './catalogue.ts';
 import type { DoctorResult } from './doctor.ts';
 import type { Suppression } from './suppress.ts';
+import { visible } from '../common/errors.ts';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -28,9 +29,10 @@ export function summaryLine(result: DoctorResult): string {
 
 export function formatText(result: DoctorResult, colour: boolean): string {
   const lines = result.findings.map((f) => {
+    // File names and messages quote the project's files: their control characters are shown, not obeyed.
     const sev = colour ? `${COLOURS[f.severity]}${f.severity}${RESET}` : f.severity;
-    const loc = colour ? `${DIM}${f.file}:${f.line}:${RESET}` : `${f.file}:${f.line}:`;
-    return `${loc} ${sev} ${f.rule}: ${f.message}`;
+    const loc = colour ? `${DIM}${visible(f.file)}:${f.line}:${RESET}` : `${visible(f.file)}:${f.line}:`;
+    return `${loc} ${sev} ${f.rule}: ${visible(f.message)}`;
   });
   lines.push(summaryLine(result));
   return `${lines.join('\n')}\n`;

@@ -3,6 +3,7 @@
  * `parse-error` findings; only an unreadable file or a folder without a Django project stops
  * the doctor.
  */
+import { InputRefused } from '../common/read-file.ts';
 import { posix } from 'node:path';
 import { UsageError } from '../common/errors.ts';
 import { type ComposeService } from './parse/compose-model.ts';
@@ -94,7 +95,8 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   }
   if (compose) {
     project.compose = compose;
-    for (const e of compose.errors) parseError(findings, e.file, e.line, `invalid YAML: ${e.message}`);
+    for (const e of compose.errors)
+      parseError(findings, e.file, e.line, e.message.startsWith('include ') ? e.message : `invalid YAML: ${e.message}`);
     for (const e of compose.dotenvFile ? [] : []) void e;
     const services = [...compose.services.values()];
     project.dbServices = services.filter((s) => s.image && DB_IMAGES.test(s.image.value.split(/[:@]/)[0]!));
@@ -516,6 +518,7 @@ function installedRequirements(project: Loaded, df: DockerfileModel & { final: S
           out.files.push(...set.files);
           out.requirements.push(...set.requirements);
         } catch (err) {
+          if (err instanceof InputRefused) throw err;
           findings.push({
             rule: 'build-context-missing-file',
             severity: 'error',
@@ -541,6 +544,7 @@ function installedRequirements(project: Loaded, df: DockerfileModel & { final: S
               else untraceable = true;
             }
           } catch (err) {
+            if (err instanceof InputRefused) throw err;
             const line = (err as { line?: number }).line;
             if (line)
               findings.push({
@@ -606,7 +610,8 @@ function lockInImage(project: Loaded, layout: ImageLayout | undefined, workdir: 
     if (inImage !== file || !project.files.isFile(file)) continue;
     try {
       return { file, names: new Set(lockedVersions(project.files.root, manager).keys()) };
-    } catch {
+    } catch (err) {
+      if (err instanceof InputRefused) throw err;
       return undefined;
     }
   }
@@ -648,6 +653,7 @@ async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInf
           break;
         }
       } catch (err) {
+        if (err instanceof InputRefused) throw err;
         const line = (err as { line?: number }).line ?? 1;
         project.findings.push({
           rule: 'parse-error',

@@ -78,11 +78,20 @@ export function minimumDatabaseVersion(database: Database, lines: readonly Djang
   return mins.sort(compareVersions).at(-1);
 }
 
+/** A version as the image tag means it: `8.0` is the newest 8.0 release, so it meets a minimum of 8.0.11. */
+function meets(version: string, min: string): boolean {
+  return compareVersions(version, min) >= 0 || min.startsWith(`${version}.`);
+}
+
 export function checkDatabaseVersion(database: Database, version: string, lines: readonly DjangoLine[], djangoLabel: string): void {
   const min = minimumDatabaseVersion(database, lines);
-  if (min && compareVersions(version, min) < 0) {
-    const label = DATABASE_TABLE[database].label;
-    throw new UsageError(`Django ${djangoLabel} needs ${label} ${min} or later, not ${version}: use --db-version ${min} or newer`);
+  if (min && !meets(version, min)) {
+    const table = DATABASE_TABLE[database];
+    // The advice is a value --db-version takes: the oldest published line that meets the minimum.
+    const lowest = table.kind === 'server' ? table.versions.find((v) => meets(v, min)) : undefined;
+    throw new UsageError(
+      `Django ${djangoLabel} needs ${table.label} ${min} or later, not ${version}: use --db-version ${lowest ?? min} or newer`,
+    );
   }
 }
 

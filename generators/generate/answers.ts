@@ -5,6 +5,7 @@
 import { type Database, DATABASES, DATABASE_TABLE, hasVersion } from '../facts/databases.ts';
 import type { Detected } from '../project/detect.ts';
 import { UsageError } from '../common/errors.ts';
+import { TAKEN_IDS, TAKEN_NAMES } from '../facts/base-image.ts';
 import { readText } from '../common/read-file.ts';
 import { answersProblem, configProblemLine, problemLine } from './validate.ts';
 import {
@@ -301,6 +302,9 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
         throw new UsageError(
           `--user ${s} is not a valid user name: use lower-case letters, digits, - and _, starting with a letter (such as app)`,
         );
+      // useradd/groupadd in the image fail on a name its base already has (user-exists).
+      if (TAKEN_NAMES.has(s))
+        throw new UsageError(`--user ${s} is already a user or group of the python base image: choose another name, such as app`);
       return s as Answers[K];
     }
     case 'uid': {
@@ -310,6 +314,8 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
       if (n === 0) throw new UsageError('--uid 0 is root: give a non-root uid such as 10001');
       if (n < 1000 || n > 600000)
         throw new UsageError(`--uid ${n} is outside 1000–600000: give a uid such as 10001, clear of system accounts`);
+      const taken = TAKEN_IDS.get(n);
+      if (taken) throw new UsageError(`--uid ${n} is ${taken} in the python base image: give another, such as 10001`);
       return n as Answers[K];
     }
     case 'comments':
@@ -389,7 +395,15 @@ export function finaliseAnswers(detected: Detected, raw: RawAnswers): Answers {
     checkRequiresPython(answers.python, detected.requiresPython, 'pyproject.toml');
     checkWheelPins(answers.python, detected.requirements?.requirements ?? []);
   }
-  if (table.kind === 'server') checkDatabaseVersion(answers.database, answers.dbVersion, lines, label);
+  if (table.kind === 'server') {
+    checkDatabaseVersion(answers.database, answers.dbVersion, lines, label);
+    // A tag nobody publishes would stop `docker compose up` at the pull.
+    if (!hasVersion(answers.database, answers.dbVersion)) {
+      throw new UsageError(
+        `--db-version ${answers.dbVersion} is not a ${table.label} release with an image: choose ${table.versions.join(', ')} (or a release within one, such as ${table.defaultVersion}.1)`,
+      );
+    }
+  }
   // Several pods cannot share one SQLite file: each node would mount its own copy, or writers lock each other out.
   if (answers.kubernetes && answers.database === 'sqlite' && answers.replicas > 1) {
     throw new UsageError(

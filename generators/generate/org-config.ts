@@ -72,6 +72,12 @@ export function validateOrgConfig(raw: unknown, source: string, root: string, fr
     throw new UsageError(`${source}: "trustProjectTemplates" is read only from ~/${CONFIG_FILE}: a project cannot vouch for itself`);
   }
   if (out.caCert !== undefined) existingInside(root, out.caCert, `${source}: "caCert"`, 'file');
+  // The project's config is committed with it: credentials do not belong there (secrets-committed).
+  if (from === 'project' && out.pipIndexUrl !== undefined && hasCredentials(out.pipIndexUrl)) {
+    throw new UsageError(
+      `${source}: "pipIndexUrl" holds credentials, and this file is committed with the project: put the URL in ~/${CONFIG_FILE} or pass --pip-index-url (kept in .env), and rotate the password`,
+    );
+  }
   return out;
 }
 
@@ -112,6 +118,19 @@ export function loadOrgConfig(root: string, flags: OrgConfig, home = homedir()):
     ...(templatesFrom ? { templatesFrom } : {}),
     home: { trustProjectTemplates: layers[0]![1].trustProjectTemplates === true },
   };
+}
+
+/** Does a package index URL carry a user name or password (`https://user:token@host/simple`)? */
+export function hasCredentials(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(url);
+}
+
+/** The URL with its credentials replaced by placeholders: what committed files may show. */
+export function withPlaceholderCredentials(url: string): string {
+  return url.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]+)@/i,
+    (_m, scheme: string, userinfo: string) => `${scheme}${userinfo.includes(':') ? 'USER:PASSWORD' : 'TOKEN'}@`,
+  );
 }
 
 /** The flag that lets templates inside a project run. */

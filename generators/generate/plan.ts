@@ -11,7 +11,7 @@ import type { Detected } from '../project/detect.ts';
 import { type Requirement, type RequirementSet, hasDistribution, normaliseName } from '../project/requirements.ts';
 import type { RequirementNeed } from './requirements-merge.ts';
 import { checkLockCovers } from '../project/managers.ts';
-import type { OrgConfig } from './org-config.ts';
+import { hasCredentials, type OrgConfig, withPlaceholderCredentials } from './org-config.ts';
 import { PINS } from '../facts/versions.ts';
 import { type DevPlan, devPlan, type MigrationsPlan, migrationsPlan, type WorkersPlan, workersEnv, workersPlan } from './services.ts';
 import { type KubernetesPlan, kubernetesPlan } from './kubernetes.ts';
@@ -27,6 +27,8 @@ export interface EnvVar {
   secret?: boolean;
   /** Written commented out: the compose default follows the answers, so a re-run can move it. */
   optional?: boolean;
+  /** Read by the image build only (a build argument), not by the running app. */
+  buildOnly?: boolean;
   why: string;
 }
 
@@ -407,11 +409,33 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
         why: 'the DB server administrator password; Django never uses it',
       })),
       ...workersEnv(workers),
+      ...(org.pipIndexUrl && hasCredentials(org.pipIndexUrl)
+        ? [
+            {
+              name: 'PIP_INDEX_URL',
+              compose: '',
+              example: withPlaceholderCredentials(org.pipIndexUrl),
+              secret: true,
+              buildOnly: true,
+              why: 'the package index URL with its credentials: compose passes it to the build from here, never from a committed file',
+            },
+          ]
+        : []),
     ],
     build: {
+      // Compose values: an index URL with credentials has no default here, it comes from .env only.
       args: [
-        ...(org.pipIndexUrl ? [['PIP_INDEX_URL', org.pipIndexUrl] as [string, string]] : []),
-        ...(org.pipTrustedHost ? [['PIP_TRUSTED_HOST', org.pipTrustedHost] as [string, string]] : []),
+        ...(org.pipIndexUrl
+          ? [
+              [
+                'PIP_INDEX_URL',
+                hasCredentials(org.pipIndexUrl)
+                  ? '${PIP_INDEX_URL:?set PIP_INDEX_URL in .env: the package index URL with its credentials}'
+                  : `\${PIP_INDEX_URL:-${org.pipIndexUrl}}`,
+              ] as [string, string],
+            ]
+          : []),
+        ...(org.pipTrustedHost ? [['PIP_TRUSTED_HOST', `\${PIP_TRUSTED_HOST:-${org.pipTrustedHost}}`] as [string, string]] : []),
       ],
       ...(org.caCert ? { caCert: { source: org.caCert, target: '/usr/local/share/ca-certificates/organisation-ca.crt' } } : {}),
     },

@@ -186,8 +186,9 @@ export function reconcile(outputs: readonly OutputFile[], disk: ExistingFile, fo
     const base = file.mergeBase ? disk(basePath(file.path)) : undefined;
     if (base !== undefined) {
       if (current === base) return done('update', generated);
-      if (force) return done('replace', generated);
       const m = mergeThreeWay(base, current, generated);
+      // --force settles a conflict with the generator's version; a clean merge keeps the user's edits either way.
+      if (m.conflict && force) return done('replace', generated);
       return done(m.conflict ? 'conflict' : 'merged', m.text);
     }
     return done('replace', generated);

@@ -334,7 +334,7 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
 }
 
 /** `.env` for a first run: the example's values with fresh secrets. Written only when absent. */
-export function renderDotEnv(plan: Plan, secret: (length: number) => string): string {
+export function renderDotEnv(plan: Plan, secret: (length: number, name: string) => string): string {
   const example = renderTemplate('env.example.ejs', plan);
   const secretNames = new Set(plan.env.filter((v) => v.secret).map((v) => v.name));
   const header = '# Local secrets for docker compose, made by generator-django-docker. Keep out of git.\n';
@@ -345,14 +345,14 @@ export function renderDotEnv(plan: Plan, secret: (length: number) => string): st
       .filter((line, i) => i > 2 || !line.startsWith('#'))
       .map((line) => {
         const name = line.split('=')[0]!;
-        return secretNames.has(name) && !line.startsWith('#') ? `${name}=${secret(name === 'DJANGO_SECRET_KEY' ? 50 : 32)}` : line;
+        return secretNames.has(name) && !line.startsWith('#') ? `${name}=${secret(name === 'DJANGO_SECRET_KEY' ? 50 : 32, name)}` : line;
       })
       .join('\n')
   );
 }
 
 /** Variables this setup reads that an existing `.env` lacks, appended; every existing line stays. */
-export function appendMissingEnv(plan: Plan, env: string, secret: (length: number) => string): string {
+export function appendMissingEnv(plan: Plan, env: string, secret: (length: number, name: string) => string): string {
   const have = new Set(
     env
       .split('\n')
@@ -361,7 +361,7 @@ export function appendMissingEnv(plan: Plan, env: string, secret: (length: numbe
   );
   const missing = plan.env.filter((v) => v.example !== undefined && !v.optional && !have.has(v.name));
   if (missing.length === 0) return env;
-  const lines = missing.map((v) => `${v.name}=${v.secret ? secret(v.name === 'DJANGO_SECRET_KEY' ? 50 : 32) : v.example}`);
+  const lines = missing.map((v) => `${v.name}=${v.secret ? secret(v.name === 'DJANGO_SECRET_KEY' ? 50 : 32, v.name) : v.example}`);
   const base = env === '' || env.endsWith('\n') ? env : `${env}\n`;
   return `${base}\n# Added by generator-django-docker for the current answers\n${lines.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@
  */
 import { QUESTIONS } from './answers.ts';
 import { DATABASES } from '../facts/databases.ts';
+import { TAKEN_IDS, TAKEN_NAMES } from '../facts/base-image.ts';
 import { CONFIG_KEYS } from './org-config.ts';
 
 type Schema = Record<string, unknown>;
@@ -30,7 +31,7 @@ function answerProperty(key: string): Schema {
     case 'port':
       return { ...base, type: 'integer', minimum: 1, maximum: 65535 };
     case 'uid':
-      return { ...base, type: 'integer', minimum: 1000, maximum: 600000 };
+      return { ...base, type: 'integer', minimum: 1000, maximum: 600000, not: { enum: [...TAKEN_IDS.keys()] } };
     case 'comments':
     case 'devCompose':
     case 'kubernetes':
@@ -38,7 +39,7 @@ function answerProperty(key: string): Schema {
     case 'replicas':
       return { ...base, type: 'integer', minimum: 1, maximum: 100 };
     case 'user':
-      return { ...base, type: 'string', pattern: '^[a-z_][a-z0-9_-]{0,31}$', not: { const: 'root' } };
+      return { ...base, type: 'string', pattern: '^[a-z_][a-z0-9_-]{0,31}$', not: { enum: [...TAKEN_NAMES] } };
     case 'projectName':
       return { ...base, type: 'string', pattern: '^[a-z_][a-z0-9_]*$' };
     case 'dbVersion':
@@ -118,11 +119,18 @@ export function configSchema(): Schema {
 export function planSchema(): Schema {
   const answers = answersSchema();
   const { $schema: _s, name: _n, organisation: _o, ...answerProps } = answers.properties as Record<string, Schema>;
-  const envVar = obj({ name: str, compose: str, example: str, secret: { type: 'boolean' }, optional: { type: 'boolean' }, why: str }, [
-    'example',
-    'secret',
-    'optional',
-  ]);
+  const envVar = obj(
+    {
+      name: str,
+      compose: str,
+      example: str,
+      secret: { type: 'boolean' },
+      optional: { type: 'boolean' },
+      buildOnly: { type: 'boolean' },
+      why: str,
+    },
+    ['example', 'secret', 'optional', 'buildOnly'],
+  );
   const driver = obj({ name: str, requirement: str, builderPackages: strList, runtimePackages: strList, builderWhy: str, runtimeWhy: str });
   const service = obj({
     name: str,

@@ -56,9 +56,13 @@ export interface NewProject {
 
 export type Detected = DetectedProject | NewProject;
 
-/** Files a new project may already have without being a project (git, editor, our own config). */
-const NEUTRAL_FILES =
-  /^(\.git.*|\.yo-rc\.json|django-docker\.config\.json|README(\.\w+)?|LICENSE(\.\w+)?|\.editorconfig|\.env(\.example)?|\.DS_Store)$/i;
+/**
+ * Files a new project may already have without being a project: what `git init` and a code host's
+ * "new repository" leave (git files, README.md, LICENSE), an editor's settings, our own config.
+ * Exact names: any other file (a readme.txt, an app.py) means the folder is something else.
+ */
+export const NEUTRAL_FILES =
+  /^(\.git.*|\.yo-rc\.json|django-docker\.config\.json|README(\.md|\.rst)?|LICENSE(\.md|\.txt)?|\.editorconfig|\.env(\.example)?|\.DS_Store)$/;
 
 const GENERATED_FILES = [
   'Dockerfile',
@@ -105,6 +109,7 @@ export async function detect(root: string): Promise<Detected> {
   try {
     setdefault = await settingsModuleOf(files, managePy);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new SourceParseError(managePy, (err as { line?: number }).line ?? 1, (err as Error).message);
   }
   const settingsModule = setdefault?.module;

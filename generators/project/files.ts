@@ -2,7 +2,9 @@
  * A read-only view of a project folder, with caches: what the generator's detect and the
  * doctor's load both read through, so they skip the same folders and see the same files.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { UsageError } from '../common/errors.ts';
+import { decodePythonSource, decodeUtf8, readBytesIfExists } from '../common/read-file.ts';
 import { join, posix } from 'node:path';
 import { type GitIndex, readGitIndex } from './git-index.ts';
 import { STATE_DIR } from './state.ts';
@@ -57,11 +59,9 @@ export class ProjectFiles {
     if (!this.texts.has(key)) {
       let t: string | undefined;
       if (this.kind(key) === 'file') {
-        try {
-          t = readFileSync(join(this.root, key), 'utf8');
-        } catch (err) {
-          throw new UnreadableFile(key, (err as Error).message);
-        }
+        // Bounded, regular files only, and text as Python or a UTF-8 reader sees it (a bad byte is refused).
+        const bytes = readBytesIfExists(join(this.root, key), key);
+        if (bytes !== undefined) t = key.endsWith('.py') ? decodePythonSource(bytes, key) : decodeUtf8(bytes, key);
       }
       this.texts.set(key, t);
     }
@@ -73,12 +73,16 @@ export class ProjectFiles {
     if (key.startsWith('..') && !this.options.above) return undefined;
     if (!this.stats.has(key)) {
       let k: 'file' | 'dir' | undefined;
+      let s;
       try {
-        const s = statSync(join(this.root, key));
-        k = s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
+        s = statSync(join(this.root, key));
       } catch {
-        k = undefined;
+        s = undefined;
       }
+      k = s?.isDirectory() ? 'dir' : s?.isFile() ? 'file' : undefined;
+      // A pipe or a device where a project file is looked for is refused, never read (it could block or never end).
+      if (s && k === undefined)
+        throw new UsageError(`${key} is a named pipe, socket or device, not a file: replace it with a regular file`);
       this.stats.set(key, k);
     }
     return this.stats.get(key);

@@ -2,7 +2,8 @@
  * File modes as git records them (`.git/index`, versions 2–4), so an exec bit that a Windows
  * checkout or an archive lost on disk can still be told from what the repository says.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readBytesIfExists, readText } from '../common/read-file.ts';
 import { dirname, join, relative, sep } from 'node:path';
 
 export interface GitIndex {
@@ -21,14 +22,21 @@ export function readGitIndex(dir: string): GitIndex | undefined {
       let gitDir = git;
       if (statSync(git).isFile()) {
         // Worktrees and submodules: `.git` is a file with `gitdir: <path>`.
-        const line = readFileSync(git, 'utf8').trim();
+        let line: string;
+        try {
+          line = readText(git, '.git', { maxBytes: 64 * 1024 }).trim();
+        } catch {
+          return undefined;
+        }
         if (!line.startsWith('gitdir:')) return undefined;
         gitDir = join(top, line.slice('gitdir:'.length).trim());
       }
       const index = join(gitDir, 'index');
       if (!existsSync(index)) return { top, modes: new Map() };
       try {
-        return { top, modes: parseIndex(readFileSync(index)) };
+        // The index of a large repository runs to tens of megabytes; a pipe or device is never read.
+        const bytes = readBytesIfExists(index, '.git/index', { maxBytes: 512 * 1024 * 1024 });
+        return { top, modes: bytes ? parseIndex(bytes) : new Map() };
       } catch {
         return undefined;
       }

@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { type ProjectFiles } from './files.ts';
 import { type EvalOptions, type EvalResult, evaluateModule } from './python-eval.ts';
 import { settingsModuleDefault } from './python.ts';
+import { InputRefused } from '../common/read-file.ts';
 import { readPyproject, readRequirementsFile, type Requirement, type RequirementSet } from './requirements.ts';
 import { detectLockManager, MANIFEST_TABLES, manifestRequirements, readLockManaged } from './managers.ts';
 
@@ -70,6 +71,7 @@ export function declaredRequirements(files: ProjectFiles): {
       const set = readRequirementsFile(files.root, candidate);
       return { files: set.files, requirements: set.requirements };
     } catch (err) {
+      if (err instanceof InputRefused) throw err;
       // A broken -r include: the doctor reports it where the Dockerfile installs the file.
       problem = { file: candidate, message: (err as Error).message };
     }
@@ -79,6 +81,7 @@ export function declaredRequirements(files: ProjectFiles): {
       const set = readPyproject(files.root);
       return { files: set.files, requirements: set.requirements };
     } catch (err) {
+      if (err instanceof InputRefused) throw err;
       const line = (err as { line?: number }).line;
       // Not a PEP 621 project is fine (Poetry's table is read below); invalid TOML is a problem.
       if (line) problem ??= { file: 'pyproject.toml', line, message: 'invalid TOML' };

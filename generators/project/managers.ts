@@ -4,7 +4,10 @@
  * already be in the manifest and the lock: otherwise it prints the command to run and writes
  * nothing, rather than a Dockerfile whose install step would fail.
  */
-import { readFileSync } from 'node:fs';
+import { readText } from '../common/read-file.ts';
+
+/** Lock files of large projects run to a few megabytes. */
+const LOCK_MAX_BYTES = 32 * 1024 * 1024;
 import { join } from 'node:path';
 import { parse as parseToml } from '@decimalturn/toml-patch';
 import { SourceParseError, UsageError } from '../common/errors.ts';
@@ -18,8 +21,9 @@ export const LOCK_MANAGERS = {
 export type LockManager = keyof typeof LOCK_MANAGERS;
 
 function readToml(root: string, file: string): Record<string, unknown> {
+  const text = readText(join(root, file), file, { maxBytes: LOCK_MAX_BYTES });
   try {
-    return parseToml(readFileSync(join(root, file), 'utf8')) as Record<string, unknown>;
+    return parseToml(text) as Record<string, unknown>;
   } catch (err) {
     const line = /line (\d+)/i.exec(String(err))?.[1];
     throw new SourceParseError(file, Number(line ?? 1), 'invalid TOML');
@@ -120,8 +124,9 @@ export function lockedVersions(root: string, manager: LockManager): Map<string, 
   const file = LOCK_MANAGERS[manager].lock;
   if (manager === 'pipenv') {
     let data: { default?: Record<string, { version?: string }> };
+    const text = readText(join(root, file), file, { maxBytes: LOCK_MAX_BYTES });
     try {
-      data = JSON.parse(readFileSync(join(root, file), 'utf8')) as typeof data;
+      data = JSON.parse(text) as typeof data;
     } catch {
       throw new SourceParseError(file, 1, 'invalid JSON');
     }
@@ -138,10 +143,11 @@ export function readLockManaged(root: string, manager: LockManager): Requirement
   const { lock, manifest, relock } = LOCK_MANAGERS[manager];
   let set: RequirementSet;
   if (manager === 'pipenv') {
-    const requirements = manifestRequirements(readFileSync(join(root, manifest), 'utf8'), manifest, 'packages') ?? [];
+    const requirements =
+      manifestRequirements(readText(join(root, manifest), manifest, { maxBytes: LOCK_MAX_BYTES }), manifest, 'packages') ?? [];
     set = { entry: manifest, format: 'pipenv', files: [manifest, lock], requirements };
   } else if (manager === 'poetry' && !table(readToml(root, manifest).project).dependencies) {
-    const text = readFileSync(join(root, manifest), 'utf8');
+    const text = readText(join(root, manifest), manifest, { maxBytes: LOCK_MAX_BYTES });
     const requirements = manifestRequirements(text, manifest, 'tool.poetry.dependencies') ?? [];
     set = { entry: manifest, format: 'poetry', files: [manifest, lock], requirements };
   } else {

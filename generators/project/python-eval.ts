@@ -20,7 +20,7 @@
  * with the conditions that choose it (`Binding.alternatives`), besides the merged value.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import { firstError, named, pythonParser, stringValue } from './python.ts';
+import { named, pythonParser, stringValue, syntaxProblem } from './python.ts';
 
 /** What a variable's value must look like for the settings to import. */
 export type EnvShape =
@@ -425,8 +425,8 @@ class Evaluator {
       const parsed = this.parser.parse(text);
       if (!parsed) t = { error: { line: 1, message: 'the Python parser gave up' } };
       else {
-        const bad = firstError(parsed.rootNode);
-        t = bad ? { error: { line: bad.startPosition.row + 1, message: 'invalid Python syntax' } } : parsed;
+        const bad = syntaxProblem(parsed.rootNode);
+        t = bad ? { error: bad } : parsed;
         if (bad) parsed.delete();
       }
       trees.set(file, t);

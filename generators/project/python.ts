@@ -24,14 +24,59 @@ export function pythonParser(): Promise<Parser> {
 
 /** The first syntax error under a node (an ERROR or MISSING node), for the line of a parse finding. */
 export function firstError(node: Node): Node | undefined {
-  if (node.isError || node.isMissing) return node;
-  if (!node.hasError) return undefined;
-  for (const child of node.children) {
-    if (!child) continue;
-    const found = firstError(child);
-    if (found) return found;
+  // Iterative: a file nested thousands of levels deep must not overflow the stack.
+  let current: Node | undefined = node;
+  while (current) {
+    if (current.isError || current.isMissing) return current;
+    if (!current.hasError) return undefined;
+    const next: Node | undefined = current.children.find((c): c is Node => c !== null && (c.hasError || c.isError || c.isMissing));
+    if (!next) return current;
+    current = next;
   }
-  return node;
+  return undefined;
+}
+
+/** CPython's tokenizer refuses more nested brackets than this ("too many nested parentheses"). */
+export const PYTHON_MAX_BRACKETS = 200;
+/** Deeper syntax trees than this are refused: the readers evaluate expressions recursively. */
+export const MAX_SYNTAX_DEPTH = 1000;
+
+/**
+ * Why Python (or this reader) cannot take a parsed file: a syntax error, brackets nested deeper
+ * than Python allows, or a tree too deep to evaluate. Walks the tree without recursion.
+ */
+export function syntaxProblem(root: Node): { line: number; message: string } | undefined {
+  const bad = firstError(root);
+  if (bad) return { line: bad.startPosition.row + 1, message: 'invalid Python syntax' };
+  const cursor = root.walk();
+  let depth = 0;
+  let brackets = 0;
+  try {
+    for (;;) {
+      const type = cursor.nodeType;
+      if (type === '(' || type === '[' || type === '{') brackets++;
+      else if (type === ')' || type === ']' || type === '}') brackets--;
+      if (brackets > PYTHON_MAX_BRACKETS) {
+        return {
+          line: cursor.startPosition.row + 1,
+          message: `brackets nested more than ${PYTHON_MAX_BRACKETS} deep, which Python refuses (too many nested parentheses)`,
+        };
+      }
+      if (depth > MAX_SYNTAX_DEPTH) {
+        return { line: cursor.startPosition.row + 1, message: `expressions nested more than ${MAX_SYNTAX_DEPTH} levels deep` };
+      }
+      if (cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return undefined;
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 /** Named children without comments. */
@@ -75,10 +120,10 @@ export interface LiteralCall {
 export async function literalCalls(text: string): Promise<LiteralCall[]> {
   const tree = (await pythonParser()).parse(text);
   if (!tree) throw Object.assign(new Error('the Python parser gave up'), { line: 1 });
-  const bad = firstError(tree.rootNode);
+  const bad = syntaxProblem(tree.rootNode);
   if (bad) {
     tree.delete();
-    throw Object.assign(new Error('invalid Python syntax'), { line: bad.startPosition.row + 1 });
+    throw Object.assign(new Error(bad.message), { line: bad.line });
   }
   const out: LiteralCall[] = [];
   const stack: Node[] = [tree.rootNode];

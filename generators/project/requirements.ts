@@ -3,7 +3,8 @@
  * which distributions a project already asks for (generate/requirements-merge.ts adds what the
  * container needs).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { InputRefused, readText } from '../common/read-file.ts';
 import { dirname, join, relative } from 'node:path';
 import { parsePipRequirementsLine } from 'pip-requirements-js';
 import { parse as parseToml } from '@decimalturn/toml-patch';
@@ -31,6 +32,9 @@ export interface RequirementSet {
   /** `requires-python` of a pyproject.toml */
   requiresPython?: string;
 }
+
+/** More requirement lines than any real project has: beyond this a file is refused, so reading stays quick. */
+export const MAX_REQUIREMENT_LINES = 5000;
 
 export function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
@@ -64,15 +68,21 @@ export function sameRequirement(a: string, b: string): boolean {
  */
 export function readRequirementsFile(root: string, entry: string, ours: readonly string[] = []): RequirementSet {
   const set: RequirementSet = { entry, format: 'requirements', files: [], requirements: [] };
+  let parsed = 0;
   const visit = (file: string): void => {
     if (set.files.includes(file)) return;
     const abs = join(root, file);
     if (!existsSync(abs)) throw new UsageError(`${entry} includes ${file}, which does not exist: fix the -r line`);
     set.files.push(file);
-    const lines = readFileSync(abs, 'utf8').split(/\r?\n/);
+    const lines = readText(abs, file).split(/\r?\n/);
     lines.forEach((raw, i) => {
       const text = raw.replace(/(^|\s)#.*$/, '').trim();
       if (!text || (file === entry && ours.some((o) => sameRequirement(o, text)))) return;
+      if (++parsed > MAX_REQUIREMENT_LINES) {
+        throw new InputRefused(
+          `${file} and its includes hold more than ${MAX_REQUIREMENT_LINES} lines of requirements: give a shorter file`,
+        );
+      }
       const include = /^(?:-r|--requirement)[\s=]+(\S+)$/.exec(text);
       if (include?.[1]) {
         const target = relative(root, join(dirname(abs), include[1]));
@@ -80,6 +90,8 @@ export function readRequirementsFile(root: string, entry: string, ours: readonly
         visit(target);
         return;
       }
+      // Options (--hash, --index-url, -e …) are never a project name: skip the parser for them.
+      if (text.startsWith('-')) return;
       const req = requirementFrom(text, file, i + 1);
       if (req) set.requirements.push(req);
     });
@@ -93,7 +105,7 @@ interface PyProject {
 }
 
 export function readPyproject(root: string, file = 'pyproject.toml', ours: readonly string[] = []): RequirementSet {
-  const text = readFileSync(join(root, file), 'utf8');
+  const text = readText(join(root, file), file);
   let data: PyProject;
   try {
     data = parseToml(text) as PyProject;

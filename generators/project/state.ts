@@ -10,7 +10,9 @@
  *                                not by line, and have no merge base)
  * Nothing else: the state file is not a merge base of itself.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { UsageError } from '../common/errors.ts';
+import { readTextIfExists } from '../common/read-file.ts';
 import { join, relative } from 'node:path';
 
 export const STATE_DIR = '.django-docker';
@@ -35,15 +37,31 @@ export function storedBases(root: string): string[] {
     .sort();
 }
 
+/**
+ * What earlier runs added. A state file that cannot be read is refused, not taken as empty: the
+ * generator would take its own lines for the user's (an "overlap"), and --force would forget them.
+ */
 export function readState(root: string): GeneratorState {
-  const file = join(root, STATE_FILE);
-  if (!existsSync(file)) return { addedRequirements: [] };
+  const text = readTextIfExists(join(root, STATE_FILE), STATE_FILE, { maxBytes: 1024 * 1024, noFollow: true });
+  if (text === undefined) return { addedRequirements: [] };
+  const fix =
+    'it records what the generator added to the requirements; restore it (git checkout -- .django-docker/state.json), or delete it to treat those lines as yours, then run again';
+  let data: unknown;
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<GeneratorState>;
-    return { addedRequirements: Array.isArray(data.addedRequirements) ? data.addedRequirements.map(String) : [] };
-  } catch {
-    return { addedRequirements: [] };
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${STATE_FILE} is not valid JSON (${(err as Error).message.split('\n')[0]}): ${fix}`);
   }
+  const added = (data as Partial<GeneratorState> | null)?.addedRequirements;
+  if (
+    !data ||
+    typeof data !== 'object' ||
+    Array.isArray(data) ||
+    (added !== undefined && !(Array.isArray(added) && added.every((a) => typeof a === 'string')))
+  ) {
+    throw new UsageError(`${STATE_FILE} does not hold {"addedRequirements": [...]}: ${fix}`);
+  }
+  return { addedRequirements: added ?? [] };
 }
 
 export function renderState(state: GeneratorState): string {

@@ -3,7 +3,8 @@
  * `compose.yaml` (or `docker-compose.yml`) plus its override file, merged the way
  * `docker compose` merges them, with `.env` interpolation and `env_file` values.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { readText } from '../../common/read-file.ts';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLMap } from 'yaml';
 import { type DotEnvEntry, interpolate, parseDotEnv } from '../../project/dotenv.ts';
@@ -413,11 +414,11 @@ function readService(
     const example = exists ? undefined : exampleOf(root, rel);
     svc.envFiles.push({ file: r.file, line: lineOf(r, item), value: rel, required, exists, ...(example ? { example } : {}) });
     if (exists) {
-      for (const e of parseDotEnv(readFileSync(abs, 'utf8')).entries)
+      for (const e of parseDotEnv(readText(abs, relative(root, abs))).entries)
         svc.environment.set(e.name, { file: rel, line: e.line, value: e.value, raw: e.raw, fromFile: rel });
     } else if (example) {
       // The file is made from its example: what the example declares is provided, with the user's values.
-      for (const e of parseDotEnv(readFileSync(join(root, example), 'utf8')).entries)
+      for (const e of parseDotEnv(readText(join(root, example), example)).entries)
         svc.environment.set(e.name, { file: example, line: e.line, raw: e.raw, fromFile: rel, fromExample: example });
     }
   }
@@ -560,7 +561,7 @@ export function readCompose(root: string, names: readonly string[] = COMPOSE_FIL
   const composeDir = posix.dirname(base);
   const dotenvRel = posix.join(composeDir, '.env');
   if (existsSync(join(root, dotenvRel))) {
-    const parsed = parseDotEnv(readFileSync(join(root, dotenvRel), 'utf8'));
+    const parsed = parseDotEnv(readText(join(root, dotenvRel), dotenvRel));
     model.dotenvFile = dotenvRel;
     model.dotenvEntries = parsed.entries;
     for (const e of parsed.entries) model.dotenv.set(e.name, e.value);
@@ -569,10 +570,11 @@ export function readCompose(root: string, names: readonly string[] = COMPOSE_FIL
     if (example)
       model.dotenvExample = {
         file: example,
-        names: new Set(parseDotEnv(readFileSync(join(root, example), 'utf8')).entries.map((e) => e.name)),
+        names: new Set(parseDotEnv(readText(join(root, example), example)).entries.map((e) => e.name)),
       };
   }
-  for (const file of files) {
+  // A copy: files that `include:` brings are added to model.files while these are read.
+  for (const file of [...files]) {
     const services = readFile(root, file, model, composeDir, file === base, new Set());
     for (const [name, svc] of services ?? []) {
       const before = model.services.get(name);
@@ -594,7 +596,7 @@ function readFile(
 ): Map<string, ComposeService> | undefined {
   if (reading.has(file) || !existsSync(join(root, file))) return undefined;
   reading.add(file);
-  const text = readFileSync(join(root, file), 'utf8');
+  const text = readText(join(root, file), file);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
@@ -639,8 +641,64 @@ function readFile(
     return svc;
   };
   for (const name of nodes.keys()) build(name, new Set());
+  readIncludes(r, top, root, file, model, reading, out);
   reading.delete(file);
   return out;
+}
+
+/**
+ * Top-level `include:` (Compose 2.20+): each local file is read like the others, relative paths
+ * in it resolved against its own folder (or its project_directory). One that cannot be read (a
+ * remote reference, a missing file, a path out of the project) is reported, never skipped quietly.
+ */
+function readIncludes(
+  r: Reader,
+  top: YAMLMap | null,
+  root: string,
+  file: string,
+  model: ComposeModel,
+  reading: Set<string>,
+  out: Map<string, ComposeService>,
+): void {
+  const list = get(top, 'include');
+  if (list === undefined) return;
+  const items = isSeq(list) ? (list.items as Node[]) : [list];
+  for (const item of items) {
+    const line = lineOf(r, item);
+    const pathNode = isMap(item) ? get(item, 'path') : item;
+    const paths = isSeq(pathNode) ? (pathNode.items as Node[]).map((n) => str(r, n)) : [str(r, pathNode)];
+    const projectDir = isMap(item) ? str(r, get(item, 'project_directory')) : undefined;
+    for (const path of paths) {
+      if (!path) continue;
+      const rel = posix.normalize(posix.join(posix.dirname(file), path));
+      if (/^[a-z][a-z0-9+.-]*:/i.test(path) || rel.startsWith('..') || posix.isAbsolute(path)) {
+        model.errors.push({
+          file,
+          line,
+          message: `include ${path} is not a file in the project: the doctor cannot read it, so the services it adds are not checked`,
+        });
+        continue;
+      }
+      if (!existsSync(join(root, rel))) {
+        model.errors.push({ file, line, message: `include ${path}: no such file (docker compose stops here)` });
+        continue;
+      }
+      if (reading.has(rel)) continue;
+      if (!model.files.includes(rel)) model.files.push(rel);
+      const dir = projectDir ? posix.normalize(posix.join(posix.dirname(file), projectDir)) : posix.dirname(rel);
+      for (const [name, svc] of readFile(root, rel, model, dir, false, reading) ?? []) {
+        if (out.has(name)) {
+          model.errors.push({
+            file,
+            line,
+            message: `include ${path} defines service ${name}, which ${file} defines too (docker compose refuses the clash)`,
+          });
+          continue;
+        }
+        out.set(name, svc);
+      }
+    }
+  }
 }
 
 /** Environment values of a service as plain strings (undefined = set, value unknown). */
