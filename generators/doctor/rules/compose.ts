@@ -175,7 +175,11 @@ const bindMountShadowsImage: RuleFn = (ctx) => {
   for (const m of p.app.volumes) {
     if (m.type !== 'bind') continue;
     const under = (x: string | undefined): boolean => x !== undefined && (x === m.target || x.startsWith(`${m.target}/`));
-    if (under(venv))
+    // An anonymous or named volume on the virtualenv itself keeps the image's copy (`- /app/.venv`).
+    const venvKept = p.app.volumes.some(
+      (v) => v.type === 'volume' && venv !== undefined && (v.target === venv || venv.startsWith(`${v.target}/`)),
+    );
+    if (under(venv) && !venvKept)
       ctx.report(
         'bind-mount-shadows-image',
         m,
@@ -186,8 +190,9 @@ const bindMountShadowsImage: RuleFn = (ctx) => {
       ctx.report(
         'bind-mount-shadows-image',
         m,
-        `the bind mount on ${m.target} replaces the entrypoint ${script.imagePath} with the host's copy (its line endings and exec bit)`,
+        `the bind mount on ${m.target} replaces the entrypoint ${script.imagePath} with the host's copy: a Windows checkout's line endings or a lost exec bit break it there`,
         'Install the entrypoint outside the mounted folder (e.g. /usr/local/bin).',
+        'warning',
       );
     if (collectedAtBuild && under(staticRoot ?? undefined))
       ctx.report(
@@ -484,7 +489,11 @@ const dbVersionUnsupported: RuleFn = (ctx) => {
   if (!spec || !djangoAt) return;
   const lines = djangoLinesFor(spec);
   if (lines.length === 0) return;
+  const h = dbHost(ctx);
   for (const db of ctx.p.dbServices) {
+    // A database another service uses (a second stack in the same file) is not Django's.
+    const used = h?.host === db.name || ctx.p.app?.dependsOn.has(db.name) || ctx.p.dbServices.length === 1;
+    if (!used) continue;
     const { name, tag } = imageTag(db.image!.value);
     const v = tag && /^\d/.test(tag) ? /^(\d+(?:\.\d+)?)/.exec(tag)![1]! : undefined;
     if (!v) continue;
@@ -553,8 +562,11 @@ const dbCredentialsDrift: RuleFn = (ctx) => {
       ['NAME', strOf(dictGet(d, 'NAME')), nameValue, name.at],
       ['PASSWORD', strOf(dictGet(d, 'PASSWORD')), svc(creds.password).value, svc(creds.password).at],
     ];
+    // Scripts in /docker-entrypoint-initdb.d may create other users and databases at first start.
+    const initScripts = db.volumes.some((m) => m.target.startsWith('/docker-entrypoint-initdb.d'));
     for (const [key, django, service, at] of checks) {
       if (django === undefined || service === undefined || django === service) continue;
+      if (initScripts && key !== 'PASSWORD') continue;
       const sym = dictGet(dictGet(setting(p, 'DATABASES', 'symbolic')?.value, 'default'), key);
       const origin = sym?.k === 'env' && p.runtimeEnvWhere.get(sym.name) ? p.runtimeEnvWhere.get(sym.name)! : where(dbs);
       const shown = key === 'PASSWORD' ? 'a different password' : `"${service}"`;

@@ -374,7 +374,9 @@ const serviceNameUnderscore: RuleFn = (ctx) => {
     if (s.containerName) names.set(s.containerName.value, s.name);
     for (const aliases of s.networks.values()) for (const a of aliases) names.set(a, s.name);
   }
-  const bad = [...names.keys()].filter((n) => n.includes('_'));
+  // Only a name that reaches Django matters: another service (a cache, an S3 stand-in) does not check hosts.
+  const apps = new Set(ctx.p.appServices.map((a) => a.name));
+  const bad = [...names.keys()].filter((n) => n.includes('_') && apps.has(names.get(n)!));
   if (bad.length === 0) return;
   const check = (text: string, where: { file: string; line: number }): void => {
     for (const m of text.matchAll(/https?:\/\/([A-Za-z0-9_.-]+)/g)) {
