@@ -81,6 +81,7 @@ function help(): string {
     '  django-docker [folder] [flags]   write Dockerfile, compose.yaml, settings and requirements (folder: current)',
     '  django-docker doctor [folder] [--format text|json|sarif] [--build]   check container files someone else wrote',
     '  django-docker docs [--answers file.json] [--out dir]   render reference pages for answer sets',
+    '  django-docker kubernetes [folder] [flags]   the same, plus k8s/ manifests (saves --kubernetes)',
     '',
     'Flags:',
     ...rows.map(([f, d]) => `  ${f.padEnd(width)}${d}`),
@@ -92,6 +93,8 @@ function help(): string {
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'doctor') return (await import('./doctor/cli.ts')).runDoctorCli(argv.slice(1));
   if (argv[0] === 'docs') return (await import('./docs-cli.ts')).runDocsCli(argv.slice(1), version);
+  // `django-docker kubernetes [folder]`: the same run with --kubernetes, saved like any answer.
+  if (argv[0] === 'kubernetes') argv = [...argv.slice(1), '--kubernetes'];
   const options = {
     ...Object.fromEntries(QUESTIONS.filter((q) => !q.switch).map((q) => [q.flag, { type: 'string' as const }])),
     // Switches: --kubernetes turns one on, --no-kubernetes off.

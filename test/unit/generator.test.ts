@@ -84,6 +84,15 @@ describe('django-docker bin', () => {
     );
   });
 
+  it('`django-docker kubernetes <folder>` writes k8s/ and saves the answer, like --kubernetes', () => {
+    const dir = freshDir('kube');
+    const r = spawnSync('node', [cli, 'kubernetes', dir, '--yes'], { encoding: 'utf8', input: '' });
+    expect(r.status, r.stderr).toBe(0);
+    const tree = readTree(dir);
+    expect([...tree.keys()]).toEqual(expect.arrayContaining(['k8s/kustomization.yaml', 'k8s/web.yaml', 'k8s/.env']));
+    expect(JSON.parse(tree.get('.yo-rc.json')!)['generator-django-docker'].kubernetes).toBe(true);
+  });
+
   it('without a terminal and without --yes, a missing answer is an error, not a prompt', () => {
     const dir = freshDir('ask');
     const r = spawnSync('node', [cli, dir], { encoding: 'utf8', input: '' });
