@@ -373,6 +373,7 @@ export async function engineCheck(project: Loaded, staticFindings: Finding[], op
     say(`building ${service} (project ${name})`);
     const t0 = Date.now();
     const built = await compose(['build', service], options.buildMs ?? 15 * 60 * SECOND);
+    if (interrupted) return { findings: [], summary: 'on the engine: interrupted' };
     if (built.code !== 0) {
       const d = diagnose(built.out);
       const line = /Dockerfile:(\d+)/.exec(built.out.slice(-4000))?.[1];
@@ -397,7 +398,6 @@ export async function engineCheck(project: Loaded, staticFindings: Finding[], op
       return { findings, summary: `on the engine: build failed` };
     }
     steps.push(`built in ${Math.round((Date.now() - t0) / SECOND)} s`);
-    if (interrupted) return { findings, summary: 'on the engine: interrupted' };
 
     // ---- start, with what it depends on, and wait for the healthchecks
     say(`starting ${service}`);
@@ -405,6 +405,7 @@ export async function engineCheck(project: Loaded, staticFindings: Finding[], op
       ['up', '--detach', '--no-build', '--wait', '--wait-timeout', String(Math.round((options.startMs ?? 120 * SECOND) / SECOND)), service],
       (options.startMs ?? 120 * SECOND) + 60 * SECOND,
     );
+    if (interrupted) return { findings: [], summary: 'on the engine: interrupted' };
     const ps = await compose(['ps', '--all', '--format', 'json'], 30 * SECOND);
     const states = ps.out
       .split('\n')
@@ -507,6 +508,7 @@ export async function engineCheck(project: Loaded, staticFindings: Finding[], op
       steps.push('check --deploy');
     }
 
+    if (interrupted) return { findings: [], summary: 'on the engine: interrupted' };
     // ---- a request to / on loopback
     const portOut = await compose(['port', service, String(port)], 30 * SECOND);
     const hostPort = Number(/:(\d+)\s*$/.exec(portOut.out.trim())?.[1]);

@@ -95,6 +95,10 @@ export async function runDoctorCli(argv: string[], io: CliIo = defaultIo): Promi
         ? { engine: { buildMs: minutes * 60_000, progress: (line) => io.err(`django-docker doctor --build: ${line}\n`) } }
         : {},
     );
+    if (process.exitCode === 130) {
+      io.err('django-docker doctor --build: interrupted; what it had started is removed\n');
+      return 130;
+    }
     io.out(format(result, fmt, { colour: io.isTTY && fmt === 'text' && !process.env.NO_COLOR, version: version() }));
     return exitCode(result);
   } catch (err) {
