@@ -24,7 +24,7 @@ import {
 import { type Detected, detect } from '../project/detect.ts';
 import { UsageError, visible } from '../common/errors.ts';
 import { buildPlan, checkPlan, type Plan } from '../generate/plan.ts';
-import { appendMissingEnv, renderDotEnv, renderFiles } from '../generate/render.ts';
+import { appendMissingEnv, renderDotEnv, renderFiles, withOverrideReads } from '../generate/render.ts';
 import { renderKubernetesEnv } from '../generate/kubernetes.ts';
 import { reconcile, type Reconciled, type Status } from '../generate/reconcile.ts';
 import { basePath, STATE_DIR, storedBases } from '../project/state.ts';
@@ -321,13 +321,13 @@ export default class AppGenerator extends Generator<AppOptions> {
   }
 
   async configuring(): Promise<void> {
-    await this.guarded(() => {
+    await this.guarded(async () => {
       const note = dropForeignDbVersion(this.raw, this.previous as RawAnswers | undefined, this.flagged);
       if (note) this.answerNotes.push(note);
       this.answers = finaliseAnswers(this.detected, this.raw);
       const switched = databaseSwitchNote(this.previous, this.answers);
       if (switched) this.answerNotes.push(switched);
-      this.plan = buildPlan(this.detected, this.answers, this.organisation);
+      this.plan = await withOverrideReads(buildPlan(this.detected, this.answers, this.organisation), this.destinationRoot());
       checkPlan(this.plan);
       for (const w of answerWarnings(this.detected, this.answers, new Date().toISOString().slice(0, 10))) this.log.info(`warning: ${w}`);
     });

@@ -110,6 +110,8 @@ export function kubernetesPlan(plan: Omit<Plan, 'kubernetes'>): KubernetesPlan |
   for (const v of plan.env) {
     // Build arguments (the package index) never reach the cluster.
     if (v.buildOnly) continue;
+    // Whether a pod migrates is the manifests' own decision (extraEnv).
+    if (v.perService) continue;
     const fallback = composeDefault(v.compose);
     if (v.secret || (v.compose && fallback === undefined)) {
       // Secrets, and values compose requires from .env, come from k8s/.env through the Secret.

@@ -15,6 +15,7 @@ import { hasCredentials, type OrgConfig, withPlaceholderCredentials } from './or
 import { PINS } from '../facts/versions.ts';
 import { type DevPlan, devPlan, type MigrationsPlan, migrationsPlan, type WorkersPlan, workersEnv, workersPlan } from './services.ts';
 import { type KubernetesPlan, kubernetesPlan } from './kubernetes.ts';
+import { placeholderValue, projectEnv, whereOf } from './environment.ts';
 
 export const GENERATOR_NAME = 'generator-django-docker';
 
@@ -29,6 +30,10 @@ export interface EnvVar {
   optional?: boolean;
   /** Read by the image build only (a build argument), not by the running app. */
   buildOnly?: boolean;
+  /** Compose passes it only when it is set (`NAME:` with no value): never forced to an empty value. */
+  passThrough?: boolean;
+  /** Each service sets its own value (DJANGO_MIGRATE): not copied to workers, jobs or manifests. */
+  perService?: boolean;
   why: string;
 }
 
@@ -183,6 +188,26 @@ function driverNames(drivers: readonly Driver[]): string[] {
   return [...new Set(drivers.map((d) => d.name.split('[')[0]!))];
 }
 
+const BUILD_SECRET_KEY = 'collectstatic-only-not-a-secret';
+
+/** What a compose value gives when .env does not set the variable: its default; undefined when it is required (set, unknown). */
+function composeValue(value: string): string | undefined {
+  if (!value.includes('${')) return value;
+  const m = /^\$\{\w+:-([^}]*)\}$/.exec(value);
+  return m ? m[1] : undefined;
+}
+
+/** The database URL of this setup, in compose syntax: the same DB_* values the DB service reads. */
+function databaseUrl(database: Plan['database'], env: readonly EnvVar[]): string {
+  const value = (name: string): string => env.find((e) => e.name === name)?.compose ?? '';
+  if (database.service) {
+    const scheme = database.value === 'postgres' ? 'postgres' : 'mysql';
+    return `${scheme}://${value('DB_USER')}:${value('DB_PASSWORD')}@${database.service.name}:${database.service.port}/${value('DB_NAME')}`;
+  }
+  if (database.sqlitePath) return `sqlite:///${database.sqlitePath}`;
+  return 'sqlite://:memory:';
+}
+
 export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig = {}): Plan {
   const registry = org.registry ?? '';
   const isNew = detected.kind === 'new';
@@ -235,7 +260,6 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     .filter((d): d is Driver => d !== undefined && d !== driver);
   const systemDrivers = [...new Set([...(driver ? [driver] : []), ...otherDrivers])];
 
-  const requiredEnvAtImport = detected.kind === 'existing' ? detected.requiredEnv.filter((n) => n !== 'DJANGO_SECRET_KEY') : [];
   const database: Plan['database'] = { value: answers.database, label: table.label, kind: table.kind };
   const env: EnvVar[] = [
     {
@@ -305,23 +329,107 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     database.engine = table.engine;
     database.sqlitePath = `${paths.dataDir}/db.sqlite3`;
   }
-  // Variables the project's own settings read without a default: the container must get them too.
-  for (const name of requiredEnvAtImport) {
-    const secretish = /SECRET|KEY|TOKEN|PASSWORD/.test(name);
-    env.push({
-      name,
-      compose: `\${${name}:?set ${name} in .env: the project's settings read it}`,
-      example: secretish ? 'change-me' : '',
-      secret: secretish,
-      why: "the project's settings read it with os.environ[...], so import fails without it (secret-key-missing)",
-    });
-  }
   env.push({
     name: 'WEB_CONCURRENCY',
     compose: '${WEB_CONCURRENCY:-2}',
     example: '2',
     why: 'worker processes; each holds a copy of the app in memory (gunicorn-worker-timeout)',
   });
+  // What the container settings and the entrypoint read besides: set in .env, they reach the app.
+  env.push(
+    {
+      name: 'DJANGO_LOG_LEVEL',
+      compose: '${DJANGO_LOG_LEVEL:-INFO}',
+      example: 'INFO',
+      optional: true,
+      why: 'level of the root logger, whose output docker compose logs shows',
+    },
+    {
+      name: 'DJANGO_SECURE_SSL_REDIRECT',
+      compose: '${DJANGO_SECURE_SSL_REDIRECT:-0}',
+      example: '0',
+      optional: true,
+      why: 'redirect to HTTPS: only behind a TLS proxy that sets X-Forwarded-Proto (ssl-redirect-loop)',
+    },
+    {
+      name: 'DJANGO_SECURE_COOKIES',
+      compose: '${DJANGO_SECURE_COOKIES:-0}',
+      example: '0',
+      optional: true,
+      why: 'Secure session and CSRF cookies: only when the site is served over HTTPS (secure-cookies-over-http)',
+    },
+    {
+      name: 'DJANGO_HSTS_SECONDS',
+      compose: '${DJANGO_HSTS_SECONDS:-0}',
+      example: '0',
+      optional: true,
+      why: 'Strict-Transport-Security max-age; start small, browsers remember it',
+    },
+  );
+  // With release migrations compose gives web DJANGO_MIGRATE=0 itself: the migrate service runs them.
+  if (table.kind !== 'none' && answers.migrate !== 'release')
+    env.push({
+      name: 'DJANGO_MIGRATE',
+      compose: '${DJANGO_MIGRATE:-1}',
+      example: '1',
+      optional: true,
+      perService: true,
+      why: 'the entrypoint applies migrations at start unless this is 0 (when a release job migrates instead)',
+    });
+
+  const workers = workersPlan(detected.kind === 'existing' ? detected.celery : undefined, registry);
+  // The project's own settings: what import needs in the container, from the reader.
+  const ownEnv =
+    detected.kind === 'existing'
+      ? projectEnv(
+          detected.settings,
+          new Map<string, string | undefined>([
+            ['DJANGO_SETTINGS_MODULE', settingsModule],
+            ...[...env, ...workersEnv(workers)].map((e): [string, string | undefined] => [e.name, composeValue(e.compose)]),
+          ]),
+          new Map([
+            ['DJANGO_SETTINGS_MODULE', settingsModule],
+            ['DJANGO_SECRET_KEY', BUILD_SECRET_KEY],
+          ]),
+          answers.database,
+        )
+      : { required: [], optional: [], build: [] };
+  const projectVars: EnvVar[] = [];
+  for (const need of ownEnv.required) {
+    const where = whereOf(need.access);
+    if (need.databaseUrl) {
+      projectVars.push({
+        name: need.name,
+        compose: databaseUrl(database, env),
+        why: `the project's settings parse it as a database URL (${where}): built from the DB_* values, so it names the database this setup runs`,
+      });
+    } else {
+      projectVars.push({
+        name: need.name,
+        compose: `\${${need.name}:?set ${need.name} in .env: the project's settings need it (${where})}`,
+        example: need.secret ? 'change-me' : placeholderValue(need),
+        secret: need.secret,
+        why: `the project's settings cannot import without it (${where})${need.secret ? '' : '; replace this placeholder with the real value'} (secret-key-missing)`,
+      });
+    }
+  }
+  for (const o of ownEnv.optional) {
+    projectVars.push({
+      name: o.name,
+      compose: '',
+      passThrough: true,
+      example: o.default ?? '',
+      optional: true,
+      why: `read by the project's settings (${o.where}) ${o.because}: passed to the app only when set here`,
+    });
+  }
+  // Before WEB_CONCURRENCY, as the first variables the user may have to fill in.
+  env.splice(
+    env.findIndex((e) => e.name === 'WEB_CONCURRENCY'),
+    0,
+    ...projectVars.filter((v) => !v.passThrough),
+  );
+  env.push(...projectVars.filter((v) => v.passThrough));
 
   const dbSecrets = table.kind === 'server' ? table.extraSecrets : [];
   const volumes: Plan['volumes'] = [{ name: 'media', target: paths.mediaRoot, why: 'uploaded files outlive the container' }];
@@ -334,15 +442,11 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   const runtime = [...new Set(systemDrivers.flatMap((d) => d.runtimePackages))].sort();
   const why = (pick: (d: Driver) => string): string => [...new Set(systemDrivers.map(pick).filter(Boolean))].join('; ');
 
-  const buildEnv: Array<[string, string]> = [
-    ['DJANGO_SECRET_KEY', 'collectstatic-only-not-a-secret'],
-    ...requiredEnvAtImport.map((n): [string, string] => [n, 'collectstatic-only']),
-  ];
+  const buildEnv: Array<[string, string]> = [['DJANGO_SECRET_KEY', BUILD_SECRET_KEY], ...ownEnv.build];
 
   const format = reqs?.format ?? 'requirements';
   const entry = reqs?.entry ?? 'requirements.txt';
   const healthUrl = `http://localhost:${answers.port}/`;
-  const workers = workersPlan(detected.kind === 'existing' ? detected.celery : undefined, registry);
   const plan: Plan = {
     generator: GENERATOR_NAME,
     answers,

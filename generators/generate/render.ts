@@ -12,7 +12,10 @@ import { isInside, realRoot } from '../common/confine.ts';
 import { readText } from '../common/read-file.ts';
 import { escape, helpers } from './template-helpers.mjs';
 import { stripComments } from './explain.ts';
-import type { Plan } from './plan.ts';
+import type { EnvVar, Plan } from './plan.ts';
+import { SET_BY_IMAGE } from './environment.ts';
+import { evaluateModule } from '../project/python-eval.ts';
+import { scriptReads } from '../doctor/parse/shell-words.ts';
 import { templatesDir } from '../common/paths.ts';
 import { mergeManagedRequirements } from './requirements-merge.ts';
 import { renderState, STATE_FILE } from '../project/state.ts';
@@ -219,6 +222,38 @@ export const EXTRA_OUTPUTS: ReadonlyArray<{ path: string; template: string; when
       why: (plan) => `${plan.database.label} StatefulSet for development clusters`,
     },
   ];
+
+/**
+ * Variables an organisation's override of the entrypoint or the container settings reads that
+ * the plan does not pass yet: passed through to the web service when set (`NAME:` in compose),
+ * so what the user sets in .env reaches the file that reads it.
+ */
+export async function withOverrideReads(plan: Plan, root: string | undefined): Promise<Plan> {
+  const reads = new Map<string, string>();
+  if (plan.migrateOnStart && isOverridden('docker-entrypoint.sh.ejs', plan, root))
+    for (const name of scriptReads(renderTemplate('docker-entrypoint.sh.ejs', plan, root))) reads.set(name, 'the entrypoint');
+  if (isOverridden('settings_container.py.ejs', plan, root)) {
+    const text = renderTemplate('settings_container.py.ejs', plan, root);
+    const result = await evaluateModule('container', 'container.py', {
+      read: (f) => (f === 'container.py' ? text : undefined),
+      moduleFile: () => undefined,
+      imagePath: (f) => f,
+    });
+    for (const r of result.envReads) reads.set(r.name, 'the container settings');
+  }
+  const known = new Set(plan.env.map((e) => e.name));
+  const extra = [...reads]
+    .filter(([name]) => !known.has(name) && !SET_BY_IMAGE.has(name))
+    .map(([name, where]): EnvVar => ({
+      name,
+      compose: '',
+      passThrough: true,
+      example: '',
+      optional: true,
+      why: `read by ${where} (${plan.templatesOverride}): passed to the app only when set here`,
+    }));
+  return extra.length > 0 ? { ...plan, env: [...plan.env, ...extra] } : plan;
+}
 
 export async function renderFiles(plan: Plan, existing: ExistingFile, root?: string, options: RenderOptions = {}): Promise<OutputFile[]> {
   const out: OutputFile[] = [];

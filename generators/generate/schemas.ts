@@ -127,9 +127,11 @@ export function planSchema(): Schema {
       secret: { type: 'boolean' },
       optional: { type: 'boolean' },
       buildOnly: { type: 'boolean' },
+      passThrough: { type: 'boolean' },
+      perService: { type: 'boolean' },
       why: str,
     },
-    ['example', 'secret', 'optional', 'buildOnly'],
+    ['example', 'secret', 'optional', 'buildOnly', 'passThrough', 'perService'],
   );
   const driver = obj({ name: str, requirement: str, builderPackages: strList, runtimePackages: strList, builderWhy: str, runtimeWhy: str });
   const service = obj({

@@ -39,7 +39,10 @@ function yamlBlock(value, indent) {
 /** A plain object as block YAML at an indent (no trailing newline): maps, lists, scalars. */
 const yamlLines = (value, indent) => yamlBlock(value, indent).join('\n');
 
-export const helpers = { json, yamlString, yamlLines };
+/** One shell word: as is when it has no special characters, else single-quoted. */
+const shellWord = (s) => (/^[\w./:@%+=,-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+export const helpers = { json, yamlString, yamlLines, shellWord };
 
 /** No HTML escaping: these are config files, not web pages. */
 export const escape = (s) => String(s);

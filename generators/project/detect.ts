@@ -8,7 +8,7 @@ import { basename, dirname, posix } from 'node:path';
 import { type Database, databaseFromEngine, DRIVERS } from '../facts/databases.ts';
 import { SourceParseError, UsageError } from '../common/errors.ts';
 import { ProjectFiles } from './files.ts';
-import { managePyCandidates, moduleFileIn, projectRequirements, readSettings, settingsModuleOf } from './loader.ts';
+import { managePyCandidates, moduleFileIn, ProjectSettings, projectRequirements, settingsModuleOf } from './loader.ts';
 import { dictGet, type Val } from './python-eval.ts';
 import { type RequirementSet } from './requirements.ts';
 import { readState } from './state.ts';
@@ -42,8 +42,10 @@ export interface DetectedProject {
   pythonPin?: PythonPin;
   /** Celery and the module that makes its app, when the project uses it. */
   celery?: DetectedCelery;
-  /** Environment variables the settings read without a default: import fails without them. */
+  /** Environment variables import fails without, by the reader's classification of every read. */
   requiredEnv: string[];
+  /** The settings the container builds on, as the reader sees them: environment accesses, and what import needs in an environment. */
+  settings: ProjectSettings;
   /** Requirement lines an earlier run added (from the generator's state), swapped on this run. */
   previousAdditions: string[];
 }
@@ -138,9 +140,9 @@ export async function detect(root: string): Promise<Detected> {
       }
     }
   }
-  const read = (await readSettings(files, sourceDir, baseSettingsModule))!;
-  const baseSettingsFile = read.file;
-  const settings = read.result;
+  const project = (await ProjectSettings.load(files, sourceDir, baseSettingsModule))!;
+  const baseSettingsFile = project.file;
+  const settings = project.symbolic;
   const broken = settings.errors[0];
   if (broken) throw new SourceParseError(broken.file, broken.line, broken.message);
   const topPackage = settingsModule.split('.')[0]!;
@@ -185,7 +187,7 @@ export async function detect(root: string): Promise<Detected> {
   const pythonPin = readPythonPin(files);
   const celery = await detectCelery(files, sourceDir, requirements);
   const serverNames = new Set(requirements?.requirements.map((r) => r.name) ?? []);
-  const requiredEnv = settings.envReads.filter((r) => r.via.endsWith('[]') && !r.hasDefault).map((r) => r.name);
+  const requiredEnv = project.env.filter((v) => v.kind === 'required').map((v) => v.name);
 
   return {
     kind: 'existing',
@@ -206,7 +208,8 @@ export async function detect(root: string): Promise<Detected> {
     ...(requirements?.requiresPython ? { requiresPython: requirements.requiresPython } : {}),
     ...(pythonPin ? { pythonPin } : {}),
     ...(celery ? { celery } : {}),
-    requiredEnv: [...new Set(requiredEnv)].sort(),
+    requiredEnv: requiredEnv.sort(),
+    settings: project,
     previousAdditions,
   };
 }

@@ -6,8 +6,9 @@
  */
 import { posix } from 'node:path';
 import { type ProjectFiles } from './files.ts';
-import { type EvalOptions, type EvalResult, evaluateModule } from './python-eval.ts';
-import { settingsModuleDefault } from './python.ts';
+import type { Tree } from 'web-tree-sitter';
+import { type EnvAccess, type EnvShape, type EnvVariable, envVariables, type EvalResult, evaluateWith } from './python-eval.ts';
+import { pythonParser, settingsModuleDefault } from './python.ts';
 import { InputRefused } from '../common/read-file.ts';
 import { readPyproject, readRequirementsFile, type Requirement, type RequirementSet } from './requirements.ts';
 import { detectLockManager, MANIFEST_TABLES, manifestRequirements, readLockManaged } from './managers.ts';
@@ -100,22 +101,83 @@ export function declaredRequirements(files: ProjectFiles): {
   return { files: [], requirements: [], ...(problem ? { problem } : {}) };
 }
 
-/** Evaluate a settings module found under a source folder (imports resolve there too). */
-export async function readSettings(
-  files: ProjectFiles,
-  sourceDir: string,
-  module: string,
-  options: Partial<Pick<EvalOptions, 'env' | 'imagePath' | 'trees'>> = {},
-): Promise<{ file: string; result: EvalResult } | undefined> {
-  const file = moduleFileIn(files, sourceDir, module);
-  if (!file) return undefined;
-  const sd = sourceDir === '.' ? '' : sourceDir;
-  const result = await evaluateModule(module, file, {
-    read: (f) => files.text(f),
-    moduleFile: (m) => moduleFileIn(files, sourceDir, m),
-    imagePath: options.imagePath ?? ((f) => posix.join('/app', posix.relative(sd, f))),
-    ...(options.env ? { env: options.env } : {}),
-    ...(options.trees ? { trees: options.trees } : {}),
-  });
-  return { file, result };
+/** A variable the settings cannot import without, in some environment. */
+export interface EnvNeed {
+  name: string;
+  /** The shape its value must have (from every read of it, not only the one that needs it). */
+  shape: EnvShape;
+  /** The read that needs it (or the read before the raise its absence reaches). */
+  access: EnvAccess;
+}
+
+/**
+ * A project's settings module as the reader sees it: evaluated once without an environment
+ * (how each variable is read), and again on demand under a given environment (what import
+ * needs there). Evaluation after loading is synchronous, so plans can ask.
+ */
+export class ProjectSettings {
+  private readonly trees = new Map<string, Tree | { error: { line: number; message: string } }>();
+  /** The symbolic evaluation: environment reads stay reads. */
+  readonly symbolic: EvalResult;
+
+  private constructor(
+    private readonly parser: { parse(text: string): Tree | null },
+    private readonly files: ProjectFiles,
+    readonly sourceDir: string,
+    readonly module: string,
+    readonly file: string,
+  ) {
+    this.symbolic = this.evaluate();
+  }
+
+  static async load(files: ProjectFiles, sourceDir: string, module: string): Promise<ProjectSettings | undefined> {
+    const file = moduleFileIn(files, sourceDir, module);
+    return file ? new ProjectSettings(await pythonParser(), files, sourceDir, module, file) : undefined;
+  }
+
+  /** Every variable the settings touch, with its kind and shape (symbolic). */
+  get env(): EnvVariable[] {
+    return envVariables(this.symbolic);
+  }
+
+  /** Evaluate under an environment (undefined values: set, value unknown); symbolic without one. */
+  evaluate(env?: ReadonlyMap<string, string | undefined>): EvalResult {
+    const sd = this.sourceDir === '.' ? '' : this.sourceDir;
+    return evaluateWith(this.parser, this.module, this.file, {
+      read: (f) => this.files.text(f),
+      moduleFile: (m) => moduleFileIn(this.files, this.sourceDir, m),
+      imagePath: (f) => posix.join('/app', posix.relative(sd, f)),
+      trees: this.trees,
+      ...(env ? { env } : {}),
+    });
+  }
+
+  /**
+   * What import needs besides `given`: evaluated under `given`, each variable a required read
+   * lacks (or whose absence reaches a raise) is added with `value(need)` (undefined: set, value
+   * unknown) and the settings evaluated again, until nothing more is needed.
+   */
+  importNeeds(given: ReadonlyMap<string, string | undefined>, value: (need: EnvNeed) => string | undefined = () => undefined): EnvNeed[] {
+    const env = new Map(given);
+    const needs: EnvNeed[] = [];
+    const shapes = new Map(this.env.map((v) => [v.name, v.shape]));
+    for (let round = 0; round < 8; round++) {
+      const r = this.evaluate(env);
+      const fresh = new Map<string, EnvAccess>();
+      for (const a of r.envReads) if (a.kind === 'required' && !a.present && !env.has(a.name) && !fresh.has(a.name)) fresh.set(a.name, a);
+      for (const raise of r.raises.filter((x) => x.certain))
+        for (const name of raise.vars) {
+          const a = r.envReads.find((x) => x.name === name);
+          if (a && !env.has(name) && !fresh.has(name)) fresh.set(name, a);
+        }
+      if (fresh.size === 0) break;
+      for (const [name, access] of fresh) {
+        const shape = access.shape !== 'str' ? access.shape : (shapes.get(name) ?? 'str');
+        const need: EnvNeed = { name, shape, access };
+        needs.push(need);
+        env.set(name, value(need));
+      }
+    }
+    return needs;
+  }
 }

@@ -1884,7 +1884,11 @@ export function emptyResult(): EvalResult {
 
 /** Evaluate a module and everything it star-imports; `names` is its namespace at the end. */
 export async function evaluateModule(module: string, file: string, opts: EvalOptions): Promise<EvalResult> {
-  const parser = await pythonParser();
+  return evaluateWith(await pythonParser(), module, file, opts);
+}
+
+/** The same with a parser already loaded: evaluation itself is synchronous. */
+export function evaluateWith(parser: { parse(text: string): Tree | null }, module: string, file: string, opts: EvalOptions): EvalResult {
   const ev = new Evaluator(opts, parser);
   ev.result.names = ev.module(module, file);
   ev.finish();

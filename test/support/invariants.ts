@@ -7,6 +7,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { checkProject } from '../../generators/doctor/doctor.ts';
+import { scriptReads } from '../../generators/doctor/parse/shell-words.ts';
+import { SET_BY_IMAGE } from '../../generators/generate/environment.ts';
+import { evaluateModule } from '../../generators/project/python-eval.ts';
 import { detectLockManager, readLockManaged } from '../../generators/project/managers.ts';
 import { readPyproject, readRequirementsFile } from '../../generators/project/requirements.ts';
 import {
@@ -237,6 +240,35 @@ export const INVARIANTS: readonly Invariant[] = [
       if (name === 'mysql') want(major >= 8 && major < 10, `MySQL has no version ${tag}`);
       if (name === 'mariadb') want(major >= 10 && major < 20, `MariaDB has no version ${tag}`);
       if (name === 'postgres') want(major >= 13 && major < 30 && !tag!.includes('.'), `PostgreSQL image ${tag}`);
+      return list;
+    },
+  },
+  {
+    name: "every variable the settings (the project's and the container's) and the entrypoint read reaches the web service",
+    async check(dir) {
+      const { want, list } = problems();
+      const stage = finalStage(dir);
+      const settingsModule = envOf(stage).get('DJANGO_SETTINGS_MODULE')!;
+      const prefix = (codeCopy(stage)?.[0] ?? '.').replace(/^\.$/, '').replace(/\/$/, '');
+      const file = (module: string): string | undefined => {
+        const rel = moduleFileIn(join(dir, prefix), module);
+        return rel === undefined ? undefined : posix.join(prefix, rel);
+      };
+      const result = await evaluateModule(settingsModule, file(settingsModule)!, {
+        read: (f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : undefined),
+        moduleFile: file,
+        imagePath: (f) => `/app/${f}`,
+      });
+      want(result.errors.length === 0, `settings do not parse: ${JSON.stringify(result.errors)}`);
+      const read = new Set(result.envReads.map((r) => r.name));
+      // The container module was read, not only the project's settings.
+      want(read.has('DJANGO_SECRET_KEY'), `${settingsModule} was not read`);
+      // The entrypoint script the image runs (a file left from an earlier run does not count).
+      const entrypoint = join(dir, 'docker-entrypoint.sh');
+      if (existsSync(entrypoint) && last(stage, 'ENTRYPOINT')?.includes('docker-entrypoint.sh'))
+        for (const name of scriptReads(readFileSync(entrypoint, 'utf8'))) read.add(name);
+      const passed = new Set(Object.keys(readCompose(dir).services.web!.environment ?? {}));
+      for (const name of read) want(SET_BY_IMAGE.has(name) || passed.has(name), `${name} is read but compose does not pass it to web`);
       return list;
     },
   },

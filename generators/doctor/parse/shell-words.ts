@@ -334,3 +334,15 @@ export function expandVariables(text: string, vars: ReadonlyMap<string, string>)
   }
   return unknown ? undefined : out;
 }
+
+/** Variables a script expands and does not assign itself: what it reads from its environment. */
+export function scriptReads(text: string): Set<string> {
+  const names = new Set<string>();
+  const own = new Set<string>();
+  const recorder = { get: (name: string) => (names.add(name), undefined) } as unknown as ReadonlyMap<string, string>;
+  for (const command of splitCommands(text)) {
+    for (const a of command.assignments) own.add(a.name);
+    for (const w of [...command.words.map((x) => x.text), ...command.assignments.map((a) => a.value)]) expandVariables(w, recorder);
+  }
+  return new Set([...names].filter((n) => !own.has(n) && !/^[0-9@*#?$!-]$/.test(n)));
+}
