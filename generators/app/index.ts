@@ -291,6 +291,11 @@ export default class AppGenerator extends Generator<AppOptions> {
     await this.guarded(() => this.ask());
   }
 
+  /** What the settings and the requirements say about the engine, when they leave a choice. */
+  private databaseNote(): string | undefined {
+    return this.detected.kind === 'existing' ? this.detected.database?.note : undefined;
+  }
+
   private async ask(): Promise<void> {
     if (this.switchOn('yes')) return;
     const defaults = defaultAnswers(this.detected, this.raw);
@@ -301,7 +306,7 @@ export default class AppGenerator extends Generator<AppOptions> {
       questions.map((q) => ({
         type: q.choices ? ('select' as const) : ('input' as const),
         name: q.key,
-        message: q.message,
+        message: q.key === 'database' && this.databaseNote() ? `${q.message} (${this.databaseNote()})` : q.message,
         default: String(defaults[q.key]),
         ...(q.choices ? { choices: q.choices.map((c) => ({ name: c, value: c })) } : {}),
         validate: (input: unknown) => {
@@ -327,6 +332,9 @@ export default class AppGenerator extends Generator<AppOptions> {
       this.answers = finaliseAnswers(this.detected, this.raw);
       const switched = databaseSwitchNote(this.previous, this.answers);
       if (switched) this.answerNotes.push(switched);
+      // The engine was a guess among several (or none had its driver), and nobody answered: say so.
+      const found = this.databaseNote();
+      if (found && this.raw.database === undefined) this.answerNotes.push(found);
       this.plan = await withOverrideReads(buildPlan(this.detected, this.answers, this.organisation), this.destinationRoot());
       checkPlan(this.plan);
       for (const w of answerWarnings(this.detected, this.answers, new Date().toISOString().slice(0, 10))) this.log.info(`warning: ${w}`);

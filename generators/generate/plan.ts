@@ -215,10 +215,12 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   const sourceDir = isNew ? '.' : detected.sourceDir;
   const baseSettingsModule = isNew ? `${pkg}.settings` : detected.baseSettingsModule;
   const baseFile = isNew ? `${pkg}/settings.py` : detected.baseSettingsFile;
-  // Next to the settings it imports: settings.py → settings_container.py; a settings package → container.py
-  const inPackage = !isNew && /\/settings\/[^/]+\.py$/.test(baseFile);
+  // Next to the settings it imports: settings.py → settings_container.py; a settings package
+  // (settings/production.py, or the settings in settings/__init__.py) → container.py in it.
+  const packageInit = !isNew && baseFile.endsWith('/__init__.py');
+  const inPackage = packageInit || (!isNew && /\/settings\/[^/]+\.py$/.test(baseFile));
   const settingsModule = inPackage
-    ? `${baseSettingsModule.split('.').slice(0, -1).join('.')}.container`
+    ? `${packageInit ? baseSettingsModule : baseSettingsModule.split('.').slice(0, -1).join('.')}.container`
     : `${baseSettingsModule
         .split('.')
         .slice(0, -1)

@@ -5,13 +5,13 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, posix } from 'node:path';
-import { type Database, databaseFromEngine, DRIVERS } from '../facts/databases.ts';
 import { SourceParseError, UsageError } from '../common/errors.ts';
 import { ProjectFiles } from './files.ts';
 import { managePyCandidates, moduleFileIn, ProjectSettings, projectRequirements, settingsModuleOf } from './loader.ts';
-import { dictGet, type Val } from './python-eval.ts';
+import type { Val } from './python-eval.ts';
 import { type RequirementSet } from './requirements.ts';
 import { readState } from './state.ts';
+import { type DetectedDatabase, detectDatabase } from './engine.ts';
 import { type PythonPin, readPythonPin } from './python-pin.ts';
 import { type DetectedCelery, detectCelery } from './celery.ts';
 
@@ -33,7 +33,8 @@ export interface DetectedProject {
   asgiAttribute?: string;
   /** ASGI_APPLICATION is set or an ASGI server is required: the app wants ASGI. */
   wantsAsgi: boolean;
-  database?: { value: Database; file: string; line: number };
+  /** The engine the settings select, preferring the one whose driver the project has (see engine.ts). */
+  database?: DetectedDatabase;
   requirements?: RequirementSet;
   djangoSpec?: string;
   /** `requires-python` from pyproject.toml */
@@ -163,25 +164,7 @@ export async function detect(root: string): Promise<Detected> {
   // A lock file means its manager owns the dependencies: uv, Poetry or Pipenv, never pip's files.
   const requirements = projectRequirements(files, previousAdditions);
 
-  let database: DetectedProject['database'];
-  const databases = settings.names.get('DATABASES');
-  const engine = literal(dictGet(dictGet(databases?.value, 'default'), 'ENGINE'));
-  if (engine && databases) {
-    const value = databaseFromEngine(engine);
-    if (value === 'unsupported') {
-      throw new UsageError(
-        `${databases.file} line ${databases.line} uses ${engine}: supported databases are postgres, mysql, mariadb and sqlite`,
-      );
-    }
-    database = { value, file: databases.file, line: databases.line };
-  } else if (requirements) {
-    // Settings read the database from a URL or the environment: the driver tells which one.
-    const names = new Set(requirements.requirements.map((r) => r.name));
-    const req = requirements.requirements.find(
-      (r) => DRIVERS.postgres.some((d) => d.name.split('[')[0] === r.name) || names.has('mysqlclient'),
-    );
-    if (req) database = { value: req.name === 'mysqlclient' ? 'mysql' : 'postgres', file: req.file, line: req.line };
-  }
+  const database = detectDatabase(project, requirements);
 
   const django = requirements?.requirements.find((r) => r.name === 'django');
   const pythonPin = readPythonPin(files);

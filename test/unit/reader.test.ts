@@ -3,7 +3,12 @@
  * written, with the shape its value must have; branches on environment values kept as
  * alternatives with their conditions.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { detect, type DetectedProject } from '../../generators/project/detect.ts';
+import { copyScenarioInput, scenariosDir } from '../support/scenarios.ts';
 import {
   type EnvAccess,
   type EvalResult,
@@ -344,5 +349,71 @@ describe('branches on environment values are alternatives', () => {
   it('a value the same in every branch is that value', async () => {
     const r = await read('import os\nif os.getenv("X"):\n    A = 1\nelse:\n    A = 1\n');
     expect(r.names.get('A')?.value).toEqual({ k: 'num', v: 1 });
+  });
+});
+
+describe('engine choice: the engine whose driver the project has', () => {
+  /** startproject-postgres with other settings lines for DATABASES and another requirements.txt. */
+  async function project(databases: string, requirements: string, extra: Record<string, string> = {}): Promise<DetectedProject> {
+    const dir = join(mkdtempSync(join(tmpdir(), 'dd-engine-')), 'site');
+    copyScenarioInput(join(scenariosDir, 'startproject-postgres'), dir);
+    const settings = readFileSync(join(dir, 'mysite/settings.py'), 'utf8');
+    const start = settings.indexOf('DATABASES = {');
+    const end = settings.indexOf('\n}\n', start) + 3;
+    writeFileSync(join(dir, 'mysite/settings.py'), `import os\n${settings.slice(0, start)}${databases}\n${settings.slice(end)}`);
+    writeFileSync(join(dir, 'requirements.txt'), requirements);
+    for (const [file, text] of Object.entries(extra)) writeFileSync(join(dir, file), text);
+    return (await detect(dir)) as DetectedProject;
+  }
+  const branches = [
+    'if os.getenv("DB") == "postgres":',
+    '    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "app"}}',
+    'elif os.getenv("DB") in ("mysql", "mariadb"):',
+    '    DATABASES = {"default": {"ENGINE": "django.db.backends.mysql", "NAME": "app"}}',
+    'else:',
+    '    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}',
+  ].join('\n');
+
+  it('settings that choose the engine from a variable, with only psycopg: PostgreSQL', async () => {
+    const d = await project(branches, 'Django==5.2.17\npsycopg[binary]==3.3.6\n');
+    expect(d.database).toMatchObject({ value: 'postgres', ambiguous: false, file: 'requirements.txt', line: 2 });
+    expect(d.database?.candidates.map((c) => c.database)).toEqual(['postgres', 'mysql', 'sqlite']);
+    expect(d.database?.candidates[0]?.how).toBe('when os.getenv("DB") == "postgres"');
+  });
+
+  it('the same with only mysqlclient: MySQL', async () => {
+    expect((await project(branches, 'Django==5.2.17\nmysqlclient==2.2.7\n')).database?.value).toBe('mysql');
+  });
+
+  it('a URL-configured project with mysqlclient is MySQL, not PostgreSQL', async () => {
+    const d = await project(
+      'import dj_database_url\nDATABASES = {"default": dj_database_url.config(conn_max_age=600)}',
+      'Django==5.2.17\ndj-database-url==2.3.0\nmysqlclient==2.2.7\n',
+    );
+    expect(d.database).toMatchObject({ value: 'mysql', open: true, ambiguous: false });
+  });
+
+  it('drivers for two engines: what the settings use when nothing is set, and a note that says so', async () => {
+    const d = await project(branches, 'Django==5.2.17\npsycopg==3.3.6\nmysqlclient==2.2.7\n');
+    expect(d.database).toMatchObject({ value: 'postgres', ambiguous: true });
+    expect(d.database?.note).toBe(
+      'the settings can use PostgreSQL, MySQL or SQLite, and the requirements have drivers for PostgreSQL (psycopg) and MySQL (mysqlclient): took PostgreSQL (the first with a driver); --database chooses another',
+    );
+  });
+
+  it('no driver at all: what the settings use when DB is unset (SQLite), with a note', async () => {
+    const d = await project(branches, 'Django==5.2.17\n');
+    expect(d.database).toMatchObject({ value: 'sqlite', ambiguous: true });
+    expect(d.database?.note).toMatch(
+      /^the settings can use PostgreSQL, MySQL or SQLite, and the requirements have no database driver: took SQLite \(what they use when nothing is set\)/,
+    );
+  });
+
+  it('one ENGINE in the settings is the engine, whatever else is installed', async () => {
+    const d = await project(
+      'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}',
+      'Django==5.2.17\npsycopg==3.3.6\n',
+    );
+    expect(d.database).toMatchObject({ value: 'sqlite', ambiguous: false, file: 'mysite/settings.py' });
   });
 });
