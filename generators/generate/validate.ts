@@ -61,8 +61,11 @@ function problemOf(validate: Validate, data: unknown, keys: (path: string) => st
     const extra = String(e.params.additionalProperty);
     return { path: path ? `${path}.${extra}` : extra, keyword: e.keyword, value: extra, allowed: keys(path), detail: e.message ?? '' };
   }
-  if (e.keyword === 'propertyNames') {
-    const name = String(e.params.propertyName);
+  // A key that breaks propertyNames: ajv names it on the error (or in the params of the summary error).
+  const badKey =
+    (e as { propertyName?: string }).propertyName ?? (e.keyword === 'propertyNames' ? String(e.params.propertyName) : undefined);
+  if (badKey !== undefined) {
+    const name = badKey;
     return { path: path ? `${path}.${name}` : name, keyword: e.keyword, value: name, detail: e.message ?? '' };
   }
   const allowed = e.keyword === 'enum' ? (e.params.allowedValues as unknown[]).map(String) : undefined;
