@@ -16,12 +16,15 @@ import {
   defaultAnswers,
   dropForeignDbVersion,
   finaliseAnswers,
+  pythonDefault,
   answerWarnings,
   QUESTIONS,
   type RawAnswers,
   validateAnswer,
 } from '../generate/answers.ts';
-import { type Detected, detect } from '../project/detect.ts';
+import { AmbiguousProjectError, type Detected, detect } from '../project/detect.ts';
+import { checkDependencies } from '../generate/dependencies.ts';
+import { gitMode, readGitIndex } from '../project/git-index.ts';
 import { UsageError, visible } from '../common/errors.ts';
 import { buildPlan, checkPlan, type Plan } from '../generate/plan.ts';
 import { appendMissingEnv, renderDotEnv, renderFiles, withOverrideReads } from '../generate/render.ts';
@@ -263,9 +266,7 @@ export default class AppGenerator extends Generator<AppOptions> {
 
   private async readProject(): Promise<void> {
     const root = this.destinationRoot();
-    this.detected = await detect(root);
-    this.organisation = this.loadOrganisation();
-    // Flags are checked before anything is asked or written.
+    // Flags are checked before anything is read, asked or written.
     for (const q of QUESTIONS) {
       const value = this.flag(q.key, q.flag);
       if (value === true && q.switch) {
@@ -284,6 +285,29 @@ export default class AppGenerator extends Generator<AppOptions> {
     for (const q of QUESTIONS) {
       if (this.raw[q.key] === undefined && saved[q.key] !== undefined && !this.switchOn('ask'))
         this.raw[q.key] = validateAnswer(q.key, saved[q.key]);
+    }
+    this.detected = await this._detectProject(root);
+    this.organisation = this.loadOrganisation();
+  }
+
+  /** Two projects side by side are the user's choice: asked in a terminal, else the refusal names --project. */
+  private async _detectProject(root: string): Promise<Detected> {
+    const project = this.raw.project as string | undefined;
+    try {
+      return await detect(root, project !== undefined ? { project } : {});
+    } catch (err) {
+      const o = this.options as unknown as Record<string, unknown>;
+      if (!(err instanceof AmbiguousProjectError) || this.switchOn('yes') || o.interactive === false) throw err;
+      const answer = (await this.prompt([
+        {
+          type: 'select',
+          name: 'project',
+          message: 'Which Django project goes into the container',
+          choices: err.candidates.map((c) => ({ name: `${c}/manage.py`, value: c })),
+        },
+      ])) as { project: string };
+      this.raw.project = validateAnswer('project', answer.project);
+      return detect(root, { project: this.raw.project as string });
     }
   }
 
@@ -337,7 +361,11 @@ export default class AppGenerator extends Generator<AppOptions> {
       if (found && this.raw.database === undefined) this.answerNotes.push(found);
       this.plan = await withOverrideReads(buildPlan(this.detected, this.answers, this.organisation), this.destinationRoot());
       checkPlan(this.plan);
+      checkDependencies(this.detected, this.plan.requirements.additions, this.plan.project.sourceDir);
       for (const w of answerWarnings(this.detected, this.answers, new Date().toISOString().slice(0, 10))) this.log.info(`warning: ${w}`);
+      // Why the Python is not the usual default, when nobody chose it.
+      const python = this.raw.python === undefined ? pythonDefault(this.detected, this.raw).why : undefined;
+      this.answerNotes.push(...(python ? [python] : []), ...this.plan.notes);
     });
   }
 
@@ -362,6 +390,23 @@ export default class AppGenerator extends Generator<AppOptions> {
       if (!cache.has(path)) cache.set(path, this.readOutput(path));
       return cache.get(path);
     };
+    // .env first: a refusal here must come before anything is written.
+    const env = existing('.env');
+    // The package index URL with credentials goes to .env as given (or with placeholders when only the saved, redacted one is known).
+    const value = (length: number, name: string): string =>
+      name === 'PIP_INDEX_URL' && this.organisation.pipIndexUrl ? this.organisation.pipIndexUrl : secret(length);
+    const envText = env === undefined ? renderDotEnv(this.plan, value) : appendMissingEnv(this.plan, env, value);
+    // A .env that git tracks would carry fresh secrets into the next commit (.gitignore does not untrack it).
+    const tracked = gitMode(readGitIndex(root), root, '.env') !== undefined;
+    if (tracked && envText !== env) {
+      throw new UsageError(
+        '.env is tracked by git, so the secrets this run writes there would be committed: untrack it first (git rm --cached .env; .gitignore keeps it out from then on), then run again',
+      );
+    }
+    if (tracked)
+      this.answerNotes.push(
+        '.env is tracked by git: its secrets are in the repository; untrack it with git rm --cached .env and change them',
+      );
     const o = this.options as unknown as Record<string, unknown>;
     const force = Boolean(o.force ?? (this.env as unknown as CommitEnvironment).conflicterOptions?.force);
     this.files = reconcile(await renderFiles(this.plan, existing, root, { force }), existing, force);
@@ -412,11 +457,6 @@ export default class AppGenerator extends Generator<AppOptions> {
       this.fs.delete(target);
       if (!this.dryRun()) (this.fs.store.get(target) as { conflicter?: string }).conflicter = 'force';
     }
-    const env = existing('.env');
-    // The package index URL with credentials goes to .env as given (or with placeholders when only the saved, redacted one is known).
-    const value = (length: number, name: string): string =>
-      name === 'PIP_INDEX_URL' && this.organisation.pipIndexUrl ? this.organisation.pipIndexUrl : secret(length);
-    const envText = env === undefined ? renderDotEnv(this.plan, value) : appendMissingEnv(this.plan, env, value);
     if (envText !== env) {
       // Fresh secrets: readable by the owner only.
       write('.env', envText, env === undefined ? 0o600 : undefined, true);
@@ -447,7 +487,7 @@ export default class AppGenerator extends Generator<AppOptions> {
     // Only what changed: setting equal values would still rewrite .yo-rc.json (a new mtime).
     const stored = this.storedConfig();
     for (const [key, value] of Object.entries(save)) {
-      if (JSON.stringify(stored.get(key)) !== JSON.stringify(value)) stored.set(key, value);
+      if (value !== undefined && JSON.stringify(stored.get(key)) !== JSON.stringify(value)) stored.set(key, value);
     }
     if (
       Object.keys(this.organisationFlags).length > 0 &&

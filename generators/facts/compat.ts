@@ -112,11 +112,11 @@ export function pythonsForRequires(requiresPython: string | undefined): readonly
   return PYTHON_VERSIONS.filter((p) => clauses.every((c) => matchesClause(p, c) || matchesClause(`${p}.0`, c)));
 }
 
-/**
- * Refuse a Python for which a pinned C-extension has no wheel (pip would compile it and fail:
- * no-wheel-for-python). Only exact pins are judged; ranges let pip pick a newer release.
- */
-export function checkWheelPins(python: PythonVersion, requirements: readonly Requirement[]): void {
+/** The exact pin of a C extension that has no wheel for this Python, with the first release that has one. */
+export function wheelPinBlocking(
+  python: PythonVersion,
+  requirements: readonly Requirement[],
+): { requirement: Requirement; pin: string; minimum: string } | undefined {
   for (const r of requirements) {
     const table = WHEEL_MINIMUMS[r.name];
     const pin = /^===?([\d.]+)$/.exec(r.spec)?.[1];
@@ -124,14 +124,21 @@ export function checkWheelPins(python: PythonVersion, requirements: readonly Req
     // The minimum for this Python, or for the newest older Python listed (wheels only get added).
     const listed = PYTHON_VERSIONS.filter((p) => compareVersions(p, python) <= 0 && table[p]).at(-1);
     const minimum = listed ? table[listed] : undefined;
-    if (minimum && compareVersions(pin, minimum) < 0) {
-      const older = PYTHON_VERSIONS.filter((p) => {
-        const l = PYTHON_VERSIONS.filter((q) => compareVersions(q, p) <= 0 && table[q]).at(-1);
-        return !l || compareVersions(pin, table[l]!) >= 0;
-      });
-      throw new UsageError(
-        `${r.file} line ${r.line} pins ${r.name}==${pin}, which has no wheel for Python ${python} (first: ${minimum}): raise the pin to ${minimum} or later${older.length ? `, or use --python ${older.at(-1)}` : ''}`,
-      );
-    }
+    if (minimum && compareVersions(pin, minimum) < 0) return { requirement: r, pin, minimum };
   }
+  return undefined;
+}
+
+/**
+ * Refuse a Python for which a pinned C-extension has no wheel (pip would compile it and fail:
+ * no-wheel-for-python). Only exact pins are judged; ranges let pip pick a newer release.
+ */
+export function checkWheelPins(python: PythonVersion, requirements: readonly Requirement[]): void {
+  const blocking = wheelPinBlocking(python, requirements);
+  if (!blocking) return;
+  const { requirement: r, pin, minimum } = blocking;
+  const older = PYTHON_VERSIONS.filter((p) => !wheelPinBlocking(p, [r]));
+  throw new UsageError(
+    `${r.file} line ${r.line} pins ${r.name}==${pin}, which has no wheel for Python ${python} (first: ${minimum}): raise the pin to ${minimum} or later${older.length ? `, or use --python ${older.at(-1)}` : ''}`,
+  );
 }

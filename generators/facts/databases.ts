@@ -177,7 +177,7 @@ export const DRIVERS: Record<'postgres' | 'mysql', Driver[]> = {
       builderPackages: ['build-essential', 'pkg-config', 'default-libmysqlclient-dev'],
       runtimePackages: ['libmariadb3'],
       builderWhy:
-        'mysqlclient has no Linux wheels and compiles, finding the client library with pkg-config (mysqlclient-build-deps-missing)',
+        'mysqlclient has no Linux wheels and always compiles, finding the client library with pkg-config (2.2 and later) or mysql_config (before) (mysqlclient-build-deps-missing)',
       runtimeWhy: 'mysqlclient loads the MariaDB/MySQL client library at run time (runtime-lib-missing)',
     },
   ],

@@ -67,8 +67,8 @@ export const PINS = {
 
 /**
  * Lowest release of a C-extension package with wheels for a Python (below it pip compiles from
- * source: no-wheel-for-python). mysqlclient never ships Linux wheels; its floor is the first
- * release that builds on that Python.
+ * source: no-wheel-for-python). mysqlclient is not here: it ships no Linux wheels at all and always
+ * compiles in the builder, so it is judged by its build packages (databases.ts), not by wheels.
  */
 export const WHEEL_MINIMUMS: Record<string, Partial<Record<PythonVersion, string>>> = {
   psycopg2: { '3.12': '2.9.9', '3.13': '2.9.10' },
@@ -76,7 +76,6 @@ export const WHEEL_MINIMUMS: Record<string, Partial<Record<PythonVersion, string
   psycopg: { '3.12': '3.1.12', '3.13': '3.2.2' },
   'psycopg-binary': { '3.12': '3.1.12', '3.13': '3.2.2' },
   pillow: { '3.12': '10.1.0' },
-  mysqlclient: { '3.12': '2.2.1', '3.13': '2.2.1' },
 };
 
 export function djangoLine(line: string): DjangoLine | undefined {

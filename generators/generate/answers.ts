@@ -4,6 +4,7 @@
  */
 import { type Database, DATABASES, DATABASE_TABLE, hasVersion } from '../facts/databases.ts';
 import type { Detected } from '../project/detect.ts';
+import { djangoToAdd } from './dependencies.ts';
 import { UsageError } from '../common/errors.ts';
 import { TAKEN_IDS, TAKEN_NAMES } from '../facts/base-image.ts';
 import { readText } from '../common/read-file.ts';
@@ -14,6 +15,7 @@ import {
   checkRequiresPython,
   checkWheelPins,
   djangoLinesForSpec,
+  wheelPinBlocking,
   pythonsForLines,
   pythonsForRequires,
 } from '../facts/compat.ts';
@@ -62,6 +64,11 @@ export interface Answers {
   kubernetes: boolean;
   /** Web pods of the Kubernetes Deployment. */
   replicas: number;
+  /** The folder of the project's manage.py, when the folder holds more than one project. */
+  project?: string;
+  /** Names of the generated compose services, when the project's compose file has its own of the default names. */
+  webService?: string;
+  dbService?: string;
 }
 
 export type AnswerKey = keyof Answers;
@@ -186,6 +193,27 @@ export const QUESTIONS: readonly Question[] = [
     flagOnly: true,
   },
   {
+    key: 'project',
+    flag: 'project',
+    message: 'Which Django project',
+    description: 'folder of the manage.py to containerise, when several folders hold one (asked in a terminal)',
+    flagOnly: true,
+  },
+  {
+    key: 'webService',
+    flag: 'web-service',
+    message: 'Name of the compose service that runs Django',
+    description: 'name of the compose service that runs Django (default web; another when your compose file has its own web)',
+    flagOnly: true,
+  },
+  {
+    key: 'dbService',
+    flag: 'db-service',
+    message: 'Name of the compose service of the database',
+    description: 'name of the compose service of the database (default db; another when your compose file has its own db)',
+    flagOnly: true,
+  },
+  {
     key: 'debian',
     flag: 'debian',
     message: 'Debian release of the base image',
@@ -216,23 +244,54 @@ const PY_RESERVED = new Set([
   ),
 ]);
 
-/** The Django spec the gate checks: the project's pin, or the answered line for a new project. */
+/**
+ * The Django spec the gate checks: the project's pin, the pin the generator adds when nothing
+ * installs Django, or the answered line for a new project.
+ */
 export function djangoSpecOf(detected: Detected, django: NewProjectDjango): { spec: string | undefined; label: string } {
   if (detected.kind === 'new') return { spec: `==${django}.*`, label: django };
-  return { spec: detected.djangoSpec, label: detected.djangoSpec ? detected.djangoSpec : '(unpinned)' };
+  const added = djangoToAdd(detected);
+  const spec = detected.djangoSpec ?? added?.spec;
+  return { spec, label: spec ? spec : '(unpinned)' };
 }
 
-/** Defaults follow what was detected: the settings' database, the newest Python the Django pin allows. */
+/**
+ * The Python to default to: 3.13, or the newest one that the Django pin, `requires-python` and
+ * every exact pin of a C extension allow; `why` says what ruled the default out, for the summary.
+ */
+export function pythonDefault(detected: Detected, given: RawAnswers = {}): { python: PythonVersion; why?: string } {
+  const django = (NEW_PROJECT_DJANGO as readonly string[]).includes(String(given.django))
+    ? (given.django as NewProjectDjango)
+    : DEFAULT_DJANGO;
+  const { spec, label } = djangoSpecOf(detected, django);
+  const byDjango = pythonsForLines(djangoLinesForSpec(spec));
+  const requiresPython = detected.kind === 'existing' ? detected.requiresPython : undefined;
+  const byRequires = byDjango.filter((p) => pythonsForRequires(requiresPython).includes(p));
+  const pins = detected.kind === 'existing' ? (detected.requirements?.requirements ?? []) : [];
+  const byPins = byRequires.filter((p) => !wheelPinBlocking(p, pins));
+  const pick = (list: readonly PythonVersion[]): PythonVersion | undefined =>
+    list.includes(DEFAULT_PYTHON) ? DEFAULT_PYTHON : list.at(-1);
+  // The project's own .python-version or runtime.txt wins when every pin allows it.
+  const pinned = detected.kind === 'existing' ? byPins.find((p) => p === detected.pythonPin?.version) : undefined;
+  const python = pinned ?? pick(byPins) ?? pick(byRequires) ?? pick(byDjango) ?? DEFAULT_PYTHON;
+  if (python === DEFAULT_PYTHON || pinned) return { python };
+  const blocking = wheelPinBlocking(DEFAULT_PYTHON, pins);
+  const reason = !byDjango.includes(DEFAULT_PYTHON)
+    ? `Django ${label} does not support Python ${DEFAULT_PYTHON}`
+    : !byRequires.includes(DEFAULT_PYTHON)
+      ? `pyproject.toml requires Python ${requiresPython}`
+      : blocking
+        ? `${blocking.requirement.file} line ${blocking.requirement.line} pins ${blocking.requirement.name}==${blocking.pin}, which has no wheel for Python ${DEFAULT_PYTHON} (first: ${blocking.minimum})`
+        : undefined;
+  return reason ? { python, why: `Python ${python}, the newest every pin allows: ${reason}` } : { python };
+}
+
+/** Defaults follow what was detected: the settings' database, the newest Python every pin allows. */
 export function defaultAnswers(detected: Detected, given: RawAnswers = {}): Answers {
   const django = (NEW_PROJECT_DJANGO as readonly string[]).includes(String(given.django))
     ? (given.django as NewProjectDjango)
     : DEFAULT_DJANGO;
-  const lines = djangoLinesForSpec(djangoSpecOf(detected, django).spec);
-  const requires = pythonsForRequires(detected.kind === 'existing' ? detected.requiresPython : undefined);
-  const pythons = pythonsForLines(lines).filter((p) => requires.includes(p));
-  // The project's own .python-version or runtime.txt wins when the Django pin allows it.
-  const pinned = detected.kind === 'existing' ? pythons.find((p) => p === detected.pythonPin?.version) : undefined;
-  const python = pinned ?? (pythons.includes(DEFAULT_PYTHON) ? DEFAULT_PYTHON : (pythons.at(-1) ?? DEFAULT_PYTHON));
+  const { python } = pythonDefault(detected, given);
   const database: Database = detected.kind === 'existing' ? (detected.database?.value ?? 'sqlite') : 'sqlite';
   const givenDb = (DATABASES as readonly string[]).includes(String(given.database)) ? (given.database as Database) : database;
   const table = DATABASE_TABLE[givenDb];
@@ -333,6 +392,22 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
       const n = Number(s);
       if (!/^\d+$/.test(s) || n < 1 || n > 100) throw new UsageError(`--replicas ${s} is not a replica count: give a number from 1 to 100`);
       return n as Answers[K];
+    }
+    case 'project': {
+      const s = String(v).trim().replace(/\/+$/, '') || '.';
+      if (s.startsWith('/') || s.split('/').includes('..'))
+        throw new UsageError(`--project ${s} must be a folder inside this one, such as site_a (the folder that holds its manage.py)`);
+      return s as Answers[K];
+    }
+    case 'webService':
+    case 'dbService': {
+      const s = String(v).trim();
+      // Compose's service-name rule.
+      if (!/^[a-z0-9][a-z0-9_.-]*$/.test(s))
+        throw new UsageError(
+          `--${key === 'webService' ? 'web-service' : 'db-service'} ${s} is not a compose service name: use lower-case letters, digits, -, _ and ., starting with a letter or digit`,
+        );
+      return s as Answers[K];
     }
     case 'projectName': {
       const s = String(v).trim();

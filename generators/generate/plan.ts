@@ -16,6 +16,8 @@ import { PINS } from '../facts/versions.ts';
 import { type DevPlan, devPlan, type MigrationsPlan, migrationsPlan, type WorkersPlan, workersEnv, workersPlan } from './services.ts';
 import { type KubernetesPlan, kubernetesPlan } from './kubernetes.ts';
 import { placeholderValue, projectEnv, whereOf } from './environment.ts';
+import { builderNeeds, djangoToAdd } from './dependencies.ts';
+import { DEFAULT_COMPOSE_FILE } from '../project/compose-file.ts';
 
 export const GENERATOR_NAME = 'generator-django-docker';
 
@@ -96,6 +98,13 @@ export interface Plan {
     sqlitePath?: string;
   };
   packages: { builder: string[]; runtime: string[]; builderWhy: string; runtimeWhy: string };
+  /**
+   * The compose file that holds the services, and the name of the service that runs Django.
+   * `previous`: the project's own compose file took our services in an earlier run; these were ours.
+   */
+  compose: { file: string; web: string; previous?: { file: string; services: string[]; volumes: string[] } };
+  /** Lines for the run's summary: why a default was what it was. */
+  notes: string[];
   requirements: {
     format: RequirementSet['format'];
     /** The lock manager's own installer, pip-installed into the builder's system Python. */
@@ -123,6 +132,12 @@ export interface Plan {
     wanted: RequirementNeed[];
     /** Distributions the project lists in files the generator never edits (its -r includes). */
     listedElsewhere: string[];
+    /**
+     * Local paths the requirements install (`-e .`, `./pkg`): the builder copies the project to
+     * the final image's code folder before pip runs, so an editable install points where the code is.
+     */
+    localPaths: string[];
+    localWhy: string;
   };
   env: EnvVar[];
   /** Builder-stage settings from the organisation config: build arguments and a CA certificate. */
@@ -246,15 +261,23 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   const reqs = detected.kind === 'existing' ? detected.requirements : undefined;
   const { driver, add: driverAdd } = chooseDriver(answers.database, reqs);
   const family = driverFamily(answers.database);
+  // Nothing installs Django (startproject writes no requirements file): the version that made the project.
+  const django = djangoToAdd(detected);
   const wanted: RequirementNeed[] = [
+    ...(django ? [{ line: django.requirement, metBy: ['django', ...django.metBy] }] : []),
     { line: answers.server === 'uvicorn' ? PINS.uvicorn : PINS.gunicorn, metBy: [answers.server] },
     { line: PINS.whitenoise, metBy: ['whitenoise'] },
     ...(family ? [{ line: DRIVERS[family][0]!.requirement, metBy: driverNames(DRIVERS[family]) }] : []),
   ];
-  const needs = [wanted[0]!.line, PINS.whitenoise, ...(driverAdd ? [driverAdd] : [])];
+  const needs = [answers.server === 'uvicorn' ? PINS.uvicorn : PINS.gunicorn, PINS.whitenoise, ...(driverAdd ? [driverAdd] : [])];
   const additions = isNew
     ? [PINS.django[answers.django], ...needs]
-    : needs.filter((line) => !reqs || !hasDistribution(reqs, normaliseName(line.split(/[=<>~![]/)[0]!)));
+    : [
+        ...(django ? [django.requirement] : []),
+        ...needs.filter((line) => !reqs || !hasDistribution(reqs, normaliseName(line.split(/[=<>~![]/)[0]!))),
+      ];
+  const notes = django ? [django.why] : [];
+  const special = builderNeeds(reqs);
   // Drivers the project lists for another database keep their system packages: pip builds them and
   // Python may load them, whatever the settings use.
   const otherDrivers = (reqs?.requirements ?? [])
@@ -288,7 +311,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   ];
   if (table.kind === 'server') {
     const service: DbService = {
-      name: 'db',
+      name: answers.dbService ?? 'db',
       image: `${registry}${table.image}:${table.tag(answers.dbVersion)}`,
       port: table.port,
       dataDir: table.dataDir(answers.dbVersion),
@@ -440,7 +463,8 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
 
   const writablePaths = [paths.staticRoot, paths.mediaRoot, ...(paths.dataDir ? [paths.dataDir] : [])];
 
-  const builder = [...new Set(systemDrivers.flatMap((d) => d.builderPackages))].sort();
+  // Version-control tools for git+ URLs are build-only: pip clones in the builder.
+  const builder = [...new Set([...systemDrivers.flatMap((d) => d.builderPackages), ...special.vcsPackages])].sort();
   const runtime = [...new Set(systemDrivers.flatMap((d) => d.runtimePackages))].sort();
   const why = (pick: (d: Driver) => string): string => [...new Set(systemDrivers.map(pick).filter(Boolean))].join('; ');
 
@@ -488,9 +512,15 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     packages: {
       builder,
       runtime,
-      builderWhy: why((d) => d.builderWhy),
+      builderWhy: [why((d) => d.builderWhy), special.vcsWhy].filter(Boolean).join('; '),
       runtimeWhy: why((d) => d.runtimeWhy),
     },
+    compose: {
+      file: detected.composeFile ?? DEFAULT_COMPOSE_FILE,
+      web: answers.webService ?? 'web',
+      ...(detected.kind === 'existing' && detected.previousCompose ? { previous: detected.previousCompose } : {}),
+    },
+    notes,
     requirements: {
       format,
       ...(format === 'uv' || format === 'poetry' || format === 'pipenv' ? { installer: PINS[format] } : {}),
@@ -504,6 +534,8 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
       needs: [answers.server, 'whitenoise', ...(driver ? [driver.name] : [])],
       wanted,
       listedElsewhere: [...new Set((reqs?.requirements ?? []).filter((r) => r.file !== reqs?.entry).map((r) => r.name))].sort(),
+      localPaths: special.localPaths,
+      localWhy: special.localWhy,
     },
     env: [
       ...env,

@@ -18,7 +18,9 @@ import { evaluateModule } from '../project/python-eval.ts';
 import { scriptReads } from '../doctor/parse/shell-words.ts';
 import { templatesDir } from '../common/paths.ts';
 import { mergeManagedRequirements } from './requirements-merge.ts';
-import { renderState, STATE_FILE } from '../project/state.ts';
+import { basePath, renderState, STATE_FILE } from '../project/state.ts';
+import { parseDotEnv } from '../project/dotenv.ts';
+import { mergeComposeServices } from './compose-merge.ts';
 
 export interface OutputFile {
   /** Relative to the project root, posix separators. */
@@ -304,15 +306,21 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
         ...(merged.added.length ? [`added ${merged.added.join(', ')}`] : []),
         ...(merged.removed.length ? [`took out ${merged.removed.join(', ')}`] : []),
       ];
-      add(entry, merged.text, [...changes, 'your lines are kept'].join('; '), {
+      const why = text === undefined ? `the project had none: ${merged.added.join(', ')}` : [...changes, 'your lines are kept'].join('; ');
+      add(entry, merged.text, why, {
         action: 'merged',
         ...(merged.conflicts.length ? { conflicts: merged.conflicts } : {}),
       });
     }
   }
+  const compose = renderCompose(
+    plan,
+    existing,
+    await formatWithPrettier('compose.yaml', renderTemplate('compose.yaml.ejs', plan, root), 'compose.yaml.ejs', plan, root),
+  );
   out.push({
     path: STATE_FILE,
-    contents: renderState({ addedRequirements: managed }),
+    contents: renderState({ addedRequirements: managed, ...(compose.adopted ? { compose: compose.adopted } : {}) }),
     action: 'template',
     why: 'the requirement lines the generator manages, so a re-run can change them',
   });
@@ -323,17 +331,32 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
     `two-stage image on ${plan.image.base}, user ${plan.user.name} (${plan.user.uid}), port ${plan.port}`,
   );
   mergeable('.dockerignore', 'dockerignore.ejs', 'keeps .git, venvs, .env and local data out of the image');
-  own(
-    'compose.yaml',
-    await formatWithPrettier('compose.yaml', renderTemplate('compose.yaml.ejs', plan, root), 'compose.yaml.ejs', plan, root),
-    `web${plan.database.service ? ` + ${plan.database.service.name} (${plan.database.service.image})` : ''}, port ${plan.port}`,
-  );
+  const services = `${plan.compose.web}${plan.database.service ? ` + ${plan.database.service.name} (${plan.database.service.image})` : ''}, port ${plan.port}`;
+  if (!compose.adopted) own(plan.compose.file, compose.text, services);
+  else if (compose.first) {
+    // Their file, first run: the merge keeps every line of theirs; from now on it merges three ways.
+    own(plan.compose.file, compose.text, `${services}, added to your services (${compose.theirs.join(', ') || 'none yet'})`, {
+      action: 'merged',
+    });
+  } else own(plan.compose.file, compose.text, `${services}, next to your services (${compose.theirs.join(', ') || 'none'})`);
   own(
     plan.project.settingsFile,
     renderTemplate('settings_container.py.ejs', plan, root),
     `container settings, imports ${plan.project.baseSettingsModule}`,
   );
-  own('.env.example', renderTemplate('env.example.ejs', plan, root), 'every variable compose reads, with safe defaults');
+  const example = renderTemplate('env.example.ejs', plan, root);
+  const theirExample = existing('.env.example');
+  // The project's own .env.example (no merge base of ours, or our marker in it) keeps every line.
+  if (
+    theirExample === undefined ||
+    theirExample === example ||
+    (existing(basePath('.env.example')) !== undefined && !theirExample.includes(ENV_MARKER))
+  )
+    own('.env.example', example, 'every variable compose reads, with safe defaults');
+  else
+    add('.env.example', mergeEnvExample(theirExample, example), 'your lines kept; what compose reads added below the marked line', {
+      action: 'merged',
+    });
   if (plan.migrateOnStart) {
     own('docker-entrypoint.sh', renderTemplate('docker-entrypoint.sh.ejs', plan, root), 'applies migrations, then execs the server', {
       mode: 0o755,
@@ -366,6 +389,63 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
     'how to run, what each file does, how to change an answer',
   );
   return out;
+}
+
+/**
+ * The compose file: ours from the template, or, when the project already has one that docker
+ * compose reads, theirs with our services merged in (a second file would silently replace theirs).
+ */
+function renderCompose(
+  plan: Plan,
+  existing: ExistingFile,
+  ours: string,
+): { text: string; adopted?: { file: string; services: string[]; volumes: string[] }; first?: boolean; theirs: string[] } {
+  const file = plan.compose.file;
+  const theirs = existing(file);
+  const previous = plan.compose.previous?.file === file ? plan.compose.previous : undefined;
+  // Ours: no file yet, or the one an earlier run wrote from the template (its merge base is there).
+  if (theirs === undefined || theirs === ours || (!previous && existing(basePath(file)) !== undefined)) return { text: ours, theirs: [] };
+  const base = previous ? existing(basePath(file)) : undefined;
+  const merged = mergeComposeServices({
+    file,
+    // Re-runs start from what the generator wrote last time; the three-way merge brings in the edits since.
+    text: base ?? theirs,
+    ours,
+    previous: previous ?? { services: [], volumes: [] },
+    flags: {
+      [plan.compose.web]: '--web-service',
+      ...(plan.database.service ? { [plan.database.service.name]: '--db-service' } : {}),
+    },
+  });
+  return {
+    text: merged.text,
+    adopted: { file, services: merged.services, volumes: merged.volumes },
+    first: base === undefined,
+    theirs: merged.others,
+  };
+}
+
+/** The line above the generator's part of a project's own .env.example; a re-run rewrites what is below it. */
+export const ENV_MARKER = '# ---- Added by generator-django-docker: what compose reads; a re-run rewrites the lines below ----';
+
+/**
+ * A project's own .env.example with the container's variables below the marker: every line of
+ * theirs stays, and a variable they already list is not repeated.
+ */
+export function mergeEnvExample(theirs: string, ours: string): string {
+  const at = theirs.split('\n').findIndex((l) => l.trim() === ENV_MARKER);
+  const own = at === -1 ? theirs : theirs.split('\n').slice(0, at).join('\n');
+  const defined = new Set(parseDotEnv(own).entries.map((e) => e.name));
+  // Our file is paragraphs of comments and one NAME=value line each; drop those they define.
+  const paragraphs = ours
+    .trimEnd()
+    .split(/\n\n+/)
+    .filter((p) => {
+      const assignment = p.split('\n').find((l) => !l.startsWith('#'));
+      return !assignment || !defined.has(assignment.split('=')[0]!.trim());
+    });
+  const head = own.trimEnd();
+  return `${head}${head ? '\n\n' : ''}${ENV_MARKER}\n${paragraphs.join('\n\n')}\n`;
 }
 
 /** `.env` for a first run: the example's values with fresh secrets. Written only when absent. */

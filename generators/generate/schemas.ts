@@ -44,6 +44,9 @@ function answerProperty(key: string): Schema {
       return { ...base, type: 'string', pattern: '^[a-z_][a-z0-9_]*$' };
     case 'dbVersion':
       return { ...base, type: 'string', pattern: '^(\\d+(\\.\\d+)?)?$' };
+    case 'webService':
+    case 'dbService':
+      return { ...base, type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]*$' };
     default:
       return q.choices ? { ...base, type: 'string', enum: [...q.choices] } : { ...base, type: 'string' };
   }
@@ -116,6 +119,9 @@ export function configSchema(): Schema {
   };
 }
 
+/** Answers saved only when given: they matter for a few projects. */
+const OPTIONAL_ANSWERS = ['project', 'webService', 'dbService'];
+
 export function planSchema(): Schema {
   const answers = answersSchema();
   const { $schema: _s, name: _n, organisation: _o, ...answerProps } = answers.properties as Record<string, Schema>;
@@ -153,7 +159,7 @@ export function planSchema(): Schema {
     ...obj(
       {
         generator: str,
-        answers: { ...obj(Object.fromEntries(Object.entries(answerProps))) },
+        answers: { ...obj(Object.fromEntries(Object.entries(answerProps)), OPTIONAL_ANSWERS) },
         project: obj(
           {
             isNew: { type: 'boolean' },
@@ -189,6 +195,8 @@ export function planSchema(): Schema {
           ['engine', 'driver', 'service', 'sqlitePath'],
         ),
         packages: obj({ builder: strList, runtime: strList, builderWhy: str, runtimeWhy: str }),
+        compose: obj({ file: str, web: str, previous: obj({ file: str, services: strList, volumes: strList }) }, ['previous']),
+        notes: strList,
         requirements: obj(
           {
             format: { enum: ['requirements', 'pyproject', 'uv', 'poetry', 'pipenv'] },
@@ -202,6 +210,8 @@ export function planSchema(): Schema {
             needs: strList,
             wanted: { type: 'array', items: obj({ line: str, metBy: strList }) },
             listedElsewhere: strList,
+            localPaths: strList,
+            localWhy: str,
           },
           ['installer'],
         ),

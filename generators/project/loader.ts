@@ -5,6 +5,7 @@
  * the image, the generator refuses what it cannot generate for).
  */
 import { posix } from 'node:path';
+import { parse as parseToml } from '@decimalturn/toml-patch';
 import { type ProjectFiles } from './files.ts';
 import type { Tree } from 'web-tree-sitter';
 import { type EnvAccess, type EnvShape, type EnvVariable, envVariables, type EvalResult, evaluateWith } from './python-eval.ts';
@@ -46,14 +47,34 @@ export const REQUIREMENT_FILES = ['requirements.txt', 'requirements/production.t
  * lines an earlier run of the generator added. Throws UsageError/SourceParseError on files that
  * cannot be used (two lock files, a stale lock, a broken -r include, invalid TOML).
  */
-export function projectRequirements(files: ProjectFiles, ours: readonly string[] = []): RequirementSet | undefined {
+export function projectRequirements(files: ProjectFiles, ours: readonly string[] = [], sourceDir = '.'): RequirementSet | undefined {
   const all = files.all();
   const manager = detectLockManager(all);
   if (manager) return readLockManaged(files.root, manager);
-  const candidate = REQUIREMENT_FILES.find((c) => all.includes(c));
-  if (candidate) return readRequirementsFile(files.root, candidate, ours);
-  if (all.includes('pyproject.toml')) return readPyproject(files.root, 'pyproject.toml', ours);
+  // At the root first, then beside manage.py (a src/ or backend/ layout).
+  for (const dir of sourceDir === '.' ? ['.'] : ['.', sourceDir]) {
+    const candidate = REQUIREMENT_FILES.map((c) => posix.join(dir, c)).find((c) => all.includes(c));
+    if (candidate) return readRequirementsFile(files.root, candidate, ours);
+    const pyproject = posix.join(dir, 'pyproject.toml');
+    if (all.includes(pyproject) && declaresDependencies(files, pyproject)) return readPyproject(files.root, pyproject, ours);
+  }
   return undefined;
+}
+
+/**
+ * A pyproject.toml that only configures tools (ruff, black) declares no dependencies: it is not
+ * the dependency list. Poetry's own table without a lock is still read, so readPyproject refuses it.
+ */
+function declaresDependencies(files: ProjectFiles, file: string): boolean {
+  try {
+    const data = parseToml(files.text(file) ?? '') as {
+      project?: { dependencies?: unknown };
+      tool?: { poetry?: { dependencies?: unknown } };
+    };
+    return Array.isArray(data.project?.dependencies) || data.tool?.poetry?.dependencies !== undefined;
+  } catch {
+    return true; // readPyproject reports the syntax error with its line
+  }
 }
 
 /**

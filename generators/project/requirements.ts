@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { InputRefused, readText } from '../common/read-file.ts';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, posix, relative } from 'node:path';
 import { parsePipRequirementsLine } from 'pip-requirements-js';
 import { parse as parseToml } from '@decimalturn/toml-patch';
 import { SourceParseError, UsageError } from '../common/errors.ts';
@@ -19,6 +19,8 @@ export interface Requirement {
   spec: string;
   file: string;
   line: number;
+  /** `name @ url` requirements: where pip gets it from. */
+  url?: string;
 }
 
 export interface RequirementSet {
@@ -31,6 +33,32 @@ export interface RequirementSet {
   requirements: Requirement[];
   /** `requires-python` of a pyproject.toml */
   requiresPython?: string;
+  /** Lines pip treats specially (requirements files only). */
+  special?: PipSpecials;
+}
+
+export interface Where {
+  file: string;
+  line: number;
+}
+
+/** Requirement shapes that need more than the requirements file in the builder. */
+export interface PipSpecials {
+  /** Lines with `--hash=`: pip then installs in --require-hashes mode, every line must carry hashes. */
+  hashed: Where[];
+  /** `-e .`, `./pkg`, `-e ../lib`: the path must exist in the builder when pip runs. */
+  localPaths: Array<Where & { target: string; editable: boolean }>;
+  /** `git+https://…`, `pkg @ git+…`: pip runs the version-control tool in the builder. */
+  vcs: Array<Where & { tool: VcsTool }>;
+}
+
+/** Version-control schemes pip understands, and the Debian package that provides each tool. */
+export const VCS_TOOLS = { git: 'git', hg: 'mercurial', svn: 'subversion', bzr: 'bzr' } as const;
+export type VcsTool = keyof typeof VCS_TOOLS;
+
+function vcsOf(url: string): VcsTool | undefined {
+  const scheme = /^(git|hg|svn|bzr)\+/i.exec(url.trim())?.[1]?.toLowerCase();
+  return scheme as VcsTool | undefined;
 }
 
 /** More requirement lines than any real project has: beyond this a file is refused, so reading stays quick. */
@@ -45,14 +73,75 @@ function requirementFrom(text: string, file: string, line: number): Requirement 
     try {
       return parsePipRequirementsLine(text);
     } catch {
-      return undefined; // options, URLs and editable installs: kept verbatim, not needed here
+      return undefined; // paths and bare URLs: see PipSpecials
     }
   })();
-  if (!parsed || parsed.type !== 'ProjectName') return undefined;
+  if (!parsed || (parsed.type !== 'ProjectName' && parsed.type !== 'ProjectURL')) return undefined;
   const name = normaliseName(parsed.name);
   const extras = (parsed.extras ?? []).map(normaliseName).sort();
-  const spec = (parsed.versionSpec ?? []).map((s) => `${s.operator}${s.version}`).join(',');
-  return { key: extras.length ? `${name}[${extras.join(',')}]` : name, name, extras, spec, file, line };
+  const spec = parsed.type === 'ProjectName' ? (parsed.versionSpec ?? []).map((s) => `${s.operator}${s.version}`).join(',') : '';
+  return {
+    key: extras.length ? `${name}[${extras.join(',')}]` : name,
+    name,
+    extras,
+    spec,
+    file,
+    line,
+    ...(parsed.type === 'ProjectURL' ? { url: parsed.url } : {}),
+  };
+}
+
+const COMMENT = /(^|\s+)#.*$/;
+
+/**
+ * A requirements file's logical lines, as pip's req_file.py makes them: a line ending in a
+ * backslash continues on the next (a comment line ends the continuation), then comments go.
+ * `line` is where the logical line starts; `raw` its first physical line.
+ */
+export function logicalLines(text: string): Array<{ text: string; line: number; raw: string }> {
+  const physical = text.split(/\r?\n/);
+  const joined: Array<{ text: string; line: number }> = [];
+  let parts: string[] = [];
+  let start = 0;
+  physical.forEach((line, i) => {
+    const commentLine = /^\s*#/.test(line);
+    if (!line.endsWith('\\') || commentLine) {
+      const whole = commentLine ? ` ${line}` : line;
+      if (parts.length) joined.push({ text: [...parts, whole].join(''), line: start });
+      else joined.push({ text: whole, line: i + 1 });
+      parts = [];
+    } else {
+      if (parts.length === 0) start = i + 1;
+      parts.push(line.replace(/^\\+|\\+$/g, ''));
+    }
+  });
+  if (parts.length) joined.push({ text: parts.join(''), line: start });
+  return joined
+    .map((l) => ({ text: l.text.replace(COMMENT, '').trim(), line: l.line, raw: physical[l.line - 1]! }))
+    .filter((l) => l.text !== '');
+}
+
+/** pip's split of a logical line into the requirement and its options (break_args_options). */
+function splitArgs(text: string): { arg: string; options: string[] } {
+  const tokens = text.split(/\s+/);
+  const first = tokens.findIndex((t) => t.startsWith('-'));
+  const args = first === -1 ? tokens : tokens.slice(0, first);
+  return { arg: args.join(' '), options: first === -1 ? [] : tokens.slice(first) };
+}
+
+/** The value of `-x value`, `-xvalue`, `--long=value` or `--long value` at the head of an option list. */
+function optionValue(options: readonly string[], short: string, long: string): string | undefined {
+  const [head, next] = options;
+  if (!head) return undefined;
+  if (head === short || head === long) return next;
+  if (head.startsWith(`${long}=`)) return head.slice(long.length + 1);
+  if (short && head.startsWith(short) && !head.startsWith('--')) return head.slice(short.length);
+  return undefined;
+}
+
+/** A requirement that names a folder or archive on disk rather than a distribution. */
+function isLocalPath(arg: string): boolean {
+  return /^(\.|\/|file:)/.test(arg) || (!/^[a-z][a-z0-9+.-]*:\/\//i.test(arg) && arg.includes('/'));
 }
 
 /** Two requirement texts that ask for the same thing (spacing and name case aside). */
@@ -67,36 +156,51 @@ export function sameRequirement(a: string, b: string): boolean {
  * do not count as already present.
  */
 export function readRequirementsFile(root: string, entry: string, ours: readonly string[] = []): RequirementSet {
-  const set: RequirementSet = { entry, format: 'requirements', files: [], requirements: [] };
+  const special: PipSpecials = { hashed: [], localPaths: [], vcs: [] };
+  const set: RequirementSet = { entry, format: 'requirements', files: [], requirements: [], special };
   let parsed = 0;
-  const visit = (file: string): void => {
+  const visit = (file: string, constraints: boolean): void => {
     if (set.files.includes(file)) return;
     const abs = join(root, file);
     if (!existsSync(abs)) throw new UsageError(`${entry} includes ${file}, which does not exist: fix the -r line`);
     set.files.push(file);
-    const lines = readText(abs, file).split(/\r?\n/);
-    lines.forEach((raw, i) => {
-      const text = raw.replace(/(^|\s)#.*$/, '').trim();
-      if (!text || (file === entry && ours.some((o) => sameRequirement(o, text)))) return;
+    for (const { text, line } of logicalLines(readText(abs, file))) {
+      if (file === entry && ours.some((o) => sameRequirement(o, text))) continue;
       if (++parsed > MAX_REQUIREMENT_LINES) {
         throw new InputRefused(
           `${file} and its includes hold more than ${MAX_REQUIREMENT_LINES} lines of requirements: give a shorter file`,
         );
       }
-      const include = /^(?:-r|--requirement)[\s=]+(\S+)$/.exec(text);
-      if (include?.[1]) {
-        const target = relative(root, join(dirname(abs), include[1]));
-        if (target.startsWith('..')) throw new UsageError(`${file} includes ${include[1]}, outside the project: the image cannot copy it`);
-        visit(target);
-        return;
+      const where = { file, line };
+      const { arg, options } = splitArgs(text);
+      const include = arg ? undefined : (optionValue(options, '-r', '--requirement') ?? optionValue(options, '-c', '--constraint'));
+      if (include) {
+        // -r and -c paths are relative to the file that names them; both must be in the builder.
+        const target = relative(root, join(dirname(abs), include))
+          .split('\\')
+          .join('/');
+        if (target.startsWith('..')) throw new UsageError(`${file} includes ${include}, outside the project: the image cannot copy it`);
+        visit(target, constraints || optionValue(options, '-c', '--constraint') !== undefined);
+        continue;
       }
-      // Options (--hash, --index-url, -e …) are never a project name: skip the parser for them.
-      if (text.startsWith('-')) return;
-      const req = requirementFrom(text, file, i + 1);
+      if (constraints) continue; // a constraint limits versions; it asks for nothing
+      const editable = arg ? undefined : optionValue(options, '-e', '--editable');
+      const requirement = arg || editable;
+      if (!requirement) continue; // a global option such as --index-url
+      if (options.some((o) => o.startsWith('--hash'))) special.hashed.push(where);
+      const req = requirementFrom(requirement, file, line);
+      const url = req?.url ?? requirement;
+      const tool = vcsOf(url);
+      if (tool) special.vcs.push({ ...where, tool });
+      else if (!req && isLocalPath(requirement)) {
+        // pip resolves local paths against its working directory, the build folder that mirrors the root.
+        const target = posix.normalize(requirement.replace(/^file:(\/\/)?/, '').replace(/[#[].*$/, ''));
+        special.localPaths.push({ ...where, target, editable: editable !== undefined });
+      }
       if (req) set.requirements.push(req);
-    });
+    }
   };
-  visit(entry);
+  visit(entry, false);
   return set;
 }
 

@@ -21,6 +21,8 @@ export const STATE_FILE = `${STATE_DIR}/state.json`;
 export interface GeneratorState {
   /** Lines (or pyproject entries) the generator added to the requirements entry file. */
   addedRequirements: string[];
+  /** The project's own compose file, with the services and volumes the generator put into it. */
+  compose?: { file: string; services: string[]; volumes: string[] };
 }
 
 export function basePath(path: string): string {
@@ -61,7 +63,15 @@ export function readState(root: string): GeneratorState {
   ) {
     throw new UsageError(`${STATE_FILE} does not hold {"addedRequirements": [...]}: ${fix}`);
   }
-  return { addedRequirements: added ?? [] };
+  // The project's own compose file, as an earlier run merged services into it; ignored when malformed.
+  const compose = (data as { compose?: { file?: unknown; services?: unknown; volumes?: unknown } }).compose;
+  const names = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return {
+    addedRequirements: added ?? [],
+    ...(compose && typeof compose.file === 'string'
+      ? { compose: { file: compose.file, services: names(compose.services), volumes: names(compose.volumes) } }
+      : {}),
+  };
 }
 
 export function renderState(state: GeneratorState): string {

@@ -7,6 +7,7 @@ import { join, posix } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import { parse as parseYaml } from 'yaml';
 import { dictGet, evaluateModule, type Val } from '../../generators/project/python-eval.ts';
+import { COMPOSE_FILE_NAMES } from '../../generators/project/compose-file.ts';
 
 export interface Stage {
   from: string;
@@ -68,8 +69,15 @@ export interface Compose {
   version?: unknown;
 }
 
+/** The compose file `docker compose` reads in the folder: ours (compose.yaml) or the project's own, merged. */
+export function composeFileIn(dir: string): string {
+  const file = COMPOSE_FILE_NAMES.find((name) => existsSync(join(dir, name)));
+  if (!file) throw new Error(`no compose file in ${dir}`);
+  return file;
+}
+
 export function readCompose(dir: string): Compose {
-  return parseYaml(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as Compose;
+  return parseYaml(readFileSync(join(dir, composeFileIn(dir)), 'utf8')) as Compose;
 }
 
 /** `${VAR:-default}` → default, `${VAR:?msg}` → undefined, literal → itself. */

@@ -15,6 +15,7 @@ import { readPyproject, readRequirementsFile } from '../../generators/project/re
 import {
   all,
   composeDefault,
+  composeFileIn,
   dictGet,
   envOf,
   execForm,
@@ -25,6 +26,14 @@ import {
   readSettings,
   type Stage,
 } from './generated.ts';
+
+/** The services the generator put into a project's own compose file (its state says), if it did. */
+function generatedServices(dir: string): string[] | undefined {
+  const file = join(dir, '.django-docker', 'state.json');
+  if (!existsSync(file)) return undefined;
+  const state = JSON.parse(readFileSync(file, 'utf8')) as { compose?: { services: string[] } };
+  return state.compose?.services;
+}
 
 /** What the answers say, where a check can compare with them. */
 export interface Expected {
@@ -159,12 +168,12 @@ export const INVARIANTS: readonly Invariant[] = [
       const engine = dictGet(dictGet(settings.get('DATABASES'), 'default'), 'ENGINE');
       // Everything the install step reads: a requirements file, pyproject.toml, or a manager's manifest and lock.
       const manager = detectLockManager(readdirSync(dir));
-      const reqs = manager
-        ? readLockManaged(dir, manager)
-        : existsSync(join(dir, 'requirements.txt'))
-          ? readRequirementsFile(dir, 'requirements.txt')
-          : readPyproject(dir);
+      // The requirements file is at the root, or beside manage.py (a src/ layout).
+      const reqFile = ['requirements.txt', posix.join(prefix, 'requirements.txt')].find((f) => existsSync(join(dir, f)));
+      const reqs = manager ? readLockManaged(dir, manager) : reqFile ? readRequirementsFile(dir, reqFile) : readPyproject(dir);
       const names = reqs.requirements.map((r) => r.name);
+      // Django itself: a project without a requirements file gets it too.
+      want(names.includes('django'), 'the requirements lack Django');
       const server = execForm(last(stage, 'CMD')!)[0]!;
       want(names.includes(server), `the requirements lack the server ${server}`);
       want(names.includes('whitenoise'), 'the requirements lack whitenoise');
@@ -186,10 +195,16 @@ export const INVARIANTS: readonly Invariant[] = [
     check(dir) {
       const { want, list } = problems();
       const compose = readCompose(dir);
-      want(compose.version === undefined, 'compose.yaml has a top-level version');
+      // The project's own compose file keeps what it had; the generator adds no `version:`.
+      const adopted = generatedServices(dir);
+      if (!adopted) want(compose.version === undefined, 'compose.yaml has a top-level version');
       const web = compose.services.web!;
       const host = web.environment?.DB_HOST;
-      if (host === undefined) return list;
+      if (host === undefined) {
+        if (adopted) want(adopted.join() === 'web', `the generator's services in the project's file: ${adopted.join(', ')}`);
+        return list;
+      }
+      if (adopted) want(adopted.join() === `web,${host}`, `the generator's services in the project's file: ${adopted.join(', ')}`);
       const db = compose.services[host];
       if (!db) return [...list, `DB_HOST ${host} is not a service`];
       want((db.healthcheck?.test.length ?? 0) > 1, `${host} has no healthcheck`);
@@ -276,7 +291,7 @@ export const INVARIANTS: readonly Invariant[] = [
     name: 'every variable compose requires is in .env.example',
     check(dir) {
       const { want, list } = problems();
-      const compose = readFileSync(join(dir, 'compose.yaml'), 'utf8');
+      const compose = readFileSync(join(dir, composeFileIn(dir)), 'utf8');
       const example = readFileSync(join(dir, '.env.example'), 'utf8');
       for (const m of compose.matchAll(/\$\{(\w+):\?/g)) want(new RegExp(`^${m[1]}=`, 'm').test(example), `.env.example lacks ${m[1]}`);
       return list;

@@ -1,0 +1,142 @@
+/**
+ * compose-merge: put the generated services into a compose file the project already has,
+ * instead of writing a second file that `docker compose` would read in its place. Edited with
+ * the yaml package's Document API: every service, comment and top-level key of theirs stays.
+ */
+import { isMap, isScalar, type Pair, parseDocument, type Scalar, YAMLMap } from 'yaml';
+import { UsageError } from '../common/errors.ts';
+
+export interface ComposeMergeInput {
+  /** The compose file's name, for messages. */
+  file: string;
+  /** Their file (first run), or the version the generator wrote last time (re-runs). */
+  text: string;
+  /** The generator's own compose file for the current answers. */
+  ours: string;
+  /** Services and volumes the generator put there last time, replaced by this run's. */
+  previous: { services: string[]; volumes: string[] };
+  /** Flags that rename each generated service, for the message when a name is taken. */
+  flags: Record<string, string>;
+}
+
+export interface ComposeMergeResult {
+  text: string;
+  /** The generator's services and volumes in the file now. */
+  services: string[];
+  volumes: string[];
+  /** Their services, kept. */
+  others: string[];
+}
+
+export const COMPOSE_NOTE = ' Added by generator-django-docker; a re-run updates these services and merges your edits.';
+/** A line between the generated services and what the user adds below, so a re-run's changes and theirs never touch. */
+export const COMPOSE_END_NOTE = " End of the generator's services: yours can go below this line.";
+
+function keyOf(pair: Pair): string {
+  return String(isScalar(pair.key) ? (pair.key as Scalar).value : pair.key);
+}
+
+/** Indentation their file uses (2 when it cannot tell), and whether block sequences are indented under their key. */
+function styleOf(text: string): { indent: number; indentSeq: boolean } {
+  const lines = text.split('\n');
+  const nested = lines.find((l) => /^ +[^\s#-]/.test(l));
+  const indent = nested ? nested.length - nested.trimStart().length : 2;
+  const seqAtKeyIndent = lines.some((l, i) => {
+    const prev = lines[i - 1];
+    if (!prev || !/^\s*-\s/.test(l) || !/:\s*$/.test(prev)) return false;
+    return l.length - l.trimStart().length === prev.length - prev.trimStart().length;
+  });
+  return { indent: Math.min(Math.max(indent, 2), 8), indentSeq: !seqAtKeyIndent };
+}
+
+function mapAt(doc: ReturnType<typeof parseDocument>, key: string, file: string): YAMLMap {
+  const node = doc.get(key, true);
+  if (node === undefined || node === null || (isScalar(node) && node.value === null)) {
+    const map = new YAMLMap();
+    doc.set(key, map);
+    return map;
+  }
+  if (!isMap(node)) throw new UsageError(`${file}: top-level ${key} is not a mapping: fix the file, then run again`);
+  return node;
+}
+
+/** A short description of a service, for the message that says it is theirs. */
+function describeService(node: unknown): string {
+  if (!isMap(node)) return '';
+  const image = node.get('image');
+  const build = node.get('build');
+  if (typeof image === 'string') return ` (image ${image})`;
+  if (typeof build === 'string') return ` (build ${build})`;
+  return build !== undefined ? ' (its own build)' : '';
+}
+
+/**
+ * Their compose file with the generated services and volumes in it. A service of theirs with the
+ * name of one of ours is not replaced: the run stops with the flag that names ours otherwise.
+ */
+export function mergeComposeServices(input: ComposeMergeInput): ComposeMergeResult {
+  const { file, text } = input;
+  const doc = parseDocument(text, { keepSourceTokens: false });
+  const error = doc.errors[0];
+  if (error) {
+    const line = error.linePos?.[0].line ?? 1;
+    throw new UsageError(`${file} line ${line} is not valid YAML (${error.message.split('\n')[0]}): fix it, then run again`);
+  }
+  if (doc.contents !== null && !isMap(doc.contents))
+    throw new UsageError(`${file} does not hold a compose mapping (services: …): fix it, then run again`);
+  const ours = parseDocument(input.ours);
+  const ourServices = (ours.get('services', true) as YAMLMap).items as Pair[];
+  const ourVolumes = ((ours.get('volumes', true) as YAMLMap | undefined)?.items ?? []) as Pair[];
+
+  const services = mapAt(doc, 'services', file);
+  const ourNames = ourServices.map(keyOf);
+  for (const name of input.previous.services) if (!ourNames.includes(name)) services.delete(name);
+  let noted = input.previous.services.some((name) => ourNames.includes(name) && services.has(name));
+  for (const pair of ourServices) {
+    const name = keyOf(pair);
+    const copy = pair.clone() as Pair;
+    const mine = input.previous.services.includes(name) ? (services.items as Pair[]).find((p) => keyOf(p) === name) : undefined;
+    if (mine) {
+      // Replaced in place, so the file keeps its order and a three-way merge sees only changed lines.
+      mine.value = copy.value;
+      continue;
+    }
+    if (services.has(name)) {
+      throw new UsageError(
+        `${file} already has its own service ${name}${describeService(services.get(name, true))}: give the generated one another name with ${input.flags[name] ?? '--web-service'} <name>, or rename yours, then run again`,
+      );
+    }
+    const key = copy.key as Scalar;
+    key.spaceBefore = services.items.length > 0;
+    if (!noted) key.commentBefore = COMPOSE_NOTE;
+    noted = true;
+    services.add(copy);
+  }
+
+  if (!services.comment?.includes(COMPOSE_END_NOTE.trim())) {
+    services.comment = services.comment ? `${services.comment}\n${COMPOSE_END_NOTE}` : COMPOSE_END_NOTE;
+  }
+
+  const volumes = ourVolumes.length || input.previous.volumes.length ? mapAt(doc, 'volumes', file) : undefined;
+  const added: string[] = [];
+  if (volumes) {
+    const ourVolumeNames = ourVolumes.map(keyOf);
+    for (const name of input.previous.volumes) if (!ourVolumeNames.includes(name)) volumes.delete(name);
+    for (const pair of ourVolumes) {
+      const name = keyOf(pair);
+      if (input.previous.volumes.includes(name) && volumes.has(name)) {
+        added.push(name);
+        continue;
+      }
+      // A volume of theirs with the same name is shared, not redefined.
+      if (volumes.has(name)) continue;
+      volumes.add(pair.clone() as Pair);
+      added.push(name);
+    }
+    if (volumes.items.length === 0) doc.delete('volumes');
+  }
+  const style = styleOf(text);
+  const out = doc.toString({ lineWidth: 0, flowCollectionPadding: false, ...style });
+  const others = (services.items as Pair[]).map(keyOf).filter((n) => !ourNames.includes(n));
+  return { text: out, services: ourNames, volumes: added, others };
+}
