@@ -102,8 +102,9 @@ export function mergeComposeServices(input: ComposeMergeInput): ComposeMergeResu
       continue;
     }
     if (services.has(name)) {
+      const flag = input.flags[name];
       throw new UsageError(
-        `${file} already has its own service ${name}${describeService(services.get(name, true))}: give the generated one another name with ${input.flags[name] ?? '--web-service'} <name>, or rename yours, then run again`,
+        `${file} already has its own service ${name}${describeService(services.get(name, true))}: ${flag ? `give the generated one another name with ${flag} <name>, or rename yours` : 'the generator writes a service of that name too; rename yours'}, then run again`,
       );
     }
     const key = copy.key as Scalar;

@@ -402,7 +402,15 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
       why: 'the entrypoint applies migrations at start unless this is 0 (when a release job migrates instead)',
     });
 
-  const workers = workersPlan(detected.kind === 'existing' ? detected.celery : undefined, registry);
+  // A compose file of the project's own that already runs Celery keeps its worker and broker:
+  // generated ones beside them would be a second worker on another broker.
+  const theirCelery = detected.kind === 'existing' && detected.celery ? (detected.projectCompose?.celery ?? []) : [];
+  const workers = theirCelery.length ? undefined : workersPlan(detected.kind === 'existing' ? detected.celery : undefined, registry);
+  if (theirCelery.length) {
+    notes.push(
+      `Celery: ${detected.kind === 'existing' ? detected.projectCompose!.file : ''} already runs ${theirCelery.join(', ')}, so no worker or broker is added; they build from the same Dockerfile, so give them the variables web gets`,
+    );
+  }
   // The project's own settings: what import needs in the container, from the reader.
   const ownEnv =
     detected.kind === 'existing'

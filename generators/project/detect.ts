@@ -4,17 +4,17 @@
  * engine, the requirements and the Django pin. Reads only; writes nothing.
  */
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, posix } from 'node:path';
+import { basename, dirname, join, posix } from 'node:path';
 import { SourceParseError, UsageError } from '../common/errors.ts';
 import { ProjectFiles } from './files.ts';
 import { managePyCandidates, moduleFileIn, ProjectSettings, projectRequirements, settingsModuleOf } from './loader.ts';
 import type { Val } from './python-eval.ts';
 import { type RequirementSet } from './requirements.ts';
-import { readState } from './state.ts';
+import { basePath, readState } from './state.ts';
 import { type DetectedDatabase, detectDatabase } from './engine.ts';
 import { type PythonPin, readPythonPin } from './python-pin.ts';
 import { type DetectedCelery, detectCelery } from './celery.ts';
-import { findComposeFile } from './compose-file.ts';
+import { findComposeFile, type ProjectCompose, readProjectCompose } from './compose-file.ts';
 
 export interface DetectedProject {
   kind: 'existing';
@@ -56,6 +56,8 @@ export interface DetectedProject {
   composeFile?: string;
   /** The project's own compose file, as an earlier run merged services into it. */
   previousCompose?: { file: string; services: string[]; volumes: string[] };
+  /** The compose file is the project's own (not one the generator wrote whole): its services. */
+  projectCompose?: ProjectCompose;
 }
 
 export interface NewProject {
@@ -238,6 +240,9 @@ export async function detect(root: string, options: DetectOptions = {}): Promise
   const celery = await detectCelery(files, sourceDir, requirements);
   const header = djangoFromHeader(files, [...new Set([settingsFile, baseSettingsFile])]);
   const composeFile = findComposeFile(root);
+  // Theirs: merged into before (the state says so), or there without a merge base of ours.
+  const adopted = composeFile !== undefined && (state.compose?.file === composeFile || !existsSync(join(root, basePath(composeFile))));
+  const projectCompose = adopted ? readProjectCompose(root, composeFile, state.compose?.services) : undefined;
   const serverNames = new Set(requirements?.requirements.map((r) => r.name) ?? []);
   const requiredEnv = project.env.filter((v) => v.kind === 'required').map((v) => v.name);
 
@@ -266,5 +271,6 @@ export async function detect(root: string, options: DetectOptions = {}): Promise
     previousAdditions,
     ...(composeFile ? { composeFile } : {}),
     ...(state.compose ? { previousCompose: state.compose } : {}),
+    ...(projectCompose ? { projectCompose } : {}),
   };
 }

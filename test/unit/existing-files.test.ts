@@ -69,6 +69,8 @@ describe('an existing compose file', () => {
     // Their part of the file is byte for byte what it was, comments included.
     expect(readFileSync(join(dir, 'compose.yml'), 'utf8').startsWith(theirs.split('\nvolumes:')[0]!)).toBe(true);
     expect(r.stderr + r.stdout).toMatch(/merged\s+compose\.yml .*added to your services \(redis, worker\)/);
+    // Their worker and broker run Celery already: no second worker, no second broker.
+    expect(r.stderr + r.stdout).toContain('Note: Celery: compose.yml already runs redis, worker, so no worker or broker is added');
     expect(composeConfig(dir).status, composeConfig(dir).stderr).toBe(0);
     const doctor = await checkProject(dir);
     expect(doctor.findings.filter((f) => f.severity !== 'info')).toEqual([]);
@@ -121,12 +123,13 @@ describe('an existing compose file', () => {
     expectRefused(dir, ['--yes', '--web-service', 'django'], /already has its own service db \(image postgres:16\): .*--db-service <name>/);
     const r = run(dir, ['--yes', '--web-service', 'django', '--db-service', 'django-db', '--python', '3.11']);
     expect(r.status, r.stderr).toBe(0);
-    expect(services(dir, 'compose.yml')).toEqual(['web', 'db', 'django', 'django-db']);
+    // The project has a Celery app and its file no worker: the generated worker and broker come too.
+    expect(services(dir, 'compose.yml')).toEqual(['web', 'db', 'django', 'worker', 'django-db', 'redis']);
     const compose = parseYaml(readFileSync(join(dir, 'compose.yml'), 'utf8')) as {
       services: Record<string, { environment?: Record<string, string>; depends_on?: Record<string, unknown> }>;
     };
     expect(compose.services.django!.environment!.DB_HOST).toBe('django-db');
-    expect(Object.keys(compose.services.django!.depends_on!)).toEqual(['django-db']);
+    expect(Object.keys(compose.services.django!.depends_on!)).toEqual(['django-db', 'redis']);
     const saved = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-django-docker'];
     expect([saved.webService, saved.dbService]).toEqual(['django', 'django-db']);
     expect(readFileSync(join(dir, 'README.Docker.md'), 'utf8')).toContain('docker compose exec django python manage.py createsuperuser');
