@@ -45,6 +45,8 @@ export interface ScenarioSpec {
   extraAnswers?: Record<string, string | boolean>;
   /** when set, this machine cannot run the scenario: the tests are skipped with this reason in their titles */
   skip?: string;
+  /** Checks of the scenario's own, run on the started stack after the common ones. */
+  extraChecks?: Array<{ name: string; run: (stack: Stack, url: string) => Promise<void> }>;
 }
 
 const MIN = 60_000;
@@ -305,6 +307,13 @@ export function scenarioSuite(spec: ScenarioSpec): void {
       const dotenv = await stack.exec(['sh', '-c', 'test -e .env && echo PRESENT || echo ABSENT']);
       expect(dotenv.stdout.trim()).toBe('ABSENT');
     });
+
+    for (const extra of spec.extraChecks ?? []) {
+      check(extra.name, async () => {
+        const { stack, url } = need();
+        await extra.run(stack, url);
+      });
+    }
 
     check(
       `\`docker compose down\` takes under 5 s${spec.persistence === 'none' ? ', and it serves again after up' : ', and data written through Django survives down + up'}`,
