@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { QueuedAdapter, TerminalAdapter } from '@yeoman/adapter';
 import { QUESTIONS, readAnswersFile } from './generate/answers.ts';
 import { oneLine, visible } from './common/errors.ts';
+import { runState } from './common/run-state.ts';
 import { CONFIG_KEYS } from './generate/org-config.ts';
 import { packageRoot } from './common/paths.ts';
 
@@ -144,8 +145,10 @@ async function main(argv: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => {
     if (process.listenerCount(signal) > 1) return;
     if (finished) process.exit(signal === 'SIGINT' ? 130 : 143);
-    removeCreated();
-    console.error(`django-docker: interrupted by ${signal}: nothing was written`);
+    if (!runState.wrote) removeCreated();
+    console.error(
+      `django-docker: interrupted by ${signal}: ${runState.wrote ? 'every file had already been written' : 'nothing was written'}`,
+    );
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.on('SIGINT', onSignal);
@@ -208,10 +211,8 @@ async function main(argv: string[]): Promise<number> {
     else console.error(`django-docker: unexpected error, please report it: ${visible(oneLine(e))}`);
     removeCreated();
     return 1;
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
   }
+  // The handlers stay until the process ends: a signal from here on ends it with one line, not a bare death.
   return 0;
 }
 

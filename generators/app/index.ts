@@ -42,6 +42,7 @@ import {
 } from '../generate/org-config.ts';
 import { locateInside } from '../common/confine.ts';
 import { ProjectLock } from '../common/project-lock.ts';
+import { runState } from '../common/run-state.ts';
 import { decodeUtf8, readBytesIfExists } from '../common/read-file.ts';
 import { checkTargets, commitStaged, Interrupted, type StagedWrite } from '../common/staged-write.ts';
 
@@ -546,6 +547,7 @@ export default class AppGenerator extends Generator<AppOptions> {
       this.phase = 'committing';
       await commitStaged(root, writes, () => this.pendingSignal);
       this.phase = 'done';
+      runState.wrote = writes.length > 0;
       this.releaseLock(writes.length > 0);
     } catch (err) {
       const wasCommitting = this.phase === 'committing';

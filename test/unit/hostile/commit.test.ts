@@ -156,13 +156,14 @@ describe('signals during the run', () => {
     const reference = copyOf(base, 'site');
     const full = runBin([reference, ...args]);
     expect(full.status, full.stderr).toBe(0);
-    // .env gets fresh secrets on every run: compare its variable names, not its values.
+    // Modification times differ from the reference run, and .env gets fresh secrets on every run:
+    // compare names, modes and bytes, and for .env its variable names.
     const shape = (lines: string[]): string[] =>
-      lines.map((l) =>
-        l.startsWith('.env ')
-          ? `.env ${Buffer.from(l.split(' ')[3]!, 'base64').toString().replace(/=.*/g, '=')}`
-          : l.replace(/ \d+(\.\d+)? /, ' '),
-      );
+      lines.map((l) => {
+        const [rel, mode, , bytes] = l.split(' ');
+        if (bytes === undefined) return l;
+        return rel === '.env' ? `.env ${mode} ${Buffer.from(bytes, 'base64').toString().replace(/=.*/g, '=')}` : `${rel} ${mode} ${bytes}`;
+      });
     const complete = shape(snapshot(reference));
     const offsets = Array.from({ length: 20 }, (_, i) => Math.round(((full.ms + 300) * (i + 1)) / 20));
     const outcomes: string[] = [];
