@@ -11,12 +11,14 @@ export interface ServerDatabase {
   kind: 'server';
   label: string;
   engine: string;
-  /** Image name and its tag for a version (minimums per Django line are in versions.ts). */
+  /** Image name and its tag for a version. */
   image: string;
   tag: (version: string) => string;
   defaultVersion: string;
   /** Release lines the image is published for; a version is one of them or a release within one. */
   versions: readonly string[];
+  /** Oldest server version each Django line supports (Django's release notes). */
+  djangoMinimum: Readonly<Record<string, string>>;
   port: number;
   /** Where the image keeps its data; postgres 18 moved it (postgres18-volume-path). */
   dataDir: (version: string) => string;
@@ -52,6 +54,8 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
     tag: (v) => `${v}-${Number(v) >= 13 ? 'trixie' : 'bookworm'}`,
     defaultVersion: '17',
     versions: ['13', '14', '15', '16', '17', '18'],
+    // prettier-ignore
+    djangoMinimum: { '3.2': '9.6', '4.0': '10', '4.1': '11', '4.2': '12', '5.0': '12', '5.1': '13', '5.2': '14', '6.0': '14', '6.1': '15' },
     port: 5432,
     dataDir: (v) => (Number(v) >= 18 ? '/var/lib/postgresql' : '/var/lib/postgresql/data'),
     serviceEnv: { POSTGRES_DB: 'DB_NAME', POSTGRES_USER: 'DB_USER', POSTGRES_PASSWORD: 'DB_PASSWORD' },
@@ -68,6 +72,8 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
     tag: (v) => v,
     defaultVersion: '8.4',
     versions: ['8.0', '8.4', '9'],
+    // prettier-ignore
+    djangoMinimum: { '3.2': '5.7', '4.0': '5.7', '4.1': '5.7', '4.2': '8.0.11', '5.0': '8.0.11', '5.1': '8.0.11', '5.2': '8.0.11', '6.0': '8.0.11', '6.1': '8.4' },
     port: 3306,
     dataDir: () => '/var/lib/mysql',
     serviceEnv: {
@@ -90,6 +96,8 @@ export const DATABASE_TABLE: Record<Database, ServerDatabase | FileDatabase | No
     // The current long-term release (maintained to 2028).
     defaultVersion: '11.8',
     versions: ['10.6', '10.11', '11.4', '11.8', '12'],
+    // prettier-ignore
+    djangoMinimum: { '3.2': '10.2', '4.0': '10.2', '4.1': '10.3', '4.2': '10.4', '5.0': '10.4', '5.1': '10.5', '5.2': '10.5', '6.0': '10.6', '6.1': '10.11' },
     port: 3306,
     dataDir: () => '/var/lib/mysql',
     serviceEnv: {

@@ -14,11 +14,10 @@ import {
   checkPython,
   checkRequiresPython,
   checkWheelPins,
-  djangoLinesForSpec,
   wheelPinBlocking,
   pythonsForLines,
   pythonsForRequires,
-} from '../facts/compat.ts';
+} from './compat.ts';
 import {
   DEBIAN_CODENAMES,
   type DebianCodename,
@@ -26,11 +25,13 @@ import {
   DEFAULT_DJANGO,
   DEFAULT_PYTHON,
   djangoLine,
+  djangoLinesForSpec,
   NEW_PROJECT_DJANGO,
   type NewProjectDjango,
-  PYTHON_REFUSED,
   PYTHON_VERSIONS,
   type PythonVersion,
+  pythonRefusal,
+  runsOn,
 } from '../facts/versions.ts';
 
 export const SERVERS = ['gunicorn', 'uvicorn'] as const;
@@ -328,7 +329,7 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
   switch (key) {
     case 'python': {
       const s = String(v).trim();
-      const refused = PYTHON_REFUSED[s];
+      const refused = pythonRefusal(s);
       if (refused) throw new UsageError(`Python ${s} ${refused}: choose ${PYTHON_VERSIONS.join(', ')}`);
       return oneOf('python', s, PYTHON_VERSIONS) as Answers[K];
     }
@@ -496,7 +497,7 @@ export function finaliseAnswers(detected: Detected, raw: RawAnswers): Answers {
 /** Warnings that do not stop generation (an out-of-support Django line, for instance). */
 export function answerWarnings(detected: Detected, answers: Answers, today: string): string[] {
   const { spec } = djangoSpecOf(detected, answers.django);
-  const lines = djangoLinesForSpec(spec).filter((l) => l.pythons.includes(answers.python));
+  const lines = djangoLinesForSpec(spec).filter((l) => runsOn(l, answers.python));
   const warnings: string[] = [];
   if (lines.length > 0 && lines.every((l) => l.supportEnds < today.slice(0, 7))) {
     warnings.push(

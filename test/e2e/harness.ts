@@ -18,7 +18,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { matchesClause } from '../../generators/facts/compat.ts';
+import { satisfies } from '../../generators/facts/versions.ts';
 
 export { scenariosDir };
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -484,8 +484,7 @@ export async function releaseAvailable(image: string, requirement: string): Prom
   if (!m) return false;
   const r = await docker(['run', '--rm', image, 'pip', 'index', 'versions', m[1]!], 3 * MINUTE);
   const versions = /Available versions:\s*(.+)/.exec(r.stdout)?.[1]?.split(/,\s*/) ?? [];
-  const clauses = m[2]!.split(',').filter((c) => c.trim());
-  return versions.some((v) => clauses.every((c) => matchesClause(v.trim(), c)));
+  return versions.some((v) => satisfies(v.trim(), m[2]!));
 }
 
 /**

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultAnswers, finaliseAnswers } from '../../generators/generate/answers.ts';
-import { djangoLinesForSpec, pythonsForLines } from '../../generators/facts/compat.ts';
+import { pythonsForLines } from '../../generators/generate/compat.ts';
+import { ALL_DJANGO_LINES, djangoLinesForSpec, satisfies } from '../../generators/facts/versions.ts';
 import { detect, type DetectedProject } from '../../generators/project/detect.ts';
 import { buildPlan } from '../../generators/generate/plan.ts';
 import { dictGet, type EvalResult, evaluateModule } from '../../generators/project/python-eval.ts';
@@ -112,6 +113,32 @@ describe('compatibility gate', () => {
     expect(djangoLinesForSpec('>=6.0').map((l) => l.line)).toEqual(['6.0', '6.1']);
     expect(pythonsForLines(djangoLinesForSpec('==4.2.17'))).toEqual(['3.11', '3.12']);
     expect(pythonsForLines(djangoLinesForSpec('>=6.0'))).toEqual(['3.12', '3.13', '3.14']);
+  });
+
+  it('finds the same lines as trying every patch release of each line', () => {
+    const specs = [
+      '>5.2',
+      '>5.2.3,<5.2.5',
+      '!=5.2.*',
+      '>=4.1,<5.0',
+      '<=6.0',
+      '<6',
+      '==5.*',
+      '~=5.1',
+      '~=5.1.4',
+      '>=5.2.99',
+      '!=5.2.0,==5.2.*',
+    ];
+    specs.push('==3.2.25', '>4.2.30', '<4.0', '>=5.0.1,!=5.1.*,<6.1', '===5.2.17', '>=6.1rc1', '@ git+https://x/django', '>=4.2, <5.0');
+    for (const spec of specs) {
+      const bruteForce = ALL_DJANGO_LINES.filter((l) =>
+        Array.from({ length: 120 }, (_, p) => `${l.line}.${p}`).some((v) => satisfies(v, spec)),
+      );
+      expect(
+        djangoLinesForSpec(spec, ALL_DJANGO_LINES).map((l) => l.line),
+        spec,
+      ).toEqual(bruteForce.map((l) => l.line));
+    }
   });
 
   it('defaults to Python 3.13 unless the pin needs an older one, then the newest it supports', async () => {

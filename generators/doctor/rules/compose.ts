@@ -7,13 +7,12 @@ import type { ComposeService } from '../parse/compose-model.ts';
 import { type DockerfileModel, lineage, type Stage } from '../parse/dockerfile-model.ts';
 import { expandVariables } from '../parse/shell-words.ts';
 import { dictGet, strOf } from '../../project/python-eval.ts';
-import { compareVersions } from '../../facts/versions.ts';
+import { ALL_DJANGO_LINES, compareVersions, djangoLinesForSpec } from '../../facts/versions.ts';
+import { DATABASE_TABLE } from '../../facts/databases.ts';
 import { collectstaticRuns } from './django.ts';
 import { dbHost } from './network.ts';
 import {
   type Ctx,
-  DJANGO_DB_MIN,
-  djangoLinesFor,
   djangoSpec,
   effectiveUser,
   engineOf,
@@ -487,7 +486,7 @@ const postgresMajorDrift: RuleFn = (ctx) => {
 const dbVersionUnsupported: RuleFn = (ctx) => {
   const { spec, where: djangoAt } = djangoSpec(ctx.p);
   if (!spec || !djangoAt) return;
-  const lines = djangoLinesFor(spec);
+  const lines = djangoLinesForSpec(spec, ALL_DJANGO_LINES);
   if (lines.length === 0) return;
   const h = dbHost(ctx);
   for (const db of ctx.p.dbServices) {
@@ -504,8 +503,9 @@ const dbVersionUnsupported: RuleFn = (ctx) => {
         : /mysql|percona/.test(name)
           ? 'mysql'
           : undefined;
-    if (!kind) continue;
-    const mins = lines.map((l) => String(DJANGO_DB_MIN[l]![kind]));
+    const table = kind ? DATABASE_TABLE[kind] : undefined;
+    if (!kind || table?.kind !== 'server') continue;
+    const mins = lines.map((l) => table.djangoMinimum[l.line]!);
     const lowest = mins.sort(compareVersions)[0]!;
     if (compareVersions(v, lowest) < 0) {
       ctx.report(

@@ -2,14 +2,20 @@
  * Catalogue sections A and B: base image, Python runtime, Python and system dependencies.
  */
 import { allInstalls, allRemovals, lineage, type Stage } from '../parse/dockerfile-model.ts';
-import { WHEEL_MINIMUMS, compareVersions } from '../../facts/versions.ts';
+import {
+  ALL_DJANGO_LINES,
+  compareVersions,
+  debianRelease,
+  djangoLinesForSpec,
+  PYTHON_EOL,
+  runsOn,
+  wheelMinimum,
+} from '../../facts/versions.ts';
 import { normaliseName } from '../../project/requirements.ts';
 import { strOf } from '../../project/python-eval.ts';
 import {
   COMPILERS,
   type Ctx,
-  DJANGO_PYTHONS,
-  djangoLinesFor,
   djangoSpec,
   engineOf,
   findReq,
@@ -20,8 +26,6 @@ import {
   installsUnknown,
   packagesOf,
   pinnedVersion,
-  PYTHON_EOL,
-  pythonInRange,
   type RuleFn,
   requirementsView,
   setting,
@@ -40,14 +44,13 @@ function pipStages(ctx: Ctx): Stage[] {
   return ctx.p.installed.pipStages.map((i) => df.stages[i]!).filter(Boolean);
 }
 
-const RETIRED = new Set(['buster', 'stretch', 'jessie', 'wheezy']);
-
 const baseImageEolDistro: RuleFn = (ctx) => {
   const df = ctx.p.dockerfile;
   if (!df) return;
   for (const s of realStages(ctx)) {
     const f = imageFacts(df, s);
-    if (f.codename && !f.codenameAssumed && RETIRED.has(f.codename)) {
+    const status = f.codename ? debianRelease(f.codename)?.status : undefined;
+    if (status === 'retired' && !f.codenameAssumed) {
       // The 404 comes from apt: an image that never runs apt-get still builds, it is just unpatched.
       const apt = df.stages
         .filter((x) => lineage(df, x)[0] === s)
@@ -62,11 +65,11 @@ const baseImageEolDistro: RuleFn = (ctx) => {
         'Use a maintained release, e.g. python:3.13-slim-trixie (choose a Python your Django supports).',
         apt ? 'error' : 'warning',
       );
-    } else if (f.codename === 'bullseye' && !f.codenameAssumed) {
+    } else if (status === 'lts' && !f.codenameAssumed) {
       ctx.report(
         'base-image-eol-distro',
         { file: df.path, line: s.line },
-        `${s.image} is based on Debian bullseye, which only gets long-term support and will retire next`,
+        `${s.image} is based on Debian ${f.codename}, which only gets long-term support and will retire next`,
         'Move to trixie (or bookworm).',
         'warning',
       );
@@ -82,12 +85,6 @@ const baseImageEolDistro: RuleFn = (ctx) => {
         'warning',
       );
     }
-};
-
-/** apt packages that do not exist in a Debian release. */
-const ABSENT_IN: Record<string, string[]> = {
-  trixie: ['libgl1-mesa-glx', 'libssl1.1', 'libffi7', 'software-properties-common', 'libgdk-pixbuf2.0-0'],
-  bookworm: ['libssl1.1', 'libffi7', 'python-dev', 'python-pip'],
 };
 
 const baseImageFloatingTag: RuleFn = (ctx) => {
@@ -118,7 +115,7 @@ const baseImageFloatingTag: RuleFn = (ctx) => {
   }
   for (const s of df.stages) {
     const f = imageFacts(df, s);
-    const absent = f.codename ? (ABSENT_IN[f.codename] ?? []) : [];
+    const absent: readonly string[] = f.codename ? (debianRelease(f.codename)?.missingPackages ?? []) : [];
     for (const p of s.installs) {
       if (absent.includes(p.name)) {
         ctx.report(
@@ -138,17 +135,17 @@ const pythonDjangoMismatch: RuleFn = (ctx) => {
   if (!df) return;
   const { spec, where } = djangoSpec(ctx.p);
   if (!spec || !where) return;
-  const lines = djangoLinesFor(spec);
+  const lines = djangoLinesForSpec(spec, ALL_DJANGO_LINES);
   const checked = new Set<Stage>();
   for (const s of [df.final, ...pipStages(ctx)]) {
     const f = imageFacts(df, s);
     if (!f.isPython || !f.python || checked.has(f.root)) continue;
     checked.add(f.root);
     if (lines.length === 0) continue;
-    if (lines.some((l) => pythonInRange(f.python!, DJANGO_PYTHONS[l]!))) continue;
-    const works = lines.map((l) => `${l}: ${DJANGO_PYTHONS[l]![0]}–${DJANGO_PYTHONS[l]![1]}`).join('; ');
+    if (lines.some((l) => runsOn(l, f.python!))) continue;
+    const works = lines.map((l) => `${l.line}: ${l.python[0]}–${l.python[1]}`).join('; ');
     // pip refuses a Django that requires a newer Python; a Python newer than Django supports installs and may break later.
-    const tooOld = lines.every((l) => compareVersions(f.python!, DJANGO_PYTHONS[l]![0]) < 0);
+    const tooOld = lines.every((l) => compareVersions(f.python!, l.python[0]) < 0);
     ctx.report(
       'python-django-mismatch',
       { file: df.path, line: f.root.line },
@@ -418,25 +415,6 @@ const missingPythonDep: RuleFn = (ctx) => {
 function indented(ctx: Ctx, at: { file: string; line: number }): boolean {
   const line = ctx.p.files.text(at.file)?.split('\n')[at.line - 1] ?? '';
   return /^\s+\S/.test(line);
-}
-
-/** Lowest releases with wheels, extending versions.ts with catalogue §0 rows. */
-const WHEELS: Record<string, Record<string, string>> = {
-  ...Object.fromEntries(Object.entries(WHEEL_MINIMUMS).map(([k, v]) => [k, { ...v } as Record<string, string>])),
-};
-WHEELS.psycopg2 = { '3.9': '2.8.6', ...WHEELS.psycopg2 };
-WHEELS['psycopg2-binary'] = { '3.9': '2.8.6', ...WHEELS['psycopg2-binary'] };
-WHEELS.pillow = { ...WHEELS.pillow, '3.13': '11.0.0' };
-
-function wheelMinimum(dist: string, python: string): string | undefined {
-  const table = WHEELS[dist];
-  if (!table) return undefined;
-  // A newer Python needs at least what the newest listed one needs.
-  const known = Object.keys(table)
-    .filter((p) => compareVersions(p, python) <= 0)
-    .sort(compareVersions);
-  const at = known.at(-1);
-  return at ? table[at] : undefined;
 }
 
 function pipPython(ctx: Ctx): string | undefined {

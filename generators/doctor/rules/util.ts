@@ -8,11 +8,18 @@ import type { Loaded } from '../load.ts';
 import type { Finding, Where } from '../types.ts';
 import { allInstalls, type DockerfileModel, lineage, type Stage } from '../parse/dockerfile-model.ts';
 import { type Binding, dictGet, strOf, type Val } from '../../project/python-eval.ts';
-import { matchesClause } from '../../facts/compat.ts';
 import { normaliseName, type Requirement } from '../../project/requirements.ts';
 import { LOCK_MANAGERS, type LockManager, lockedVersions } from '../../project/managers.ts';
 import { installedClosure } from '../../facts/dependencies.ts';
-import { compareVersions } from '../../facts/versions.ts';
+import {
+  ALL_DJANGO_LINES,
+  compareVersions,
+  DEBIAN_RELEASES,
+  debianRelease,
+  DEFAULT_DEBIAN,
+  djangoLinesForSpec,
+  NEWEST_PYTHON,
+} from '../../facts/versions.ts';
 
 export interface Ctx {
   p: Loaded;
@@ -33,12 +40,6 @@ export function makeCtx(p: Loaded, out: Finding[]): Ctx {
 }
 
 // ---------------------------------------------------------------- images
-
-export const CODENAMES = ['trixie', 'bookworm', 'bullseye', 'buster', 'stretch', 'jessie', 'wheezy'] as const;
-/** What a tag without a codename resolves to today. */
-export const CURRENT_DEFAULT_CODENAME = 'trixie';
-/** Newest Python a major-only or `latest` tag resolves to. */
-export const NEWEST_PYTHON = '3.14';
 
 export interface ImageFacts {
   stage: Stage;
@@ -62,7 +63,7 @@ export function imageFacts(model: DockerfileModel, stage: Stage): ImageFacts {
   const name = root.imageName;
   const isPython = name === 'python';
   const m = /^(\d+)\.(\d+)/.exec(tag);
-  const codename = CODENAMES.find((c) => tag.includes(c));
+  const codename = DEBIAN_RELEASES.find((d) => tag.includes(d.codename))?.codename;
   const alpine = /alpine/.test(tag) || name === 'alpine';
   const distroless = /distroless/.test(name);
   const variant: ImageFacts['variant'] = alpine
@@ -95,12 +96,9 @@ export function imageFacts(model: DockerfileModel, stage: Stage): ImageFacts {
   }
   if (codename) facts.codename = codename;
   else if (os === 'debian' && !alpine) {
-    facts.codename =
-      name === 'debian' && /^\d+/.test(tag)
-        ? (({ '13': 'trixie', '12': 'bookworm', '11': 'bullseye', '10': 'buster', '9': 'stretch' } as Record<string, string>)[
-            tag.split(/[.-]/)[0]!
-          ] ?? CURRENT_DEFAULT_CODENAME)
-        : CURRENT_DEFAULT_CODENAME;
+    // `debian:12` names its release by number; any other tag without a codename means today's stable.
+    const byNumber = name === 'debian' && /^\d+/.test(tag) ? debianRelease(tag.split(/[.-]/)[0]!) : undefined;
+    facts.codename = byNumber?.codename ?? DEFAULT_DEBIAN;
     facts.codenameAssumed = true;
   }
   return facts;
@@ -173,62 +171,6 @@ export function hasAny(set: Set<string>, names: string[]): boolean {
 }
 
 export const COMPILERS = ['gcc', 'build-essential', 'build-base', 'clang', 'g++', 'cc'];
-
-// ---------------------------------------------------------------- Python / Django tables
-
-/** Python versions each Django line supports (Django's installation FAQ and release notes). */
-export const DJANGO_PYTHONS: Record<string, [string, string]> = {
-  '3.2': ['3.6', '3.10'],
-  '4.0': ['3.8', '3.10'],
-  '4.1': ['3.8', '3.11'],
-  '4.2': ['3.8', '3.12'],
-  '5.0': ['3.10', '3.12'],
-  '5.1': ['3.10', '3.13'],
-  '5.2': ['3.10', '3.14'],
-  '6.0': ['3.12', '3.14'],
-  '6.1': ['3.12', '3.14'],
-};
-
-/** Minimum database server versions per Django line (release notes). */
-export const DJANGO_DB_MIN: Record<string, { postgres: number; mysql: string; mariadb: string }> = {
-  '3.2': { postgres: 9.6, mysql: '5.7', mariadb: '10.2' },
-  '4.0': { postgres: 10, mysql: '5.7', mariadb: '10.2' },
-  '4.1': { postgres: 11, mysql: '5.7', mariadb: '10.3' },
-  '4.2': { postgres: 12, mysql: '8.0.11', mariadb: '10.4' },
-  '5.0': { postgres: 12, mysql: '8.0.11', mariadb: '10.4' },
-  '5.1': { postgres: 13, mysql: '8.0.11', mariadb: '10.5' },
-  '5.2': { postgres: 14, mysql: '8.0.11', mariadb: '10.5' },
-  '6.0': { postgres: 14, mysql: '8.0.11', mariadb: '10.6' },
-  '6.1': { postgres: 15, mysql: '8.4', mariadb: '10.11' },
-};
-
-/** CPython end of life, YYYY-MM. */
-export const PYTHON_EOL: Record<string, string> = {
-  '2.7': '2020-01',
-  '3.5': '2020-09',
-  '3.6': '2021-12',
-  '3.7': '2023-06',
-  '3.8': '2024-10',
-  '3.9': '2025-10',
-  '3.10': '2026-10',
-  '3.11': '2027-10',
-  '3.12': '2028-10',
-  '3.13': '2029-10',
-  '3.14': '2030-10',
-};
-
-export function djangoLinesFor(spec: string | undefined): string[] {
-  const lines = Object.keys(DJANGO_PYTHONS);
-  if (!spec) return lines;
-  const clauses = spec.split(',').filter((c) => c.trim());
-  return lines.filter((line) =>
-    Array.from({ length: 40 }, (_, patch) => `${line}.${patch}`).some((v) => clauses.every((c) => matchesClause(v, c))),
-  );
-}
-
-export function pythonInRange(python: string, range: [string, string]): boolean {
-  return compareVersions(python, range[0]) >= 0 && compareVersions(python, range[1]) <= 0;
-}
 
 // ---------------------------------------------------------------- requirements
 
@@ -365,10 +307,10 @@ export function djangoAtLeast(p: Loaded, version: string): boolean | undefined {
   const r = view ? findReq(view, 'django') : undefined;
   if (!r) return undefined;
   if (!r.spec) return true;
-  const lines = djangoLinesFor(r.spec);
+  const lines = djangoLinesForSpec(r.spec, ALL_DJANGO_LINES);
   if (lines.length === 0) return undefined;
-  if (lines.every((l) => compareVersions(l, version) >= 0)) return true;
-  if (lines.every((l) => compareVersions(l, version) < 0)) return false;
+  if (lines.every((l) => compareVersions(l.line, version) >= 0)) return true;
+  if (lines.every((l) => compareVersions(l.line, version) < 0)) return false;
   return undefined;
 }
 

@@ -1,58 +1,24 @@
 /**
- * The compatibility gate (failure-modes.md §0): which Django lines a requirement spec allows,
- * which Pythons those lines run on, and the database minimums. Refusals are one line that
- * says which versions work.
+ * The compatibility gate: which Pythons the Django lines a requirement spec allows run on, the
+ * database minimums, the project's own requires-python and wheel floors. Refusals are one line
+ * that says which versions work.
  */
-import { type Database, DATABASE_TABLE } from './databases.ts';
+import { type Database, DATABASE_TABLE } from '../facts/databases.ts';
 import { UsageError } from '../common/errors.ts';
 import type { Requirement } from '../project/requirements.ts';
-import { compareVersions, DJANGO_LINES, type DjangoLine, type PythonVersion, PYTHON_VERSIONS, WHEEL_MINIMUMS } from './versions.ts';
-
-export function matchesClause(version: string, clause: string): boolean {
-  const m = /^(===|==|!=|~=|>=|<=|>|<)\s*([\w.*+!-]+)$/.exec(clause.trim());
-  if (!m) return true; // unknown clause: do not refuse on it
-  const [, op, target] = m as unknown as [string, string, string];
-  if (target.endsWith('.*')) {
-    const prefix = target.slice(0, -2);
-    const inside = version === prefix || version.startsWith(`${prefix}.`);
-    return op === '!=' ? !inside : inside;
-  }
-  const c = compareVersions(version, target);
-  switch (op) {
-    case '==':
-    case '===':
-      return c === 0;
-    case '!=':
-      return c !== 0;
-    case '>=':
-      return c >= 0;
-    case '<=':
-      return c <= 0;
-    case '>':
-      return c > 0;
-    case '<':
-      return c < 0;
-    case '~=': {
-      const parts = target.split('.');
-      const prefix = parts.slice(0, -1).join('.');
-      return c >= 0 && (version === prefix || version.startsWith(`${prefix}.`));
-    }
-    default:
-      return true;
-  }
-}
-
-/** Django lines with at least one release matching the spec (`>=4.2,<5.0`, `==5.2.*`, …). */
-export function djangoLinesForSpec(spec: string | undefined): DjangoLine[] {
-  if (!spec) return [...DJANGO_LINES];
-  const clauses = spec.split(',').filter((c) => c.trim());
-  return DJANGO_LINES.filter((line) =>
-    Array.from({ length: 40 }, (_, patch) => `${line.line}.${patch}`).some((v) => clauses.every((c) => matchesClause(v, c))),
-  );
-}
+import {
+  compareVersions,
+  DJANGO_LINES,
+  type DjangoLine,
+  type PythonVersion,
+  PYTHON_VERSIONS,
+  runsOn,
+  satisfies,
+  WHEEL_MINIMUMS,
+} from '../facts/versions.ts';
 
 export function pythonsForLines(lines: readonly DjangoLine[]): PythonVersion[] {
-  return PYTHON_VERSIONS.filter((p) => lines.some((l) => l.pythons.includes(p)));
+  return PYTHON_VERSIONS.filter((p) => lines.some((l) => runsOn(l, p)));
 }
 
 function list(items: readonly string[]): string {
@@ -64,7 +30,7 @@ export function checkPython(python: PythonVersion, lines: readonly DjangoLine[],
   if (lines.length === 0) {
     throw new UsageError(`no supported Django release matches ${djangoLabel}: use Django ${list(DJANGO_LINES.map((l) => l.line))}`);
   }
-  if (!lines.some((l) => l.pythons.includes(python))) {
+  if (!lines.some((l) => runsOn(l, python))) {
     const works = pythonsForLines(lines);
     throw new UsageError(`Django ${djangoLabel} does not support Python ${python}: use Python ${list(works)} (--python ${works.at(-1)})`);
   }
@@ -72,9 +38,9 @@ export function checkPython(python: PythonVersion, lines: readonly DjangoLine[],
 
 /** The minimum server version every allowed Django line accepts. */
 export function minimumDatabaseVersion(database: Database, lines: readonly DjangoLine[]): string | undefined {
-  const pick = (l: DjangoLine): string | undefined =>
-    database === 'postgres' ? String(l.minPostgres) : database === 'mysql' ? l.minMysql : database === 'mariadb' ? l.minMariadb : undefined;
-  const mins = lines.map(pick).filter((v): v is string => v !== undefined);
+  const table = DATABASE_TABLE[database];
+  if (table.kind !== 'server') return undefined;
+  const mins = lines.map((l) => table.djangoMinimum[l.line]).filter((v): v is string => v !== undefined);
   return mins.sort(compareVersions).at(-1);
 }
 
@@ -98,9 +64,8 @@ export function checkDatabaseVersion(database: Database, version: string, lines:
 /** Refuse a Python outside the project's own `requires-python`. */
 export function checkRequiresPython(python: PythonVersion, requiresPython: string | undefined, file: string): void {
   if (!requiresPython) return;
-  const clauses = requiresPython.split(',').filter((c) => c.trim());
-  if (clauses.every((c) => matchesClause(python, c) || matchesClause(`${python}.0`, c))) return;
-  const works = PYTHON_VERSIONS.filter((p) => clauses.every((c) => matchesClause(p, c) || matchesClause(`${p}.0`, c)));
+  if (satisfies(python, requiresPython)) return;
+  const works = pythonsForRequires(requiresPython);
   throw new UsageError(
     `${file} requires Python ${requiresPython}, not ${python}: use ${works.length ? `--python ${works.at(-1)}` : 'a supported Python'}`,
   );
@@ -108,8 +73,7 @@ export function checkRequiresPython(python: PythonVersion, requiresPython: strin
 
 export function pythonsForRequires(requiresPython: string | undefined): readonly PythonVersion[] {
   if (!requiresPython) return PYTHON_VERSIONS;
-  const clauses = requiresPython.split(',').filter((c) => c.trim());
-  return PYTHON_VERSIONS.filter((p) => clauses.every((c) => matchesClause(p, c) || matchesClause(`${p}.0`, c)));
+  return PYTHON_VERSIONS.filter((p) => satisfies(p, requiresPython));
 }
 
 /** The exact pin of a C extension that has no wheel for this Python, with the first release that has one. */
