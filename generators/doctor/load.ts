@@ -14,6 +14,7 @@ import { LOCK_MANAGERS, type LockManager, lockedVersions } from '../project/mana
 import { normaliseName, type Requirement } from '../project/requirements.ts';
 import { parse as parseToml } from '@decimalturn/toml-patch';
 import { settingsFacts } from './settings-facts.ts';
+import { databaseOfImage } from '../facts/databases.ts';
 import { lineAt } from './parse/shell-words.ts';
 import {
   argvOf,
@@ -47,8 +48,6 @@ export interface LoadOptions {
   /** YYYY-MM-DD; end-of-life checks compare against it. */
   today?: string;
 }
-
-const DB_IMAGES = /(^|\/)(postgres|postgis|mysql|mariadb|percona)$/;
 
 function parseError(findings: Finding[], file: string, line: number, message: string): void {
   findings.push({
@@ -99,7 +98,7 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
       parseError(findings, e.file, e.line, e.message.startsWith('include ') ? e.message : `invalid YAML: ${e.message}`);
     for (const e of compose.dotenvFile ? [] : []) void e;
     const services = [...compose.services.values()];
-    project.dbServices = services.filter((s) => s.image && DB_IMAGES.test(s.image.value.split(/[:@]/)[0]!));
+    project.dbServices = services.filter((s) => s.image && databaseOfImage(s.image.value.split(/[:@]/)[0]!) !== undefined);
     const built = services.filter((s) => s.build);
     project.appServices = built;
     // The Django service: one `up` starts (no profile), built from a context holding manage.py, publishing a port.

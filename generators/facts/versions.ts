@@ -183,8 +183,6 @@ export const PINS = {
   gunicorn: 'gunicorn==26.2.0',
   uvicorn: 'uvicorn==0.54.0',
   whitenoise: 'whitenoise==6.8.2',
-  psycopg: 'psycopg==3.3.6',
-  mysqlclient: 'mysqlclient==2.2.7',
   // Installers of the lock-file managers, used in the builder stage only.
   uv: 'uv~=0.9.0',
   poetry: 'poetry~=2.1',

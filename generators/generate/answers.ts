@@ -2,7 +2,7 @@
  * answers: the questions, their flags, their defaults (from what detect found) and their
  * validation. One table serves the prompts, the flags, `--help` and the saved config.
  */
-import { type Database, DATABASES, DATABASE_TABLE, hasVersion } from '../facts/databases.ts';
+import { type Database, DATABASES, DATABASE_TABLE, DEFAULT_DATABASE, hasVersion } from '../facts/databases.ts';
 import type { Detected } from '../project/detect.ts';
 import { djangoToAdd } from './dependencies.ts';
 import { UsageError } from '../common/errors.ts';
@@ -122,7 +122,10 @@ export const QUESTIONS: readonly Question[] = [
     key: 'dbVersion',
     flag: 'db-version',
     message: 'Database server version',
-    description: 'database image version (default postgres 17, mysql 8.4, mariadb 11.8)',
+    description: `database image version (default ${DATABASES.flatMap((db) => {
+      const row = DATABASE_TABLE[db];
+      return row.kind === 'server' ? [`${db} ${row.defaultVersion}`] : [];
+    }).join(', ')})`,
     flagOnly: true,
   },
   {
@@ -293,7 +296,7 @@ export function defaultAnswers(detected: Detected, given: RawAnswers = {}): Answ
     ? (given.django as NewProjectDjango)
     : DEFAULT_DJANGO;
   const { python } = pythonDefault(detected, given);
-  const database: Database = detected.kind === 'existing' ? (detected.database?.value ?? 'sqlite') : 'sqlite';
+  const database: Database = detected.kind === 'existing' ? (detected.database?.value ?? DEFAULT_DATABASE) : DEFAULT_DATABASE;
   const givenDb = (DATABASES as readonly string[]).includes(String(given.database)) ? (given.database as Database) : database;
   const table = DATABASE_TABLE[givenDb];
   return {
@@ -311,7 +314,7 @@ export function defaultAnswers(detected: Detected, given: RawAnswers = {}): Answ
     migrate: 'start',
     devCompose: true,
     kubernetes: false,
-    replicas: givenDb === 'sqlite' ? 1 : 2,
+    replicas: table.kind === 'file' ? 1 : 2,
   };
 }
 
@@ -481,9 +484,9 @@ export function finaliseAnswers(detected: Detected, raw: RawAnswers): Answers {
     }
   }
   // Several pods cannot share one SQLite file: each node would mount its own copy, or writers lock each other out.
-  if (answers.kubernetes && answers.database === 'sqlite' && answers.replicas > 1) {
+  if (answers.kubernetes && table.kind === 'file' && answers.replicas > 1) {
     throw new UsageError(
-      `--replicas ${answers.replicas} with SQLite: one SQLite file cannot serve several pods; use --replicas 1, or --database postgres`,
+      `--replicas ${answers.replicas} with ${table.label}: one ${table.label} file cannot serve several pods; use --replicas 1, or --database ${DATABASES.find((db) => DATABASE_TABLE[db].kind === 'server')}`,
     );
   }
   if (answers.server === 'uvicorn' && detected.kind === 'existing' && !detected.asgiModule) {

@@ -5,7 +5,7 @@
  * collectstatic gets as throwaway values (only what import needs, shaped for its use), and
  * which variables are secrets (the only ones `.env` gets fresh random values for).
  */
-import type { Database } from '../facts/databases.ts';
+import { type Database, throwawayDatabaseUrl } from '../facts/databases.ts';
 import type { EnvNeed, ProjectSettings } from '../project/loader.ts';
 import type { EnvShape } from '../project/python-eval.ts';
 
@@ -47,11 +47,7 @@ export function throwawayValue(need: EnvNeed, database: Database): string {
   if (isSecretName(need.name) && shapeOf(need) === 'str') return 'collectstatic-only-not-a-secret';
   switch (shapeOf(need)) {
     case 'db-url':
-      return database === 'postgres'
-        ? 'postgres://build:build@localhost:5432/build'
-        : database === 'mysql' || database === 'mariadb'
-          ? 'mysql://build:build@localhost:3306/build'
-          : 'sqlite:////tmp/build.sqlite3';
+      return throwawayDatabaseUrl(database);
     case 'cache-url':
       return 'locmemcache://';
     case 'email-url':

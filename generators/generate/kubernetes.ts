@@ -8,7 +8,7 @@ import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContex
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
-import { DATABASE_TABLE } from '../facts/databases.ts';
+import { DATABASE_TABLE, serviceEnv } from '../facts/databases.ts';
 import type { Plan } from './plan.ts';
 
 /** Where a variable's value comes from in the cluster. */
@@ -176,7 +176,7 @@ export function kubernetesPlan(plan: Omit<Plan, 'kubernetes'>): KubernetesPlan |
             image: db.image,
             port: db.port,
             dataDir: db.dataDir,
-            env: Object.entries(table.serviceEnv).map(([key, variable]) => ({
+            env: serviceEnv(table).map(([key, variable]) => ({
               name: key,
               variable,
               from: secretKeys.includes(variable) ? ('secret' as const) : ('config' as const),

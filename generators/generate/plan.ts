@@ -6,7 +6,7 @@
  */
 import { posix } from 'node:path';
 import type { Answers } from './answers.ts';
-import { DATABASE_TABLE, type Database, type Driver, DRIVERS, driverFamily } from '../facts/databases.ts';
+import { DATABASE_TABLE, DATABASES, type Database, type Driver, DRIVER_ENGINES, serviceEnv } from '../facts/databases.ts';
 import type { Detected } from '../project/detect.ts';
 import { type Requirement, type RequirementSet, hasDistribution, normaliseName } from '../project/requirements.ts';
 import type { RequirementNeed } from './requirements-merge.ts';
@@ -92,7 +92,11 @@ export interface Plan {
     value: Database;
     label: string;
     kind: 'server' | 'file' | 'none';
+    /** The engines --database takes, for the files that say how to switch. */
+    choices: readonly Database[];
     engine?: string;
+    /** DATABASES OPTIONS. */
+    options?: Array<{ name: string; value: string }>;
     driver?: Driver;
     service?: DbService;
     sqlitePath?: string;
@@ -185,10 +189,15 @@ function driverOf(r: Requirement, drivers: readonly Driver[]): Driver | undefine
   );
 }
 
+/** The drivers we know the packages of, for an engine. */
+function driversOf(database: Database): readonly Driver[] {
+  const row = DATABASE_TABLE[database];
+  return row.kind === 'server' ? row.drivers : [];
+}
+
 function chooseDriver(database: Database, reqs: RequirementSet | undefined): { driver?: Driver; add?: string } {
-  const family = driverFamily(database);
-  if (!family) return {};
-  const drivers = DRIVERS[family];
+  const drivers = driversOf(database);
+  if (drivers.length === 0) return {};
   // Never add a second driver: the project's own wins, and its needs decide the system packages.
   for (const r of reqs?.requirements ?? []) {
     const found = driverOf(r, drivers);
@@ -216,7 +225,8 @@ function composeValue(value: string): string | undefined {
 function databaseUrl(database: Plan['database'], env: readonly EnvVar[]): string {
   const value = (name: string): string => env.find((e) => e.name === name)?.compose ?? '';
   if (database.service) {
-    const scheme = database.value === 'postgres' ? 'postgres' : 'mysql';
+    const row = DATABASE_TABLE[database.value];
+    const scheme = row.urlSchemes[0]!.replace(/\*$/, '');
     return `${scheme}://${value('DB_USER')}:${value('DB_PASSWORD')}@${database.service.name}:${database.service.port}/${value('DB_NAME')}`;
   }
   if (database.sqlitePath) return `sqlite:///${database.sqlitePath}`;
@@ -260,14 +270,14 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
 
   const reqs = detected.kind === 'existing' ? detected.requirements : undefined;
   const { driver, add: driverAdd } = chooseDriver(answers.database, reqs);
-  const family = driverFamily(answers.database);
+  const drivers = driversOf(answers.database);
   // Nothing installs Django (startproject writes no requirements file): the version that made the project.
   const django = djangoToAdd(detected);
   const wanted: RequirementNeed[] = [
     ...(django ? [{ line: django.requirement, metBy: ['django', ...django.metBy] }] : []),
     { line: answers.server === 'uvicorn' ? PINS.uvicorn : PINS.gunicorn, metBy: [answers.server] },
     { line: PINS.whitenoise, metBy: ['whitenoise'] },
-    ...(family ? [{ line: DRIVERS[family][0]!.requirement, metBy: driverNames(DRIVERS[family]) }] : []),
+    ...(drivers.length ? [{ line: drivers[0]!.requirement, metBy: driverNames(drivers) }] : []),
   ];
   const needs = [answers.server === 'uvicorn' ? PINS.uvicorn : PINS.gunicorn, PINS.whitenoise, ...(driverAdd ? [driverAdd] : [])];
   const additions = isNew
@@ -281,11 +291,11 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   // Drivers the project lists for another database keep their system packages: pip builds them and
   // Python may load them, whatever the settings use.
   const otherDrivers = (reqs?.requirements ?? [])
-    .map((r) => driverOf(r, [...DRIVERS.postgres, ...DRIVERS.mysql]))
+    .map((r) => driverOf(r, DRIVER_ENGINES.flatMap(driversOf)))
     .filter((d): d is Driver => d !== undefined && d !== driver);
   const systemDrivers = [...new Set([...(driver ? [driver] : []), ...otherDrivers])];
 
-  const database: Plan['database'] = { value: answers.database, label: table.label, kind: table.kind };
+  const database: Plan['database'] = { value: answers.database, label: table.label, kind: table.kind, choices: DATABASES };
   const env: EnvVar[] = [
     {
       name: 'DJANGO_SECRET_KEY',
@@ -324,6 +334,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
       imageWhy: table.imageWhy,
     };
     database.engine = table.engine;
+    database.options = Object.entries(table.options).map(([name, value]) => ({ name, value }));
     database.service = service;
     if (driver) database.driver = driver;
     env.push(
@@ -346,7 +357,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     );
     // The DB service reads the very values the web service gets (db-credentials-drift); its
     // administrator password is its own, required from .env.
-    service.env = Object.entries(table.serviceEnv).map(([key, name]): [string, string] => [
+    service.env = serviceEnv(table).map(([key, name]): [string, string] => [
       key,
       env.find((e) => e.name === name)?.compose ?? `\${${name}:?set ${name} in .env (see .env.example)}`,
     ]);
@@ -464,7 +475,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   );
   env.push(...projectVars.filter((v) => v.passThrough));
 
-  const dbSecrets = table.kind === 'server' ? table.extraSecrets : [];
+  const dbSecrets = table.kind === 'server' && table.account.root ? ['DB_ROOT_PASSWORD'] : [];
   const volumes: Plan['volumes'] = [{ name: 'media', target: paths.mediaRoot, why: 'uploaded files outlive the container' }];
   if (paths.dataDir)
     volumes.unshift({ name: 'sqlite-data', target: paths.dataDir, why: 'the SQLite file and its journal live here, outside the image' });

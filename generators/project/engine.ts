@@ -5,7 +5,7 @@
  * wins. With none or several, the default is what the settings select when nothing is set, and
  * a one-line note says what was found, for `--yes` to print and a prompt to show.
  */
-import { type Database, databaseFromEngine, DRIVERS } from '../facts/databases.ts';
+import { DATABASE_TABLE, DATABASES, type Database, databaseFromEngine, DEFAULT_DATABASE, DRIVER_ENGINES } from '../facts/databases.ts';
 import { UsageError } from '../common/errors.ts';
 import type { ProjectSettings } from './loader.ts';
 import { type Condition, databaseUrl, dictGet, strOf, type Val, valuesOf } from './python-eval.ts';
@@ -30,27 +30,27 @@ export interface DetectedDatabase {
   note?: string;
 }
 
-const LABEL: Record<Database, string> = {
-  postgres: 'PostgreSQL',
-  mysql: 'MySQL',
-  mariadb: 'MariaDB',
-  sqlite: 'SQLite',
-  none: 'no database',
-};
+const label = (database: Database): string => DATABASE_TABLE[database].label;
+
+/** The distributions that serve as an engine's driver. */
+function driverDistributions(database: Database): readonly string[] {
+  const row = DATABASE_TABLE[database];
+  return row.kind === 'server' ? row.driverDistributions : [];
+}
 
 /** The driver requirement for an engine, if the project lists one. */
 function driverOf(database: Database, requirements: readonly Requirement[]): Requirement | undefined {
-  const family = database === 'postgres' ? DRIVERS.postgres : database === 'mysql' || database === 'mariadb' ? DRIVERS.mysql : undefined;
-  if (!family) return undefined;
-  const names = new Set(family.map((d) => d.name.split('[')[0]!));
-  if (database !== 'postgres') names.add('pymysql');
-  return requirements.find((r) => names.has(r.name));
+  const names = driverDistributions(database);
+  return requirements.find((r) => names.includes(r.name));
 }
+
+/** The databases, as --database names them. */
+const WITH_DATABASE = DATABASES.filter((db) => DATABASE_TABLE[db].kind !== 'none');
+const SUPPORTED = `${WITH_DATABASE.slice(0, -1).join(', ')} and ${WITH_DATABASE.at(-1)}`;
 
 function engineOf(text: string, where: { file: string; line: number }): Database {
   const value = databaseFromEngine(text);
-  if (value === 'unsupported')
-    throw new UsageError(`${where.file} line ${where.line} uses ${text}: supported databases are postgres, mysql, mariadb and sqlite`);
+  if (value === 'unsupported') throw new UsageError(`${where.file} line ${where.line} uses ${text}: supported databases are ${SUPPORTED}`);
   return value;
 }
 
@@ -105,10 +105,11 @@ export function detectDatabase(settings: ProjectSettings, requirements: Requirem
       }
     }
   }
-  const withDriver = (['postgres', 'mysql'] as const)
-    .filter((db) => open || candidates.some((c) => c.database === db || (db === 'mysql' && c.database === 'mariadb')))
+  // One entry per driver set: a MariaDB candidate is served by MySQL's drivers.
+  const sameDrivers = (a: Database, b: Database): boolean => a === b || driverDistributions(a) === driverDistributions(b);
+  const withDriver = DRIVER_ENGINES.filter((db) => open || candidates.some((c) => sameDrivers(c.database, db)))
     .map((db) => ({ db, req: driverOf(db, reqs) }))
-    .filter((x): x is { db: 'postgres' | 'mysql'; req: Requirement } => x.req !== undefined);
+    .filter((x): x is { db: Database; req: Requirement } => x.req !== undefined);
 
   // One engine and nothing that could name another: that is it.
   if (!open && candidates.length === 1) return { value: candidates[0]!.database, ...where!, candidates, open, ambiguous: false };
@@ -124,14 +125,17 @@ export function detectDatabase(settings: ProjectSettings, requirements: Requirem
   const value =
     withDriver.length > 1
       ? (withDriver.find((x) => x.db === byDefault)?.db ?? withDriver[0]!.db)
-      : (byDefault ?? (candidates.some((c) => c.database === 'sqlite') || open ? 'sqlite' : (candidates[0]?.database ?? 'sqlite')));
-  const names = [...new Set([...candidates.map((c) => c.database), ...withDriver.map((x) => x.db)])].map((d) => LABEL[d]);
+      : (byDefault ??
+        (candidates.some((c) => c.database === DEFAULT_DATABASE) || open
+          ? DEFAULT_DATABASE
+          : (candidates[0]?.database ?? DEFAULT_DATABASE)));
+  const names = [...new Set([...candidates.map((c) => c.database), ...withDriver.map((x) => x.db)])].map(label);
   const found = open
     ? `the settings take the engine from the environment${names.length ? ` (${names.join(', ')} named)` : ''}`
     : `the settings can use ${names.join(', ').replace(/, ([^,]*)$/, ' or $1')}`;
   const drivers =
     withDriver.length > 1
-      ? `the requirements have drivers for ${withDriver.map((x) => `${LABEL[x.db]} (${x.req.name})`).join(' and ')}`
+      ? `the requirements have drivers for ${withDriver.map((x) => `${label(x.db)} (${x.req.name})`).join(' and ')}`
       : 'the requirements have no database driver';
   const why =
     value === byDefault ? 'what they use when nothing is set' : withDriver.length > 1 ? 'the first with a driver' : 'no server needed';
@@ -142,6 +146,6 @@ export function detectDatabase(settings: ProjectSettings, requirements: Requirem
     candidates,
     open,
     ambiguous: true,
-    note: `${found}, and ${drivers}: took ${LABEL[value]} (${why}); --database chooses another`,
+    note: `${found}, and ${drivers}: took ${label(value)} (${why}); --database chooses another`,
   };
 }

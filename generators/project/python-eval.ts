@@ -21,6 +21,7 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import { named, pythonParser, stringValue, syntaxProblem } from './python.ts';
+import { DATABASE_TABLE, databaseFromUrlScheme } from '../facts/databases.ts';
 
 /** What a variable's value must look like for the settings to import. */
 export type EnvShape =
@@ -1809,29 +1810,26 @@ function uncertainOf(before: Val | undefined, after: Val): Val {
 export function databaseUrl(v: Val): Val {
   const url = strOf(v);
   if (url === undefined) return v.k === 'none' ? NONE : U('database url');
-  if (/^sqlite:\/\/\/?:memory:$/i.test(url))
+  const memory = /^([a-z]+):\/\/\/?:memory:$/i.exec(url);
+  const memoryRow = memory ? DATABASE_TABLE[databaseFromUrlScheme(memory[1]!) ?? 'none'] : undefined;
+  if (memoryRow?.kind === 'file')
     return {
       k: 'dict',
       entries: [
-        ['ENGINE', S('django.db.backends.sqlite3')],
+        ['ENGINE', S(memoryRow.engine)],
         ['NAME', S(':memory:')],
       ],
     };
   const m = /^([a-z0-9+]+):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?(\[[^\]]+\]|[^:/?]*)(?::(\d+))?(?:\/([^?]*))?/i.exec(url);
   if (!m) return U(url);
   const scheme = m[1]!.toLowerCase();
-  const engine =
-    scheme.startsWith('postgres') || scheme === 'pgsql' || scheme === 'postgis'
-      ? 'django.db.backends.postgresql'
-      : scheme.startsWith('mysql') || scheme === 'mariadb'
-        ? 'django.db.backends.mysql'
-        : scheme.startsWith('sqlite') || scheme === 'spatialite'
-          ? 'django.db.backends.sqlite3'
-          : `(${scheme})`;
+  const database = databaseFromUrlScheme(scheme);
+  const row = database ? DATABASE_TABLE[database] : undefined;
+  const engine = row && row.kind !== 'none' ? row.engine : `(${scheme})`;
   const entries: Array<[string, Val]> = [
     ['ENGINE', S(engine)],
     ['HOST', S(decodeURIComponentSafe(m[4] ?? ''))],
-    ['NAME', S(scheme.startsWith('sqlite') ? `/${m[6] ?? ''}`.replace(/^\/\//, '/') : decodeURIComponentSafe(m[6] ?? ''))],
+    ['NAME', S(row?.kind === 'file' ? `/${m[6] ?? ''}`.replace(/^\/\//, '/') : decodeURIComponentSafe(m[6] ?? ''))],
     ['USER', S(decodeURIComponentSafe(m[2] ?? ''))],
     ['PASSWORD', S(decodeURIComponentSafe(m[3] ?? ''))],
   ];

@@ -8,7 +8,14 @@ import { type DockerfileModel, lineage, type Stage } from '../parse/dockerfile-m
 import { expandVariables } from '../parse/shell-words.ts';
 import { dictGet, strOf } from '../../project/python-eval.ts';
 import { ALL_DJANGO_LINES, compareVersions, djangoLinesForSpec } from '../../facts/versions.ts';
-import { DATABASE_TABLE } from '../../facts/databases.ts';
+import {
+  DATABASE_TABLE,
+  type Database,
+  databaseOfImage,
+  engineReaches,
+  engineUsesFile,
+  type ServerDatabase,
+} from '../../facts/databases.ts';
 import { collectstaticRuns } from './django.ts';
 import { dbHost } from './network.ts';
 import {
@@ -210,7 +217,7 @@ function writeTargets(ctx: Ctx): Array<{ path: string; why: string; certain: boo
   const targets: Array<{ path: string; why: string; certain: boolean }> = [];
   const engine = engineOf(p);
   const dbs = setting(p, 'DATABASES');
-  if (engine && /sqlite/.test(engine) && dbs) {
+  if (engine && engineUsesFile(engine) && dbs) {
     const name = strOf(dictGet(dictGet(dbs.value, 'default'), 'NAME'));
     if (name && name !== ':memory:') {
       const file = abs(name, p.workdir.path);
@@ -421,7 +428,7 @@ function imageTag(image: string): { name: string; tag?: string } {
 
 const postgresPasswordMissing: RuleFn = (ctx) => {
   for (const db of ctx.p.dbServices) {
-    if (!/postgres|postgis/.test(imageTag(db.image!.value).name)) continue;
+    if (databaseOfImage(imageTag(db.image!.value).name) !== 'postgres') continue;
     const pw = db.environment.get('POSTGRES_PASSWORD') ?? db.environment.get('POSTGRES_PASSWORD_FILE');
     const trust = db.environment.get('POSTGRES_HOST_AUTH_METHOD');
     if (trust?.value === 'trust') {
@@ -453,7 +460,7 @@ const LATEST_POSTGRES = 18;
 const postgres18VolumePath: RuleFn = (ctx) => {
   for (const db of ctx.p.dbServices) {
     const { name, tag } = imageTag(db.image!.value);
-    if (!/postgres|postgis/.test(name)) continue;
+    if (databaseOfImage(name) !== 'postgres') continue;
     const major = pgMajor(tag) ?? (!tag || tag === 'latest' || /^[a-z]/.test(tag) ? LATEST_POSTGRES : undefined);
     if (!major || major < 18 || db.environment.has('PGDATA')) continue;
     for (const m of db.volumes) {
@@ -483,6 +490,9 @@ const postgresMajorDrift: RuleFn = (ctx) => {
   }
 };
 
+/** Versions named by their major alone (PostgreSQL's): the advice can be the default when that is newer. */
+const majorOnly = (version: string): boolean => /^\d+$/.test(version);
+
 const dbVersionUnsupported: RuleFn = (ctx) => {
   const { spec, where: djangoAt } = djangoSpec(ctx.p);
   if (!spec || !djangoAt) return;
@@ -496,13 +506,7 @@ const dbVersionUnsupported: RuleFn = (ctx) => {
     const { name, tag } = imageTag(db.image!.value);
     const v = tag && /^\d/.test(tag) ? /^(\d+(?:\.\d+)?)/.exec(tag)![1]! : undefined;
     if (!v) continue;
-    const kind = /postgres|postgis/.test(name)
-      ? 'postgres'
-      : /mariadb/.test(name)
-        ? 'mariadb'
-        : /mysql|percona/.test(name)
-          ? 'mysql'
-          : undefined;
+    const kind = databaseOfImage(name);
     const table = kind ? DATABASE_TABLE[kind] : undefined;
     if (!kind || table?.kind !== 'server') continue;
     const mins = lines.map((l) => table.djangoMinimum[l.line]!);
@@ -512,20 +516,10 @@ const dbVersionUnsupported: RuleFn = (ctx) => {
         'db-version-unsupported',
         db.image!,
         `${db.image!.value} is older than Django ${spec} supports (${djangoAt.file} line ${djangoAt.line} needs ${kind} ${lowest} or later): "NotSupportedError"`,
-        `Use ${name}:${kind === 'postgres' ? Math.max(Number(lowest), 17) : lowest} or newer.`,
+        `Use ${name}:${majorOnly(lowest) && majorOnly(table.defaultVersion) ? Math.max(Number(lowest), Number(table.defaultVersion)) : lowest} or newer.`,
       );
     }
   }
-};
-
-const SERVICE_CREDS: Record<string, { user: string[]; password: string[]; name: string[]; defaultUser?: string }> = {
-  postgres: { user: ['POSTGRES_USER'], password: ['POSTGRES_PASSWORD'], name: ['POSTGRES_DB'], defaultUser: 'postgres' },
-  mysql: { user: ['MYSQL_USER'], password: ['MYSQL_PASSWORD'], name: ['MYSQL_DATABASE'] },
-  mariadb: {
-    user: ['MARIADB_USER', 'MYSQL_USER'],
-    password: ['MARIADB_PASSWORD', 'MYSQL_PASSWORD'],
-    name: ['MARIADB_DATABASE', 'MYSQL_DATABASE'],
-  },
 };
 
 const dbCredentialsDrift: RuleFn = (ctx) => {
@@ -536,17 +530,11 @@ const dbCredentialsDrift: RuleFn = (ctx) => {
   const db = p.dbServices.find((s) => s.name === h?.host) ?? (p.dbServices.length === 1 ? p.dbServices[0] : undefined);
   const dbs = setting(p, 'DATABASES');
   const d = dictGet(dbs?.value, 'default');
-  const kind = db
-    ? /postgres|postgis/.test(db.image!.value)
-      ? 'postgres'
-      : /mariadb/.test(db.image!.value)
-        ? 'mariadb'
-        : 'mysql'
-    : undefined;
-  const sameKind = kind === 'postgres' ? /postgres|postgis/.test(engine) : /mysql/.test(engine);
-  if (db && dbs && d && kind && sameKind) {
-    const creds = SERVICE_CREDS[kind]!;
-    const svc = (keys: string[]): { value?: string; at?: { file: string; line: number } } => {
+  const kind: Database | undefined = db ? databaseOfImage(imageTag(db.image!.value).name) : undefined;
+  const row = kind ? (DATABASE_TABLE[kind] as ServerDatabase) : undefined;
+  if (db && dbs && d && kind && row && engineReaches(engine, kind)) {
+    const creds = row.account;
+    const svc = (keys: readonly string[]): { value?: string; at?: { file: string; line: number } } => {
       for (const k of keys) {
         const v = db.environment.get(k);
         if (v) return { ...(v.value !== undefined ? { value: v.value } : {}), at: v };
@@ -554,9 +542,9 @@ const dbCredentialsDrift: RuleFn = (ctx) => {
       return {};
     };
     const user = svc(creds.user);
-    const userValue = user.at ? user.value : creds.defaultUser;
+    const userValue = user.at ? user.value : row.accountDefaults.user;
     const name = svc(creds.name);
-    const nameValue = name.at ? name.value : kind === 'postgres' ? userValue : undefined;
+    const nameValue = name.at ? name.value : row.accountDefaults.nameIsUser ? userValue : undefined;
     const checks: Array<[string, string | undefined, string | undefined, { file: string; line: number } | undefined]> = [
       ['USER', strOf(dictGet(d, 'USER')), userValue, user.at],
       ['NAME', strOf(dictGet(d, 'NAME')), nameValue, name.at],

@@ -12,6 +12,7 @@ import {
   wheelMinimum,
 } from '../../facts/versions.ts';
 import { normaliseName } from '../../project/requirements.ts';
+import { DATABASE_TABLE, databaseFromEngine } from '../../facts/databases.ts';
 import { strOf } from '../../project/python-eval.ts';
 import {
   COMPILERS,
@@ -354,9 +355,6 @@ const SERVER_DISTS: Record<string, string> = {
   uwsgi: 'uwsgi',
 };
 
-const PG_DRIVERS = ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'psycopg-c'];
-const MYSQL_DRIVERS = ['mysqlclient', 'pymysql', 'mysql-connector-python'];
-
 const missingPythonDep: RuleFn = (ctx) => {
   const view = requirementsView(ctx.p);
   if (!view) return;
@@ -387,8 +385,9 @@ const missingPythonDep: RuleFn = (ctx) => {
   const engine = engineOf(ctx.p);
   const dbs = setting(ctx.p, 'DATABASES');
   if (engine && dbs) {
-    if (/postgresql|postgis/.test(engine)) need(PG_DRIVERS, dbs, `DATABASES ENGINE ${engine}`);
-    else if (/mysql/.test(engine)) need(MYSQL_DRIVERS, dbs, `DATABASES ENGINE ${engine}`);
+    const database = databaseFromEngine(engine);
+    const row = database === 'unsupported' ? undefined : DATABASE_TABLE[database];
+    if (row?.kind === 'server') need([...row.driverDistributions], dbs, `DATABASES ENGINE ${engine}`);
   }
   const mw = setting(ctx.p, 'MIDDLEWARE');
   for (const m of strings(mw?.value)?.items ?? []) {
@@ -576,7 +575,11 @@ const runtimeLibMissing: RuleFn = (ctx) => {
   // Only a known base image can be said to lack a library; the driver matters only if the engine uses it.
   const knownBase = f.isPython || ['debian', 'ubuntu', 'alpine'].includes(f.imageName);
   const engine = engineOf(ctx.p) ?? '';
-  const used = (n: (typeof needs)[number]): boolean => (n.label === 'libpq5' ? /postgres|postgis/.test(engine) : /mysql/.test(engine));
+  const database = databaseFromEngine(engine);
+  const row = database === 'unsupported' ? undefined : DATABASE_TABLE[database];
+  // The library matters for certain only when it belongs to a driver of the engine the settings use.
+  const used = (n: (typeof needs)[number]): boolean =>
+    row?.kind === 'server' && row.drivers.some((d) => d.runtimePackages.includes(n.label));
   const explicit = new Set(allInstalls(df, final).map((x) => x.name));
   for (const n of needs) {
     if (!hasAny(pkgs, n.lib)) {

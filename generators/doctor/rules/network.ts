@@ -7,6 +7,7 @@ import { dictGet, strOf } from '../../project/python-eval.ts';
 import { lexShell, lineAt, splitCommands } from '../parse/shell-words.ts';
 import { argvOf } from '../project.ts';
 import { parseNginx } from '../parse/nginx-conf.ts';
+import { DATABASE_CLIENT_TOOLS, engineUsesNetwork } from '../../facts/databases.ts';
 import { type Ctx, databaseDefault, engineOf, isLoopback, originOf, type RuleFn, setting } from './util.ts';
 
 const PROXY_IMAGES = /(^|\/)(nginx|caddy|traefik|haproxy|httpd|envoy)(:|$)/;
@@ -182,7 +183,7 @@ const composePortsUnquoted: RuleFn = (ctx) => {
 export function dbHost(ctx: Ctx): { host: string; where: { file: string; line: number } } | undefined {
   const d = databaseDefault(ctx.p);
   const engine = engineOf(ctx.p);
-  if (!d || !engine || /sqlite|dummy/.test(engine)) return undefined;
+  if (!d || !engine || !engineUsesNetwork(engine)) return undefined;
   const host = dictGet(d.value, 'HOST');
   if (host && host.k !== 'str' && host.k !== 'none') return undefined;
   const where = originOf(ctx.p, 'DATABASES', ['default', 'HOST']) ?? { file: d.binding.file, line: d.binding.line };
@@ -246,7 +247,18 @@ const dbHostnameUnresolvable: RuleFn = (ctx) => {
   }
 };
 
-const DB_PROBES = /^(pg_isready|mysqladmin|mariadb-admin|nc|netcat|ncat|wait-for-it(\.sh)?|wait-for(\.sh)?|dockerize|psql|mysql|mariadb)$/;
+/** Tools that wait for a database: the engines' own clients, and generic TCP waiters. */
+const DB_PROBES = new Set([
+  ...DATABASE_CLIENT_TOOLS,
+  'nc',
+  'netcat',
+  'ncat',
+  'wait-for-it',
+  'wait-for-it.sh',
+  'wait-for',
+  'wait-for.sh',
+  'dockerize',
+]);
 
 /**
  * The container waits for the database itself before it needs it: a probe in a loop in the
@@ -275,7 +287,7 @@ export function waitsForDatabase(ctx: Ctx): { where: { file: string; line: numbe
         return { where, how: tool };
       if (probe.some((x) => /(^|\/)wait[_-]?(for|until)[\w.-]*$/i.test(x))) return { where, how: probe.join(' ') };
       if (c.writes.some((x) => x.startsWith('/dev/tcp/')) && loop) return { where, how: '/dev/tcp' };
-      if (loop && (DB_PROBES.test(tool) || /^python[\d.]*$/.test(tool) || probe.some((x) => /manage\.py$/.test(x))))
+      if (loop && (DB_PROBES.has(tool) || /^python[\d.]*$/.test(tool) || probe.some((x) => /manage\.py$/.test(x))))
         return { where, how: `${tool} in a retry loop` };
     }
   }

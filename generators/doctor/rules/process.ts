@@ -8,6 +8,7 @@ import { lineAt, splitCommands } from '../parse/shell-words.ts';
 import { argvOf } from '../project.ts';
 import { dictGet, strOf } from '../../project/python-eval.ts';
 import { settingsDotenv } from './django.ts';
+import { engineUsesNetwork } from '../../facts/databases.ts';
 import { type Ctx, engineOf, imageFacts, packagesOf, parseMemory, type RuleFn, setting } from './util.ts';
 
 /**
@@ -385,7 +386,7 @@ const migrateAtBuild: RuleFn = (ctx) => {
           // Only an engine written in the settings (not read from the environment) is the one the build uses.
           const literal = strOf(dictGet(dictGet(setting(ctx.p, 'DATABASES', 'symbolic')?.value, 'default'), 'ENGINE'));
           const engine = literal ?? engineOf(ctx.p);
-          const network = literal !== undefined && !/sqlite|dummy/.test(literal) && c.terminator !== '||';
+          const network = literal !== undefined && engineUsesNetwork(literal) && c.terminator !== '||';
           const sub = words[words.findIndex((w) => /manage\.py$|django-admin/.test(w)) + 1];
           ctx.report(
             'migrate-at-build',
