@@ -518,6 +518,3 @@ export const ENGINE_RULES: readonly RuleInfo[] = [
 ];
 
 export const RULE_BY_ID: ReadonlyMap<string, RuleInfo> = new Map([...RULES, ...ENGINE_RULES].map((x) => [x.id, x]));
-
-/** Catalogue rows the doctor does not check from files, with the reason. */
-export const NOT_CHECKED: ReadonlyArray<{ id: string; why: string }> = [];

@@ -10,7 +10,7 @@ import { packageRoot } from '../common/paths.ts';
 import { EngineUnavailable } from './build.ts';
 import { checkProject } from './doctor.ts';
 import { exitCode, format, type Format, FORMATS } from './format.ts';
-import { UnreadableFile } from './project.ts';
+import { UnreadableFile } from '../project/files.ts';
 
 const HELP = `django-docker doctor: find what breaks a Django project's container setup, with the line to fix
 

@@ -11,7 +11,7 @@ import { IMAGE_RULES } from './rules/image.ts';
 import { LAYOUT_RULES } from './rules/layout.ts';
 import { NETWORK_RULES } from './rules/network.ts';
 import { PROCESS_RULES } from './rules/process.ts';
-import { type Ctx, makeCtx } from './rules/util.ts';
+import { type Ctx, makeCtx } from './context/rule.ts';
 import { applySuppressions, configIgnores, type Suppression } from './suppress.ts';
 import { compareFindings, type Finding } from './types.ts';
 

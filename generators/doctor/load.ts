@@ -20,28 +20,22 @@ import {
   argvOf,
   classifyServer,
   commandFromCompose,
-  commandsOf,
   type EffectiveCommand,
-  evaluateModule,
-  finalCmd,
-  finalEntrypoint,
-  finalWorkdir,
   type HealthProbe,
   ImageLayout,
   type InstalledRequirements,
-  parseDockerIgnore,
   type Project,
-  ProjectFiles,
-  readCompose,
-  readDockerfile,
-  readPyproject,
-  readRequirementsFile,
   resolveBind,
   type ServerInfo,
   type SettingsInfo,
-  splitCommands,
-  UnreadableFile,
 } from './project.ts';
+import { readCompose } from './parse/compose-model.ts';
+import { parseDockerIgnore } from './parse/dockerignore.ts';
+import { commandsOf, finalCmd, finalEntrypoint, finalWorkdir, readDockerfile } from './parse/dockerfile-model.ts';
+import { splitCommands } from './parse/shell-words.ts';
+import { ProjectFiles, UnreadableFile } from '../project/files.ts';
+import { evaluateModule } from '../project/python-eval.ts';
+import { readPyproject, readRequirementsFile } from '../project/requirements.ts';
 import type { Finding } from './types.ts';
 
 export interface LoadOptions {
@@ -96,7 +90,6 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
     project.compose = compose;
     for (const e of compose.errors)
       parseError(findings, e.file, e.line, e.message.startsWith('include ') ? e.message : `invalid YAML: ${e.message}`);
-    for (const e of compose.dotenvFile ? [] : []) void e;
     const services = [...compose.services.values()];
     project.dbServices = services.filter((s) => s.image && databaseOfImage(s.image.value.split(/[:@]/)[0]!) !== undefined);
     const built = services.filter((s) => s.build);
@@ -263,7 +256,6 @@ function effectiveCommand(project: Loaded, df: (DockerfileModel & { final: Stage
       if (!file && project.layout && !project.layout.exists(imagePath)) out.scriptMissing = { imagePath, arg: scriptArg };
       if (file && text !== undefined) {
         const commands = splitCommands(text);
-        const top = commands.filter((c) => c.depth === 0);
         // exec "$@", exec gosu app "$@", exec "${@}": the CMD runs, through whatever wraps it.
         const isExecArgs = (c: (typeof commands)[number]): boolean =>
           c.words[0]?.text === 'exec' && c.words.slice(1).some((w) => /^\$(\{[@*]\}|[@*])$/.test(w.text));

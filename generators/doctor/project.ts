@@ -4,30 +4,16 @@
  * app container gets, the command the container really runs (through entrypoint scripts),
  * the settings module evaluated under that environment, and the requirements the image installs.
  */
-import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
-import { type ComposeModel, type ComposeService, readCompose } from './parse/compose-model.ts';
-import { type DockerIgnore, parseDockerIgnore } from './parse/dockerignore.ts';
-import {
-  type CommandForm,
-  commandsOf,
-  type DfCopy,
-  type DockerfileModel,
-  finalCmd,
-  finalEntrypoint,
-  finalWorkdir,
-  lineage,
-  readDockerfile,
-  type Stage,
-} from './parse/dockerfile-model.ts';
-import { listProjectFiles, ProjectFiles, SKIP_DIRS, UnreadableFile } from '../project/files.ts';
-import { type EvalResult, evaluateModule, strOf } from '../project/python-eval.ts';
-import { readPyproject, readRequirementsFile, type Requirement } from '../project/requirements.ts';
-import { expandVariables, lexShell, type SimpleCommand, splitCommands } from './parse/shell-words.ts';
+import { type ComposeModel, type ComposeService } from './parse/compose-model.ts';
+import { type DockerIgnore } from './parse/dockerignore.ts';
+import { type CommandForm, type DfCopy, type DockerfileModel, lineage, type Stage } from './parse/dockerfile-model.ts';
+import { ProjectFiles } from '../project/files.ts';
+import { type EvalResult } from '../project/python-eval.ts';
+import { type Requirement } from '../project/requirements.ts';
+import { expandVariables, lexShell, type SimpleCommand } from './parse/shell-words.ts';
 import type { SettingsFacts } from './settings-facts.ts';
 import type { Finding, Where } from './types.ts';
-
-export { listProjectFiles, ProjectFiles, SKIP_DIRS, UnreadableFile };
 
 export interface ServerInfo {
   kind: 'gunicorn' | 'uvicorn' | 'daphne' | 'hypercorn' | 'runserver' | 'waitress' | 'uwsgi' | 'other';
@@ -422,7 +408,7 @@ export function classifyServer(argvIn: string[], where: Where, origin: string): 
     if (WRAPPERS.has(head)) {
       argv = argv.slice(1);
       if (head === 'gosu' || head === 'su-exec') argv = argv.slice(1);
-      while (argv[0]?.startsWith('-') || /^[A-Za-z_]\w*=/.test(argv[0] ?? '')) argv = argv.slice(argv[0] === '--' ? 1 : 1);
+      while (argv[0]?.startsWith('-') || /^[A-Za-z_]\w*=/.test(argv[0] ?? '')) argv = argv.slice(1);
       continue;
     }
     if (/^python(\d(\.\d+)?)?$/.test(head)) {
@@ -619,19 +605,3 @@ export function commandFromCompose(value: string[] | string): CommandForm {
 export function argvOf(form: CommandForm): string[] {
   return form.form === 'exec' ? form.argv : ['/bin/sh', '-c', form.text];
 }
-
-export {
-  commandsOf,
-  finalCmd,
-  finalEntrypoint,
-  finalWorkdir,
-  readCompose,
-  readDockerfile,
-  parseDockerIgnore,
-  readPyproject,
-  readRequirementsFile,
-  splitCommands,
-  strOf,
-  evaluateModule,
-  existsSync,
-};

@@ -174,7 +174,7 @@ export async function detect(root: string, options: DetectOptions = {}): Promise
       `no Django project here: ${root} has files but no manage.py; run in the folder that holds manage.py, or in an empty folder to start a new project`,
     );
   }
-  const sourceDir = dirname(managePy) === '.' ? '.' : dirname(managePy);
+  const sourceDir = dirname(managePy);
 
   let setdefault: Awaited<ReturnType<typeof settingsModuleOf>>;
   try {

@@ -646,18 +646,10 @@ export function finalEntrypoint(model: DockerfileModel, stage: Stage): CommandFo
   return effective(model, stage, (s) => s.entrypoint);
 }
 
-export function finalHealthcheck(model: DockerfileModel, stage: Stage): Stage['healthcheck'] {
-  return effective(model, stage, (s) => s.healthcheck);
-}
-
 export function allInstalls(model: DockerfileModel, stage: Stage): PackageUse[] {
   return lineage(model, stage).flatMap((s) => s.installs);
 }
 
 export function allRemovals(model: DockerfileModel, stage: Stage): PackageUse[] {
   return lineage(model, stage).flatMap((s) => s.removals);
-}
-
-export function stageEnv(model: DockerfileModel, stage: Stage): Map<string, { value: string; line: number }> {
-  return stage.env;
 }

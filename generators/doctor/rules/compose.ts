@@ -4,7 +4,9 @@
  */
 import { posix } from 'node:path';
 import type { ComposeService } from '../parse/compose-model.ts';
-import { type DockerfileModel, lineage, type Stage } from '../parse/dockerfile-model.ts';
+import type { Loaded } from '../load.ts';
+import type { Where } from '../types.ts';
+import { type DockerfileModel, finalUser, lineage, type Stage } from '../parse/dockerfile-model.ts';
 import { expandVariables } from '../parse/shell-words.ts';
 import { dictGet, strOf } from '../../project/python-eval.ts';
 import { ALL_DJANGO_LINES, compareVersions, djangoLinesForSpec } from '../../facts/versions.ts';
@@ -16,26 +18,11 @@ import {
   engineUsesFile,
   type ServerDatabase,
 } from '../../facts/databases.ts';
-import { collectstaticRuns } from './django.ts';
-import { dbHost } from './network.ts';
-import {
-  type Ctx,
-  djangoSpec,
-  effectiveUser,
-  engineOf,
-  imageFacts,
-  imageVenv,
-  isRootUser,
-  installs,
-  packagesKnown,
-  packagesOf,
-  privilegeDrop,
-  requirementsView,
-  type RuleFn,
-  setting,
-  settingsLoaded,
-  where,
-} from './util.ts';
+import { type Ctx, type RuleFn } from '../context/rule.ts';
+import { imageFacts, imageVenv, packagesKnown, packagesOf } from '../context/image.ts';
+import { djangoSpec, installs, requirementsView } from '../context/requirements.ts';
+import { dbHost, engineOf, setting, settingsLoaded, where } from '../context/settings.ts';
+import { collectstaticRuns } from '../context/runtime.ts';
 
 // ---------------------------------------------------------------- ownership in the image
 
@@ -583,6 +570,65 @@ const dbCredentialsDrift: RuleFn = (ctx) => {
     }
   }
 };
+
+/** Effective user of the app container: compose `user:` over the Dockerfile's last USER. */
+function effectiveUser(p: Loaded): { user: string; where?: Where } {
+  if (p.app?.user) return { user: p.app.user.value, where: { file: p.app.user.file, line: p.app.user.line } };
+  const df = p.dockerfile;
+  if (!df) return { user: 'root' };
+  const last = finalUser(df, df.final);
+  return last.line !== undefined ? { user: last.user, where: { file: df.path, line: last.line } } : { user: 'root' };
+}
+
+const DROPPERS = new Set(['gosu', 'su-exec', 'setpriv', 's6-setuidgid', 'setuidgid', 'chpst', 'runuser', 'su', 'sudo', 'chroot']);
+
+/**
+ * The process starts as root and switches user before the app runs: gosu/su-exec/setpriv/s6 in
+ * the entrypoint or command, s6-overlay's /init, or the server's own --user/--uid.
+ */
+function privilegeDrop(p: Loaded): { tool: string; where: Where } | undefined {
+  const check = (words: string[], where: Where): { tool: string; where: Where } | undefined => {
+    for (let i = 0; i < words.length; i++) {
+      const tool = (words[i] ?? '').split('/').pop()!;
+      if (!DROPPERS.has(tool)) continue;
+      const rest = words.slice(i + 1);
+      if (tool === 'setpriv' && !rest.some((w) => w.startsWith('--reuid') || w.startsWith('--ruid'))) continue;
+      if (tool === 'chpst' && !rest.includes('-u')) continue;
+      if (tool === 'sudo' && !rest.includes('-u')) continue;
+      if (tool === 'chroot' && !rest.some((w) => w.startsWith('--userspec'))) continue;
+      if (tool === 'su' && !rest.some((w) => w === '-c' || w === '-s' || w === '-')) continue;
+      return { tool, where };
+    }
+    return undefined;
+  };
+  const c = p.command;
+  const script = c.script;
+  if (script)
+    for (const cmd of script.commands) {
+      const found = check(
+        cmd.words.map((w) => w.text),
+        { file: script.file, line: 1 + script.text.slice(0, cmd.start).split('\n').length - 1 },
+      );
+      if (found) return found;
+    }
+  for (const form of [c.entrypoint, c.cmd]) {
+    if (!form) continue;
+    const argv = form.form === 'exec' ? form.argv : ['/bin/sh', '-c', form.text];
+    const words = argv[1] === '-c' && argv[2] ? argv.slice(0, 2).concat(argv[2].split(/\s+/)) : argv;
+    const found = check(words, { file: form.file, line: form.line });
+    if (found) return found;
+    if (form === c.entrypoint && argv[0] === '/init') return { tool: 's6-overlay', where: { file: form.file, line: form.line } };
+  }
+  const server = c.server;
+  if (server && server.argv.some((a, i) => ['-u', '--user', '--uid', '--setuid'].includes(a) && server.argv[i + 1]))
+    return { tool: `${server.kind} --user`, where: server.where };
+  return undefined;
+}
+
+function isRootUser(user: string): boolean {
+  const name = user.split(':')[0]!.trim();
+  return name === '' || name === 'root' || name === '0';
+}
 
 export const COMPOSE_RULES: Record<string, RuleFn> = {
   'bind-mount-shadows-image': bindMountShadowsImage,

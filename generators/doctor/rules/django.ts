@@ -5,12 +5,11 @@
 import { posix } from 'node:path';
 import { lineage } from '../parse/dockerfile-model.ts';
 import { parseNginx } from '../parse/nginx-conf.ts';
-import { dictGet, strOf, truthy, type Val } from '../../project/python-eval.ts';
-import { splitCommands } from '../parse/shell-words.ts';
-import { parseDotEnv } from '../../project/dotenv.ts';
-import { argvOf } from '../project.ts';
-import { proxyServices } from './network.ts';
-import { type Ctx, djangoAtLeast, originOf, type RuleFn, setting, settingsLoaded, strings, where } from './util.ts';
+import { dictGet, strOf, truthy } from '../../project/python-eval.ts';
+import { type Ctx, type RuleFn } from '../context/rule.ts';
+import { djangoAtLeast } from '../context/requirements.ts';
+import { originOf, setting, settingsDotenv, settingsLoaded, strings, where } from '../context/settings.ts';
+import { collectstaticRuns, proxyServices } from '../context/runtime.ts';
 
 /** Django's host matching: exact, `.domain` suffix, `*`. */
 function hostAllowed(host: string, allowed: string[]): boolean {
@@ -348,44 +347,6 @@ const debugEnvTruthy: RuleFn = (ctx) => {
   );
 };
 
-/**
- * Variables the settings get from a .env file they load themselves (django-environ's read_env,
- * load_dotenv, decouple): the file's names when the image has it, 'unknown' when the settings
- * load a file the doctor cannot find or read, undefined when they load none.
- */
-export function settingsDotenv(ctx: Ctx): Set<string> | 'unknown' | undefined {
-  const p = ctx.p;
-  const d = p.settings?.facts.dotenv;
-  if (!d) return undefined;
-  // decouple and read_env look next to the settings and up from there; load_dotenv from the working directory up.
-  const root = p.settings?.imageRoot ?? p.workdir.path;
-  const settingsDir = p.settings?.file
-    ? posix.join(root, posix.dirname(posix.relative(p.settings.sourceDir === '.' ? '' : p.settings.sourceDir, p.settings.file)))
-    : root;
-  const dirs = new Set<string>();
-  for (const start of [settingsDir, p.workdir.path])
-    for (let d = start; ; d = posix.dirname(d)) {
-      dirs.add(d);
-      if (d === '/' || d === '.') break;
-    }
-  const names = new Set<string>();
-  let found = false;
-  for (const dir of dirs) {
-    const imagePath = d.path && posix.isAbsolute(d.path) ? d.path : posix.join(dir, d.path ?? '.env');
-    const file = p.layout?.contextFile(imagePath);
-    const text = file ? p.files.text(file) : undefined;
-    if (text === undefined) continue;
-    found = true;
-    for (const e of parseDotEnv(text).entries) names.add(e.name);
-  }
-  if (found) return names;
-  // A bind mount may bring the host's .env (kept out of git, so not in this checkout).
-  const mounted = [...dirs].some((dir) =>
-    (p.app?.volumes ?? []).some((m) => m.type === 'bind' && (dir === m.target || dir.startsWith(`${m.target}/`))),
-  );
-  return mounted ? 'unknown' : undefined;
-}
-
 const secretKeyMissing: RuleFn = (ctx) => {
   const p = ctx.p;
   const s = p.settings;
@@ -485,32 +446,6 @@ const envListParsing: RuleFn = (ctx) => {
 };
 
 // ---------------------------------------------------------------- static files
-
-/** Where collectstatic runs: build RUN lines, the entrypoint script, compose commands. */
-export function collectstaticRuns(ctx: Ctx): {
-  build: Array<{ file: string; line: number }>;
-  runtime: Array<{ file: string; line: number }>;
-} {
-  const out = { build: [] as Array<{ file: string; line: number }>, runtime: [] as Array<{ file: string; line: number }> };
-  const df = ctx.p.dockerfile;
-  const isCollect = (w: string[]): boolean => w.some((x) => x === 'collectstatic');
-  if (df)
-    for (const s of lineage(df, df.final))
-      for (const r of s.runs)
-        if (r.commands.some((c) => isCollect(c.words.map((x) => x.text)))) out.build.push({ file: df.path, line: r.line });
-  const script = ctx.p.command.script;
-  if (script)
-    for (const c of script.commands)
-      if (isCollect(c.words.map((x) => x.text)))
-        out.runtime.push({ file: script.file, line: 1 + script.text.slice(0, c.start).split('\n').length - 1 });
-  for (const c of [ctx.p.command.cmd, ctx.p.command.entrypoint]) {
-    if (!c || c.origin !== 'compose') continue;
-    const argv = argvOf(c);
-    const cmds = argv[1] === '-c' && argv[2] ? splitCommands(argv[2]).map((x) => x.words.map((w) => w.text)) : [argv];
-    if (cmds.some(isCollect)) out.runtime.push({ file: c.file, line: c.line });
-  }
-  return out;
-}
 
 const PRODUCTION_SERVERS = new Set(['gunicorn', 'uvicorn', 'daphne', 'hypercorn', 'waitress', 'uwsgi']);
 
@@ -696,5 +631,3 @@ export const DJANGO_RULES: Record<string, RuleFn> = {
   'static-root-unset': staticRootUnset,
   'static-manifest-missing': staticManifestMissing,
 };
-
-export type { Val };

@@ -11,27 +11,11 @@ import {
   runsOn,
   wheelMinimum,
 } from '../../facts/versions.ts';
-import { normaliseName } from '../../project/requirements.ts';
 import { DATABASE_TABLE, databaseFromEngine } from '../../facts/databases.ts';
-import { strOf } from '../../project/python-eval.ts';
-import {
-  COMPILERS,
-  type Ctx,
-  djangoSpec,
-  engineOf,
-  findReq,
-  hasAny,
-  hasDist,
-  imageFacts,
-  installs,
-  installsUnknown,
-  packagesOf,
-  pinnedVersion,
-  type RuleFn,
-  requirementsView,
-  setting,
-  strings,
-} from './util.ts';
+import { type Ctx, type RuleFn } from '../context/rule.ts';
+import { COMPILERS, hasAny, imageFacts, packagesOf } from '../context/image.ts';
+import { djangoSpec, findReq, hasDist, installs, installsUnknown, pinnedVersion, requirementsView } from '../context/requirements.ts';
+import { engineOf, setting, strings } from '../context/settings.ts';
 
 function realStages(ctx: Ctx): Stage[] {
   const df = ctx.p.dockerfile;
@@ -716,5 +700,3 @@ export const IMAGE_RULES: Record<string, RuleFn> = {
   'distutils-removed': distutilsRemoved,
   'apt-hygiene': aptHygiene,
 };
-
-export { normaliseName, strOf };

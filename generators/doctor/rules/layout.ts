@@ -6,9 +6,9 @@ import { topLevelNames } from '../../project/python.ts';
 import { type DfCopy, lineage } from '../parse/dockerfile-model.ts';
 import { lineAt } from '../parse/shell-words.ts';
 import { bindMountFile, pythonRoots } from '../load.ts';
-import { listProjectFiles } from '../project.ts';
-import type { Ctx, RuleFn } from './util.ts';
-import { imageVenv } from './util.ts';
+import { listProjectFiles } from '../../project/files.ts';
+import { type Ctx, type RuleFn } from '../context/rule.ts';
+import { imageVenv } from '../context/image.ts';
 
 const buildContextMissingFile: RuleFn = (ctx) => {
   const p = ctx.p;

@@ -2,19 +2,13 @@
  * Catalogue section E: ports, binding and container networking.
  */
 import { lineage } from '../parse/dockerfile-model.ts';
-import type { ComposeService } from '../parse/compose-model.ts';
-import { dictGet, strOf } from '../../project/python-eval.ts';
 import { lexShell, lineAt, splitCommands } from '../parse/shell-words.ts';
 import { argvOf } from '../project.ts';
 import { parseNginx } from '../parse/nginx-conf.ts';
-import { DATABASE_CLIENT_TOOLS, engineUsesNetwork } from '../../facts/databases.ts';
-import { type Ctx, databaseDefault, engineOf, isLoopback, originOf, type RuleFn, setting } from './util.ts';
-
-const PROXY_IMAGES = /(^|\/)(nginx|caddy|traefik|haproxy|httpd|envoy)(:|$)/;
-
-export function proxyServices(ctx: Ctx): ComposeService[] {
-  return [...(ctx.p.compose?.services.values() ?? [])].filter((s) => s.image && PROXY_IMAGES.test(s.image.value));
-}
+import { DATABASE_CLIENT_TOOLS } from '../../facts/databases.ts';
+import { type Ctx, type RuleFn } from '../context/rule.ts';
+import { dbHost } from '../context/settings.ts';
+import { proxyServices } from '../context/runtime.ts';
 
 const bindLoopback: RuleFn = (ctx) => {
   const server = ctx.p.command.server;
@@ -178,17 +172,6 @@ const composePortsUnquoted: RuleFn = (ctx) => {
     }
   }
 };
-
-/** The database host the app uses, and where it comes from. */
-export function dbHost(ctx: Ctx): { host: string; where: { file: string; line: number } } | undefined {
-  const d = databaseDefault(ctx.p);
-  const engine = engineOf(ctx.p);
-  if (!d || !engine || !engineUsesNetwork(engine)) return undefined;
-  const host = dictGet(d.value, 'HOST');
-  if (host && host.k !== 'str' && host.k !== 'none') return undefined;
-  const where = originOf(ctx.p, 'DATABASES', ['default', 'HOST']) ?? { file: d.binding.file, line: d.binding.line };
-  return { host: host?.k === 'str' ? host.v : '', where };
-}
 
 const dbHostLocalhost: RuleFn = (ctx) => {
   const h = dbHost(ctx);
@@ -429,6 +412,10 @@ const serviceNameUnderscore: RuleFn = (ctx) => {
   }
 };
 
+function isLoopback(host: string): boolean {
+  return ['127.0.0.1', 'localhost', '::1', 'ip6-localhost'].includes(host) || host.startsWith('127.');
+}
+
 export const NETWORK_RULES: Record<string, RuleFn> = {
   'bind-loopback': bindLoopback,
   'port-mismatch': portMismatch,
@@ -440,5 +427,3 @@ export const NETWORK_RULES: Record<string, RuleFn> = {
   'host-docker-internal-linux': hostDockerInternal,
   'service-name-underscore': serviceNameUnderscore,
 };
-
-export { setting, strOf };

@@ -7,9 +7,10 @@ import { gitMode } from '../../project/git-index.ts';
 import { lineAt, splitCommands } from '../parse/shell-words.ts';
 import { argvOf } from '../project.ts';
 import { dictGet, strOf } from '../../project/python-eval.ts';
-import { settingsDotenv } from './django.ts';
 import { engineUsesNetwork } from '../../facts/databases.ts';
-import { type Ctx, engineOf, imageFacts, packagesOf, parseMemory, type RuleFn, setting } from './util.ts';
+import { type Ctx, type RuleFn } from '../context/rule.ts';
+import { imageFacts, packagesOf } from '../context/image.ts';
+import { engineOf, setting, settingsDotenv } from '../context/settings.ts';
 
 /**
  * Whether git keeps a path at LF, as `git check-attr eol` decides: every .gitattributes from
@@ -401,6 +402,14 @@ const migrateAtBuild: RuleFn = (ctx) => {
       }
 };
 
+/** Parse `512m`, `1g`, `1GiB`, bytes → bytes. */
+function parseMemory(s: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(s.trim());
+  if (!m) return undefined;
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Number(m[1]) * mult;
+}
+
 export const PROCESS_RULES: Record<string, RuleFn | ((ctx: Ctx) => Promise<void>)> = {
   'entrypoint-crlf': entrypointCrlf,
   'entrypoint-not-executable': entrypointNotExecutable,
@@ -412,5 +421,3 @@ export const PROCESS_RULES: Record<string, RuleFn | ((ctx: Ctx) => Promise<void>
   'build-time-env-required': buildTimeEnvRequired,
   'migrate-at-build': migrateAtBuild,
 };
-
-export { setting };

@@ -46,6 +46,17 @@ describe('.dockerignore', () => {
     expect(ig.ignores('secrets/key.pem')).toBe(true);
     expect(ig.decidingPattern('notes.txt')?.line).toBe(2);
   });
+
+  it('takes regular-expression characters literally, as Docker does', () => {
+    const ig = parseDockerIgnore('*.c++\n(old)\na|b\nv{1}\n');
+    expect(ig.ignores('main.c++')).toBe(true);
+    expect(ig.ignores('main.cc')).toBe(false);
+    expect(ig.ignores('(old)/x')).toBe(true);
+    expect(ig.ignores('a|b')).toBe(true);
+    expect(ig.ignores('abs')).toBe(false);
+    expect(ig.ignores('v{1}')).toBe(true);
+    expect(ig.ignores('v')).toBe(false);
+  });
 });
 
 describe('compose interpolation and .env', () => {
