@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { type ComposeModel, type ComposeService } from './parse/compose-model.ts';
 import { type DockerIgnore } from './parse/dockerignore.ts';
 import { type CommandForm, type DfCopy, type DockerfileModel, lineage, type Stage } from './parse/dockerfile-model.ts';
-import { ProjectFiles } from '../project/files.ts';
+import { type ProjectFiles } from '../project/files.ts';
 import { type EvalResult } from '../project/python-eval.ts';
 import { type Requirement } from '../project/requirements.ts';
 import { expandVariables, lexShell, type SimpleCommand } from './parse/shell-words.ts';

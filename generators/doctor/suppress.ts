@@ -85,8 +85,8 @@ function globMatch(glob: string, path: string): boolean {
       .replace(/\*\*/g, '\u0000')
       .replace(/\*/g, '[^/]*')
       .replace(/\?/g, '[^/]')
-      .replace(/\u0001/g, '(?:.*/)?')
-      .replace(/\u0000/g, '.*')}$`,
+      .replaceAll('\u0001', '(?:.*/)?')
+      .replaceAll('\u0000', '.*')}$`,
   );
   return re.test(path);
 }

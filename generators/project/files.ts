@@ -72,14 +72,13 @@ export class ProjectFiles {
     const key = posix.normalize(rel);
     if (key.startsWith('..') && !this.options.above) return undefined;
     if (!this.stats.has(key)) {
-      let k: 'file' | 'dir' | undefined;
       let s;
       try {
         s = statSync(join(this.root, key));
       } catch {
         s = undefined;
       }
-      k = s?.isDirectory() ? 'dir' : s?.isFile() ? 'file' : undefined;
+      const k = s?.isDirectory() ? 'dir' : s?.isFile() ? 'file' : undefined;
       // A pipe or a device where a project file is looked for is refused, never read (it could block or never end).
       if (s && k === undefined)
         throw new UsageError(`${key} is a named pipe, socket or device, not a file: replace it with a regular file`);

@@ -63,16 +63,12 @@ function parseIndex(buf: Buffer): Map<string, number> {
     if (version >= 3 && flags & 0x4000) off += 2;
     let path: string;
     if (version === 4) {
-      let strip = 0;
-      let byte: number;
-      let shift = 0;
       // git's offset varint: each continuation adds one before shifting.
-      byte = buf[off++]!;
-      strip = byte & 0x7f;
+      let byte = buf[off++]!;
+      let strip = byte & 0x7f;
       while (byte & 0x80) {
         byte = buf[off++]!;
         strip = ((strip + 1) << 7) | (byte & 0x7f);
-        shift += 7;
       }
       const end = buf.indexOf(0, off);
       path = previous.slice(0, previous.length - strip) + buf.toString('utf8', off, end);

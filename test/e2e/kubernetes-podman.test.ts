@@ -9,7 +9,7 @@
 // It cannot play a Job, and its Secret support stores what `secretKeyRef` cannot read back, so
 // the test plays the Job's pod template as a Pod and gives podman the rendered Secret's data.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, docker, generateScenario, http, removeDir, run, type RunResult, Stack, waitFor } from './harness.ts';
 
 const MIN = 60_000;
+// The manifests are validated against the Kubernetes schemas in the unit suite; here they are edited as plain JSON.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = { apiVersion: string; kind: string; metadata: { name: string }; data?: Record<string, string>; spec?: any };
 
 const has = (cmd: string): boolean =>

@@ -39,8 +39,8 @@ describe('golden scenarios', () => {
       copyScenarioInput(join(scenariosDir, name), inputDir);
       const input = readTree(inputDir);
       const after = readTree(dir, (rel) => skipRandom(rel) || rel.startsWith(BASES));
-      for (const [rel, text] of input) expect(after.has(rel), `${rel} is still there`).toBe(true);
-      const written = new Map([...after].filter(([rel, text]) => input.get(rel) !== text));
+      for (const [rel] of input) expect(after.has(rel), `${rel} is still there`).toBe(true);
+      const written = new Map([...after].filter(([rel, content]) => input.get(rel) !== content));
       const expectedDir = join(scenariosDir, name, 'expected');
       if (process.env.UPDATE_GOLDENS) {
         rmSync(expectedDir, { recursive: true, force: true });

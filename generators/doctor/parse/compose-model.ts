@@ -167,7 +167,7 @@ export function exampleOf(root: string, rel: string): string | undefined {
   // Other spellings (.env.dev-sample, .env.production.example, .env_example_for_docker): the one file beside it that says so.
   const dir = posix.dirname(rel);
   const base = posix.basename(rel);
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(join(root, dir));
   } catch {

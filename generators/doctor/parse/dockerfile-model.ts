@@ -214,8 +214,8 @@ const PIP = /^(pip|pip3|pip3\.\d+)$/;
 
 function readPip(cmd: SimpleCommand, env: Map<string, string>, workdir: string, line: number): PipInstall | undefined {
   const w = cmd.words.map((x) => x.text);
-  let i = 0;
-  let tool = '';
+  let i: number;
+  let tool: string;
   const base = (s: string | undefined): string => (s ?? '').split('/').pop() ?? '';
   // pip's global options may come before the command: `pip --python /opt/venv/bin/python install …`
   const globalValued = new Set([
@@ -500,7 +500,7 @@ export function readDockerfile(path: string, text: string, buildArgs: ReadonlyMa
         const run: DfRun = { line, text, commands, env: new Map(vars), workdir, user, mounts };
         stage.runs.push(run);
         if (/archive\.debian\.org/.test(text)) stage.archiveMirrorLines.push(line);
-        let runEnv = new Map(vars);
+        const runEnv = new Map(vars);
         for (const cmd of commands) {
           for (const a of cmd.assignments) runEnv.set(a.name, a.value);
           const raw = cmd.words.map((x) => x.text);

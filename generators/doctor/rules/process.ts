@@ -45,8 +45,8 @@ export function gitattributesKeepsLf(
           .replace(/\*\*\//g, '\u0001')
           .replace(/\*\*/g, '\u0000')
           .replace(/\*/g, '[^/]*')
-          .replace(/\u0001/g, '(?:.*/)?')
-          .replace(/\u0000/g, '.*')
+          .replaceAll('\u0001', '(?:.*/)?')
+          .replaceAll('\u0000', '.*')
           .replace(/\?/g, '[^/]')}$`,
       );
       const target = rawPattern.includes('/') ? rel : posix.basename(rel);

@@ -3,7 +3,7 @@
  * seconds. Files are read only when they are regular files of a bounded size.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyFolder, expectOneLine, expectRefused, generatedProject, isRoot, projectFrom, runBin, scratch, snapshot } from './support.ts';

@@ -40,6 +40,7 @@ describe('the doctor', () => {
       'services:\n  web:\n    build:\n      context: .\n      dockerfile: "Docker\\e[2J\\e]0;owned\\afile"\n',
     );
     const r = runBin(['doctor', dir]);
+    // eslint-disable-next-line no-control-regex -- the escape sequences a terminal would run
     expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u0007]/);
     expect(r.stdout).toContain('Docker\\x1b[2J\\x1b]0;owned\\x07file');
   });
