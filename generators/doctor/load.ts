@@ -717,7 +717,7 @@ async function settingsInfo(project: Loaded, all: string[]): Promise<SettingsInf
   const root = imageRoot ?? project.workdir.path;
   const imagePath = (f: string): string => posix.join(root, posix.relative(sd === '.' ? '' : sd, f));
   const trees = new Map();
-  const base = { read: (f: string) => files.text(f), moduleFile, imagePath, trees };
+  const base = { read: (f: string) => files.text(f), list: (d: string) => files.list(d), moduleFile, imagePath, trees };
   const symbolic = await evaluateModule(module, file, base);
   const concrete = await evaluateModule(module, file, { ...base, env });
   for (const t of trees.values()) if (t && typeof t === 'object' && 'delete' in t) (t as { delete(): void }).delete();

@@ -148,6 +148,8 @@ export function projectEnv(
   const optional: ProjectEnv['optional'] = [];
   for (const v of settings.env) {
     if (v.kind === 'written' || SET_BY_IMAGE.has(v.name) || runtime.has(v.name) || requiredNames.has(v.name)) continue;
+    // Read only after the settings set it themselves: a value from .env would be overwritten.
+    if (v.reads.every((r) => r.because === 'written-before')) continue;
     const read = v.reads[0]!;
     const def = v.reads.map((r) => r.default).find((d) => d?.k === 'str' || d?.k === 'num' || d?.k === 'bool');
     optional.push({

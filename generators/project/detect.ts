@@ -196,20 +196,28 @@ export async function detect(root: string, options: DetectOptions = {}): Promise
     );
   }
 
-  // A settings package with a production module: the container builds on that one.
+  // A settings package with a production module: the container builds on that one, when it is
+  // whole settings (it defines or imports INSTALLED_APPS), not an overlay of a few names that
+  // something else composes (the container module would fail on the names it lacks).
   let baseSettingsModule = settingsModule;
+  let project: ProjectSettings | undefined;
   const pkgParts = settingsModule.split('.');
   const packageModule = settingsFile.endsWith('/__init__.py') ? settingsModule : pkgParts.slice(0, -1).join('.');
   const packageDir = dirname(settingsFile);
-  if (files.isFile(posix.join(packageDir, '__init__.py'))) {
+  if (files.isFile(posix.join(packageDir, '__init__.py')) && packageModule.split('.').length >= 2) {
     for (const name of ['production', 'prod']) {
-      if (files.isFile(posix.join(packageDir, `${name}.py`)) && packageModule.split('.').length >= 2) {
-        baseSettingsModule = `${packageModule}.${name}`;
+      if (!files.isFile(posix.join(packageDir, `${name}.py`))) continue;
+      const candidate = await ProjectSettings.load(files, sourceDir, `${packageModule}.${name}`);
+      const broken = candidate?.symbolic.errors[0];
+      if (broken) throw new SourceParseError(broken.file, broken.line, broken.message);
+      if (candidate?.symbolic.names.has('INSTALLED_APPS')) {
+        baseSettingsModule = candidate.module;
+        project = candidate;
         break;
       }
     }
   }
-  const project = (await ProjectSettings.load(files, sourceDir, baseSettingsModule))!;
+  project ??= (await ProjectSettings.load(files, sourceDir, baseSettingsModule))!;
   const baseSettingsFile = project.file;
   const settings = project.symbolic;
   const broken = settings.errors[0];

@@ -8,7 +8,15 @@ import { posix } from 'node:path';
 import { parse as parseToml } from '@decimalturn/toml-patch';
 import { type ProjectFiles } from './files.ts';
 import type { Tree } from 'web-tree-sitter';
-import { type EnvAccess, type EnvShape, type EnvVariable, envVariables, type EvalResult, evaluateWith } from './python-eval.ts';
+import {
+  type EnvAccess,
+  type EnvShape,
+  type EnvVariable,
+  envVariables,
+  type EvalResult,
+  evaluateModule,
+  evaluateWith,
+} from './python-eval.ts';
 import { pythonParser, settingsModuleDefault } from './python.ts';
 import { InputRefused } from '../common/read-file.ts';
 import { readPyproject, readRequirementsFile, type Requirement, type RequirementSet } from './requirements.ts';
@@ -22,10 +30,28 @@ export function managePyCandidates(files: ProjectFiles): string[] {
     .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
 }
 
-/** The DJANGO_SETTINGS_MODULE a manage.py (or wsgi.py) sets with setdefault. Throws `{ line }` on a syntax error. */
-export async function settingsModuleOf(files: ProjectFiles, file: string): Promise<{ module: string; line: number } | undefined> {
+/**
+ * The DJANGO_SETTINGS_MODULE a manage.py (or wsgi.py) sets with setdefault: a literal, or an
+ * f-string or name evaluated under `env` (none given: every variable unset, so defaults apply,
+ * as `f"config.settings.{os.getenv('DJANGO_ENV', 'development')}"`). Throws `{ line }` on a syntax error.
+ */
+export async function settingsModuleOf(
+  files: ProjectFiles,
+  file: string,
+  env: ReadonlyMap<string, string | undefined> = new Map(),
+): Promise<{ module: string; line: number } | undefined> {
   const text = files.text(file);
-  return text === undefined ? undefined : settingsModuleDefault(text);
+  if (text === undefined) return undefined;
+  const literal = await settingsModuleDefault(text);
+  if (literal) return literal;
+  const result = await evaluateModule('__main__', file, {
+    read: (f) => (f === file ? text : undefined),
+    moduleFile: () => undefined,
+    imagePath: (f) => f,
+    env,
+  });
+  const write = result.env.find((a) => a.kind === 'written' && a.name === 'DJANGO_SETTINGS_MODULE' && a.value?.k === 'str');
+  return write?.value?.k === 'str' ? { module: write.value.v, line: write.line } : undefined;
 }
 
 /** The file of a dotted module under a source folder: `a/b.py` or `a/b/__init__.py`. */
@@ -166,6 +192,7 @@ export class ProjectSettings {
     const sd = this.sourceDir === '.' ? '' : this.sourceDir;
     return evaluateWith(this.parser, this.module, this.file, {
       read: (f) => this.files.text(f),
+      list: (d) => this.files.list(d),
       moduleFile: (m) => moduleFileIn(this.files, this.sourceDir, m),
       imagePath: (f) => posix.join('/app', posix.relative(sd, f)),
       trees: this.trees,

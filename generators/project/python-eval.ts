@@ -19,6 +19,7 @@
  * or its use. A name assigned in branches the evaluator cannot decide keeps each branch's value
  * with the conditions that choose it (`Binding.alternatives`), besides the merged value.
  */
+import { posix } from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import { named, pythonParser, stringValue, syntaxProblem } from './python.ts';
 import { DATABASE_TABLE, databaseFromUrlScheme } from '../facts/databases.ts';
@@ -147,6 +148,8 @@ export interface EvalOptions {
   env?: ReadonlyMap<string, string | undefined>;
   /** Parsed trees shared between evaluations of one run. */
   trees?: Map<string, Tree | { error: { line: number; message: string } }>;
+  /** Names in a project folder, for split-settings `include("components/*.py")`. */
+  list?(dir: string): string[];
 }
 
 const U = (text: string): Val => ({ k: 'unknown', text: text.slice(0, 80) });
@@ -384,6 +387,8 @@ interface Ctx {
   /** Enclosing names, for helper functions and comprehensions. */
   outer?: Map<string, Binding>;
   reach: Reach;
+  /** The module whose globals these are, when it is not `file` (split-settings include()). */
+  globalsFile?: string;
 }
 
 const TOP: Reach = { when: [], caught: [], mayNotRun: false, decided: [] };
@@ -1125,7 +1130,19 @@ class Evaluator {
       case 'string':
       case 'concatenated_string': {
         const v = stringValue(node);
-        return v === undefined ? U(node.text) : S(v);
+        if (v !== undefined) return S(v);
+        // An f-string: its fields evaluated (`f"config.settings.{os.getenv('ENV', 'dev')}"`).
+        const parts = (node.type === 'string' ? [node] : named(node)).map((n) => this.fString(n, ctx));
+        return parts.every((p) => p !== undefined) ? S(parts.join('')) : U(node.text);
+      }
+      case 'named_expression': {
+        // `if dsn := os.getenv("SENTRY_DSN"):` binds the value and tests it.
+        const name = node.childForFieldName('name');
+        const value = node.childForFieldName('value');
+        if (!value) return U(node.text);
+        const v = this.expr(value, ctx);
+        if (name?.type === 'identifier') this.set(ctx, name.text, v, node);
+        return v;
       }
       case 'integer':
       case 'float': {
@@ -1183,7 +1200,7 @@ class Evaluator {
         return { k: 'dict', entries, ...(open ? { open: true } : {}) };
       }
       case 'identifier': {
-        if (node.text === '__file__') return S(this.opts.imagePath(ctx.file));
+        if (node.text === '__file__') return S(this.opts.imagePath(ctx.globalsFile ?? ctx.file));
         const b = this.lookup(node.text, ctx);
         if (b) {
           const v = b.value;
@@ -1271,6 +1288,26 @@ class Evaluator {
       default:
         return U(node.text);
     }
+  }
+
+  /** The text of one string literal whose `{...}` fields all evaluate to strings or numbers. */
+  private fString(node: Node, ctx: Ctx): string | undefined {
+    if (node.type !== 'string') return undefined;
+    const raw = /r/i.test((node.child(0)?.text ?? '').replace(/["']/g, ''));
+    let out = '';
+    for (const c of named(node)) {
+      if (c.type === 'string_content') out += c.text;
+      else if (c.type === 'escape_sequence') out += raw ? c.text : unescape(c.text);
+      else if (c.type === 'interpolation') {
+        const inner = named(c).find((x) => x.type !== 'format_specifier' && x.type !== 'type_conversion');
+        if (!inner || named(c).some((x) => x.type === 'format_specifier')) return undefined;
+        const v = this.expr(inner, ctx);
+        if (v.k === 'str' || v.k === 'path') out += v.v;
+        else if (v.k === 'num') out += String(v.v);
+        else return undefined;
+      }
+    }
+    return out;
   }
 
   private binary(op: string, a: Val, b: Val, node: Node, ctx: Ctx): Val {
@@ -1597,6 +1634,23 @@ class Evaluator {
         parse: 'db-url',
       });
     }
+    // django-getenv: env(name, default) never raises; absent it gives the default or None.
+    if (callee === 'getenv.env' && firstName !== undefined) {
+      const def = args.pos[1] ?? args.kw.get('default');
+      return this.envRead({
+        name: firstName,
+        via: 'getenv.env',
+        lib: 'os',
+        ...(def ? { def } : {}),
+        hasDefault: def !== undefined,
+        crashes: false,
+        shape: 'str',
+        node,
+        ctx,
+      });
+    }
+    // django-split-settings: include() runs other files in these same globals.
+    if (callee === 'split_settings.tools.include' || callee === 'split_settings.include') return this.include(node, ctx);
     if (callee === 'json.loads') {
       this.use(first, ctx, 'json', 'TypeError');
       const s = strOf(first);
@@ -1736,6 +1790,57 @@ class Evaluator {
     return U(node.text);
   }
 
+  /** split-settings include(): each file (globs expanded, `optional(...)` ones may be absent) runs in these globals. */
+  private include(node: Node, ctx: Ctx): Val {
+    const args = node.childForFieldName('arguments');
+    if (!args || this.depth > 20) return NONE;
+    for (const a of named(args)) {
+      if (a.type === 'keyword_argument') continue;
+      let pathNode: Node | undefined = a;
+      let optional = false;
+      if (a.type === 'call') {
+        const fn = a.childForFieldName('function');
+        const f = fn ? (fn.type === 'identifier' ? this.lookup(fn.text, ctx)?.value : this.expr(fn, ctx)) : undefined;
+        optional = f?.k === 'module' ? /(^|\.)optional$/.test(f.name) : fn?.text === 'optional';
+        pathNode = optional ? named(a.childForFieldName('arguments') ?? a)[0] : a;
+      }
+      const pattern = pathNode ? strOf(this.expr(pathNode, ctx)) : undefined;
+      if (pattern === undefined) continue;
+      const dir = posix.dirname(ctx.file);
+      const target = posix.normalize(posix.join(dir, pattern));
+      const files = /[*?[]/.test(target) ? this.glob(target) : this.opts.read(target) === undefined ? [] : [target];
+      if (files.length === 0 && !optional && !/[*?[]/.test(target))
+        this.result.missing.push({ module: target, file: ctx.file, line: node.startPosition.row + 1 });
+      for (const file of files) {
+        const tree = this.tree(file);
+        if (!this.result.files.includes(file)) this.result.files.push(file);
+        if (!tree) continue;
+        this.depth++;
+        const inner: Ctx = { ...ctx, file, globalsFile: ctx.globalsFile ?? ctx.file };
+        for (const stmt of named(tree.rootNode)) this.statement(stmt, inner);
+        this.depth--;
+      }
+    }
+    return NONE;
+  }
+
+  /** Files matching a glob in its last part (`components/*.py`), sorted as split-settings does. */
+  private glob(pattern: string): string[] {
+    const dir = posix.dirname(pattern);
+    const re = new RegExp(
+      `^${posix
+        .basename(pattern)
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    );
+    return (this.opts.list?.(dir) ?? [])
+      .filter((n) => re.test(n))
+      .sort()
+      .map((n) => posix.join(dir, n))
+      .filter((f) => this.opts.read(f) !== undefined);
+  }
+
   private invoke(f: Extract<Val, { k: 'func' }>, args: Args, node: Node, ctx: Ctx): Val {
     const params = f.node.childForFieldName('parameters');
     const body = f.node.childForFieldName('body');
@@ -1767,10 +1872,12 @@ class Evaluator {
       local.ns.set(name, { value: value ?? U(name), file: f.file, line: 0 });
     }
     this.depth++;
-    // Environment accesses inside a helper are reported at the call site.
+    // Reads inside a helper are reported at the call site (the name is an argument there);
+    // writes where they are.
     const before = this.result.env.length;
     const ret = this.block(body, local);
     for (const r of this.result.env.slice(before)) {
+      if (r.kind === 'written') continue;
       r.file = ctx.file;
       r.line = node.startPosition.row + 1;
     }

@@ -100,7 +100,8 @@ export function stringValue(node: Node): string | undefined {
     .join('');
 }
 
-function unescape(seq: string): string {
+/** The character an escape sequence stands for (the common ones; others stay as written). */
+export function unescape(seq: string): string {
   const simple: Record<string, string> = { '\\n': '\n', '\\t': '\t', '\\\\': '\\', "\\'": "'", '\\"': '"', '\\r': '\r' };
   return simple[seq] ?? seq;
 }

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detect, type DetectedProject } from '../../generators/project/detect.ts';
 import { copyScenarioInput, scenariosDir } from '../support/scenarios.ts';
+import { ProjectFiles } from '../../generators/project/files.ts';
+import { settingsModuleOf } from '../../generators/project/loader.ts';
 import {
   type EnvAccess,
   type EvalResult,
@@ -415,5 +417,70 @@ describe('engine choice: the engine whose driver the project has', () => {
       'Django==5.2.17\npsycopg==3.3.6\n',
     );
     expect(d.database).toMatchObject({ value: 'sqlite', ambiguous: false, file: 'mysite/settings.py' });
+  });
+});
+
+describe('shapes seen in real settings', () => {
+  it('a walrus test binds and guards: `if dsn := os.getenv("SENTRY_DSN"):`', async () => {
+    const r = await read('import os\nif dsn := os.getenv("SENTRY_DSN"):\n    SENTRY = {"dsn": dsn, "env": os.environ["SENTRY_ENV"]}\n');
+    expect(kinds(r)).toEqual({ SENTRY_DSN: 'optional/none str', SENTRY_ENV: 'optional/branch str' });
+  });
+
+  it('django-getenv env(name, default) never raises', async () => {
+    const r = await read('from getenv import env\nA = env("A", "x")\nB = env("B")\n');
+    expect(kinds(r)).toEqual({ A: 'optional/default str', B: 'optional/none str' });
+  });
+
+  it('an f-string is evaluated from its fields', async () => {
+    const r = await read("import os\nMODULE = f\"config.settings.{os.getenv('DJANGO_ENV', 'development')}\"\n", new Map());
+    expect(r.names.get('MODULE')?.value).toEqual({ k: 'str', v: 'config.settings.development' });
+  });
+
+  it('manage.py setting DJANGO_SETTINGS_MODULE with an f-string: its default, or the environment given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dd-fstring-'));
+    writeFileSync(
+      join(dir, 'manage.py'),
+      'import os\nimport sys\n\ndef main():\n    os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"config.settings.{os.getenv(\'DJANGO_ENV\', \'development\')}")\n\nif __name__ == "__main__":\n    main()\n',
+    );
+    const files = new ProjectFiles(dir);
+    expect(await settingsModuleOf(files, 'manage.py')).toEqual({ module: 'config.settings.development', line: 5 });
+    expect(await settingsModuleOf(files, 'manage.py', new Map([['DJANGO_ENV', 'production']]))).toEqual({
+      module: 'config.settings.production',
+      line: 5,
+    });
+  });
+
+  it('django-split-settings include(): components run in the same globals, globs and optional() included', async () => {
+    const files: Record<string, string> = {
+      'config/settings.py': 'from split_settings.tools import include, optional\ninclude("components/*.py", optional("local.py"))\n',
+      'config/components/base.py': 'import os\nALLOWED_HOSTS = ["*"]\nSECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n',
+      'config/components/database.py':
+        'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": os.environ.get("DB", "app")}}\n',
+    };
+    const r = await evaluateModule('config.settings', 'config/settings.py', {
+      read: (f) => files[f],
+      list: (d) =>
+        Object.keys(files)
+          .filter((f) => f.startsWith(`${d}/`) && !f.slice(d.length + 1).includes('/'))
+          .map((f) => f.slice(d.length + 1)),
+      moduleFile: () => undefined,
+      imagePath: (f) => `/app/${f}`,
+    });
+    expect(r.names.get('ALLOWED_HOSTS')?.value).toEqual({ k: 'list', items: [{ k: 'str', v: '*' }] });
+    expect(strOf(dictGet(dictGet(r.names.get('DATABASES')?.value, 'default'), 'ENGINE'))).toBe('django.db.backends.postgresql');
+    expect(kinds(r)).toEqual({ DJANGO_SECRET_KEY: 'required str', DB: 'optional/default str' });
+    expect(r.files).toEqual(['config/settings.py', 'config/components/base.py', 'config/components/database.py']);
+    expect(r.missing).toEqual([]);
+  });
+
+  it('a production module that only overlays a few names is not taken as the settings', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'dd-overlay-')), 'site');
+    copyScenarioInput(join(scenariosDir, 'settings-package-mysql'), dir);
+    writeFileSync(
+      join(dir, 'config/settings/production.py'),
+      'from decouple import config\nSECRET_KEY = config("SECRET_KEY")\nDEBUG = False\n',
+    );
+    const d = (await detect(dir)) as DetectedProject;
+    expect(d.baseSettingsModule).toBe('config.settings.local');
   });
 });
