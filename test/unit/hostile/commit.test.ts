@@ -19,6 +19,8 @@ import {
   projectFrom,
   runBin,
   runBinKilledAfter,
+  runBinSignalledWhileWriting,
+  STAGED_TEMP,
   scratch,
   snapshot,
 } from './support.ts';
@@ -148,6 +150,18 @@ describe('a full file system', () => {
   );
 });
 
+/**
+ * A snapshot without modification times (they differ from a reference run), and for .env only its
+ * variable names (every run makes fresh secrets).
+ */
+function shape(lines: string[]): string[] {
+  return lines.map((l) => {
+    const [rel, mode, , bytes] = l.split(' ');
+    if (bytes === undefined) return l;
+    return rel === '.env' ? `.env ${mode} ${Buffer.from(bytes, 'base64').toString().replace(/=.*/g, '=')}` : `${rel} ${mode} ${bytes}`;
+  });
+}
+
 describe('signals during the run', () => {
   it('SIGINT and SIGTERM at 20 moments of a re-run: the tree is unchanged or complete, and the error is one line', async () => {
     const base = generatedProject([], 'site');
@@ -156,14 +170,6 @@ describe('signals during the run', () => {
     const reference = copyOf(base, 'site');
     const full = runBin([reference, ...args]);
     expect(full.status, full.stderr).toBe(0);
-    // Modification times differ from the reference run, and .env gets fresh secrets on every run:
-    // compare names, modes and bytes, and for .env its variable names.
-    const shape = (lines: string[]): string[] =>
-      lines.map((l) => {
-        const [rel, mode, , bytes] = l.split(' ');
-        if (bytes === undefined) return l;
-        return rel === '.env' ? `.env ${mode} ${Buffer.from(bytes, 'base64').toString().replace(/=.*/g, '=')}` : `${rel} ${mode} ${bytes}`;
-      });
     const complete = shape(snapshot(reference));
     const offsets = Array.from({ length: 20 }, (_, i) => Math.round(((full.ms + 300) * (i + 1)) / 20));
     const outcomes: string[] = [];
@@ -183,9 +189,10 @@ describe('signals during the run', () => {
         outcomes.push(`${delay}ms ${signal}: ${state}, ${r.signal ?? r.status}`);
         expect(state, `${signal} at ${delay} ms:\n${r.stderr}`).not.toBe('BROKEN');
         if (r.signal) {
-          // Killed before the bin installed its handlers: nothing ran, nothing printed.
-          expect(state).toBe('unchanged');
-          expect(r.stderr).toBe('');
+          // Killed before the bin installed its handlers (nothing ran, nothing printed), or while
+          // Node was already ending the process after the run, its summary printed.
+          if (state === 'unchanged') expect(r.stderr).toBe('');
+          else expect(r.stdout).toMatch(/^Next: /m);
         } else if (r.status !== 0) {
           expect(r.status).toBe(signal === 'SIGINT' ? 130 : 143);
           expectOneLine(r, /interrupted by SIG(INT|TERM): (nothing was written|every file had already been written)/, r.status!);
@@ -196,5 +203,52 @@ describe('signals during the run', () => {
       await Promise.all(batch);
     }
     expect(outcomes).toHaveLength(20);
+  }, 180_000);
+});
+
+describe('signals while the files are written', () => {
+  it('SIGINT or SIGTERM as each file of the commit is prepared: the project is unchanged (and the line says so) or complete', async () => {
+    const base = generatedProject([], 'site');
+    const args = ['--yes', '--port', '9000', '--database', 'postgres'];
+    const reference = copyOf(base, 'site');
+    // A run that is never signalled: the complete result, and how many files the commit stages.
+    const unsignalled = await runBinSignalledWhileWriting(reference, args, Number.POSITIVE_INFINITY, 'SIGTERM');
+    expect(unsignalled.status, unsignalled.stderr).toBe(0);
+    const complete = shape(snapshot(reference));
+    const files = unsignalled.tempsSeen;
+    expect(files).toBeGreaterThanOrEqual(10);
+    const outcomes: string[] = [];
+    for (let nth = 1; nth <= files; nth += 2) {
+      await Promise.all(
+        [nth, nth + 1]
+          .filter((n) => n <= files)
+          .map(async (n) => {
+            const dir = copyOf(base, 'site');
+            const before = snapshot(dir);
+            const signal = n % 2 === 0 ? 'SIGINT' : 'SIGTERM';
+            const r = await runBinSignalledWhileWriting(dir, args, n, signal);
+            const after = snapshot(dir);
+            const state =
+              JSON.stringify(after) === JSON.stringify(before)
+                ? 'unchanged'
+                : JSON.stringify(shape(after)) === JSON.stringify(complete)
+                  ? 'complete'
+                  : 'BROKEN';
+            outcomes.push(`file ${n}/${files} (${r.tempsAtStop ?? '-'} temporary files at the signal) ${signal}: ${state}, ${r.status}`);
+            expect(state, `${signal} at file ${n}:\n${r.stderr}`).not.toBe('BROKEN');
+            expect(r.signal, r.stderr).toBeNull();
+            expectOneLine(
+              r,
+              /interrupted by SIG(INT|TERM): (nothing was written|every file had already been written)$/,
+              signal === 'SIGINT' ? 130 : 143,
+            );
+            expect(state).toBe(/nothing was written/.test(r.stderr) ? 'unchanged' : 'complete');
+            expect(after.filter((l) => STAGED_TEMP.test(l.split(' ')[0]!))).toEqual([]);
+          }),
+      );
+    }
+    // The signals did land in the write phase, with files prepared, and those runs were undone.
+    const undone = outcomes.filter((o) => /\((?!0 |-)\d+ temporary files at the signal\) SIG\w+: unchanged/.test(o));
+    expect(undone.length, outcomes.join('\n')).toBeGreaterThanOrEqual(files / 2);
   }, 180_000);
 });

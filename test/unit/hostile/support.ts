@@ -3,7 +3,7 @@
  * bytes, modes, mtimes), and check the one-line refusal.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,49 @@ export function runBinKilledAfter(args: string[], delayMs: number, signal: NodeJ
       clearTimeout(timer);
       clearTimeout(guard);
       resolve({ status, signal: sig, stdout, stderr, ms: Date.now() - t0 });
+    }),
+  );
+}
+
+/** The temporary file a commit writes next to its target before the renames. */
+export const STAGED_TEMP = /(^|\/)\.[^/]+\.\d+-[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Start the bin on `dir` and catch it in its write phase: when the `nth` temporary file of the
+ * commit appears, the process is stopped (SIGSTOP), `signal` is sent and it is let go on
+ * (SIGCONT), so the signal is handled at that point of the write phase. `tempsAtStop` is how
+ * many temporary files were in the project while it stood still (0: the write phase was over);
+ * `tempsSeen` how many different ones appeared.
+ */
+export function runBinSignalledWhileWriting(
+  dir: string,
+  args: string[],
+  nth: number,
+  signal: NodeJS.Signals,
+): Promise<RunResult & { tempsAtStop: number | undefined; tempsSeen: number }> {
+  const t0 = Date.now();
+  const child = spawn('node', [cli, dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const temps = new Set<string>();
+  let tempsAtStop: number | undefined;
+  const watcher = watch(dir, { recursive: true }, (_event, name) => {
+    if (tempsAtStop !== undefined || !name || !STAGED_TEMP.test(name)) return;
+    temps.add(name);
+    if (temps.size < nth) return;
+    child.kill('SIGSTOP');
+    tempsAtStop = snapshot(dir).filter((l) => STAGED_TEMP.test(l.split(' ')[0]!)).length;
+    child.kill(signal);
+    child.kill('SIGCONT');
+  });
+  const guard = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
+  return new Promise((resolve) =>
+    child.on('close', (status, sig) => {
+      watcher.close();
+      clearTimeout(guard);
+      resolve({ status, signal: sig, stdout, stderr, ms: Date.now() - t0, tempsAtStop, tempsSeen: temps.size });
     }),
   );
 }
