@@ -131,21 +131,27 @@ export function installedClosure(requirements: ReadonlyArray<{ name: string; ext
 } {
   const names = new Set<string>();
   const done = new Set<string>();
+  // A set beside the list, and a moving head instead of shift(): linear in the number of entries.
   const unknown: string[] = [];
+  const unknownNames = new Set<string>();
   const queue: string[] = [];
   for (const r of requirements) {
     queue.push(r.name);
     for (const e of r.extras) queue.push(`${r.name}[${e}]`);
   }
-  while (queue.length > 0) {
-    const key = queue.shift()!;
-    const name = key.replace(/\[.*$/, '');
+  for (let head = 0; head < queue.length; head++) {
+    const key = queue[head]!;
+    const bracket = key.indexOf('[');
+    const name = bracket === -1 ? key : key.slice(0, bracket);
     if (done.has(key)) continue;
     done.add(key);
     names.add(name);
     const deps = REQUIRES[key];
     if (!deps) {
-      if (!unknown.includes(name)) unknown.push(name);
+      if (!unknownNames.has(name)) {
+        unknownNames.add(name);
+        unknown.push(name);
+      }
       continue;
     }
     queue.push(...deps.filter((d) => !done.has(d)));

@@ -13,8 +13,7 @@
  * a managed line that such a line of the user's now duplicates is removed.
  */
 import { parse as parseToml, patch as patchToml } from '@decimalturn/toml-patch';
-import { parsePipRequirementsLine } from 'pip-requirements-js';
-import { normaliseName, sameRequirement } from '../project/requirements.ts';
+import { normaliseName, parseRequirementLine, sameRequirement } from '../project/requirements.ts';
 import { markDifferences } from './reconcile.ts';
 
 /** One thing the container needs: the line the generator writes, and the distributions that meet it. */
@@ -53,12 +52,8 @@ export const ADDED_NOTE = 'Added by generator-django-docker: what the container 
 
 /** Distribution name of a requirement (no extras, normalised), or undefined for options and paths. */
 export function requirementName(text: string): string | undefined {
-  try {
-    const parsed = parsePipRequirementsLine(text);
-    return parsed && (parsed.type === 'ProjectName' || parsed.type === 'ProjectURL') ? normaliseName(parsed.name) : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseRequirementLine(text);
+  return parsed && (parsed.type === 'ProjectName' || parsed.type === 'ProjectURL') ? normaliseName(parsed.name) : undefined;
 }
 
 /** An entry of the file: a requirement line (or pyproject item), with its distribution name. */

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { InputRefused, readText } from '../common/read-file.ts';
 import { dirname, join, posix, relative } from 'node:path';
-import { parsePipRequirementsLine } from 'pip-requirements-js';
+import { parsePipRequirementsLine, type Requirement as PipRequirement } from 'pip-requirements-js';
 import { parse as parseToml } from '@decimalturn/toml-patch';
 import { SourceParseError, UsageError } from '../common/errors.ts';
 
@@ -64,18 +64,51 @@ function vcsOf(url: string): VcsTool | undefined {
 /** More requirement lines than any real project has: beyond this a file is refused, so reading stays quick. */
 export const MAX_REQUIREMENT_LINES = 5000;
 
+/**
+ * More requirement text than any real project has (what the PEP 508 parser reads: comments,
+ * options and hashes aside). The parser costs a few microseconds a character, so this keeps a
+ * run within a second or two where the byte and line limits alone would allow half a minute.
+ */
+export const MAX_REQUIREMENT_CHARS = 128 * 1024;
+
+/** Counts the requirement text read so far; refuses past the limit. */
+function requirementBudget(what: string): (text: string) => void {
+  let chars = 0;
+  return (text) => {
+    chars += text.length;
+    if (chars > MAX_REQUIREMENT_CHARS) {
+      throw new InputRefused(
+        `${what} hold more than ${MAX_REQUIREMENT_CHARS / 1024} kB of requirements (comments and options aside): give a shorter file`,
+      );
+    }
+  };
+}
+
+const parsedLines = new Map<string, PipRequirement | null | undefined>();
+
+/**
+ * One PEP 508 requirement line parsed, or undefined when it is not one (paths, bare URLs).
+ * Remembered: the generator reads the same lines again when it merges the file.
+ */
+export function parseRequirementLine(text: string): PipRequirement | null | undefined {
+  if (parsedLines.has(text)) return parsedLines.get(text);
+  let parsed: PipRequirement | null | undefined;
+  try {
+    parsed = parsePipRequirementsLine(text);
+  } catch {
+    parsed = undefined; // paths and bare URLs: see PipSpecials
+  }
+  if (parsedLines.size >= MAX_REQUIREMENT_LINES * 2) parsedLines.clear();
+  parsedLines.set(text, parsed);
+  return parsed;
+}
+
 export function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
 function requirementFrom(text: string, file: string, line: number): Requirement | undefined {
-  const parsed = (() => {
-    try {
-      return parsePipRequirementsLine(text);
-    } catch {
-      return undefined; // paths and bare URLs: see PipSpecials
-    }
-  })();
+  const parsed = parseRequirementLine(text);
   if (!parsed || (parsed.type !== 'ProjectName' && parsed.type !== 'ProjectURL')) return undefined;
   const name = normaliseName(parsed.name);
   const extras = (parsed.extras ?? []).map(normaliseName).sort();
@@ -159,6 +192,7 @@ export function readRequirementsFile(root: string, entry: string, ours: readonly
   const special: PipSpecials = { hashed: [], localPaths: [], vcs: [] };
   const set: RequirementSet = { entry, format: 'requirements', files: [], requirements: [], special };
   let parsed = 0;
+  const budget = requirementBudget(`${entry} and its includes`);
   const visit = (file: string, constraints: boolean): void => {
     if (set.files.includes(file)) return;
     const abs = join(root, file);
@@ -188,6 +222,7 @@ export function readRequirementsFile(root: string, entry: string, ours: readonly
       const requirement = arg || editable;
       if (!requirement) continue; // a global option such as --index-url
       if (options.some((o) => o.startsWith('--hash'))) special.hashed.push(where);
+      budget(requirement);
       const req = requirementFrom(requirement, file, line);
       const url = req?.url ?? requirement;
       const tool = vcsOf(url);
@@ -221,9 +256,14 @@ export function readPyproject(root: string, file = 'pyproject.toml', ours: reado
   if (!Array.isArray(deps)) {
     throw new UsageError(`${file} has no [project] dependencies list: add one (PEP 621), or use requirements.txt`);
   }
+  if (deps.length > MAX_REQUIREMENT_LINES) {
+    throw new InputRefused(`${file} lists more than ${MAX_REQUIREMENT_LINES} dependencies: give a shorter list`);
+  }
+  const budget = requirementBudget(`the dependencies of ${file}`);
   const lines = text.split(/\r?\n/);
   const requirements = deps.flatMap((d) => {
     if (typeof d !== 'string' || ours.some((o) => sameRequirement(o, d))) return [];
+    budget(d);
     const line = lines.findIndex((l) => l.includes(JSON.stringify(d)) || l.includes(`'${d}'`)) + 1;
     const req = requirementFrom(d, file, line || 1);
     return req ? [req] : [];

@@ -11,6 +11,11 @@ import { emptyFolder, expectOneLine, expectRefused, generatedProject, isRoot, pr
 /** Every case here must end well within this. */
 const QUICK_MS = 8_000;
 
+/** Django and `lines` requirements whose names are `length` characters long: the PEP 508 parser's slowest shape. */
+function longRequirements(lines: number, length: number): string {
+  return ['Django==5.2.1', ...Array.from({ length: lines }, (_, i) => `p${i}${'x'.repeat(length)}==1.0`)].join('\n');
+}
+
 function mkfifo(path: string): void {
   expect(spawnSync('mkfifo', [path]).status).toBe(0);
 }
@@ -87,6 +92,28 @@ describe('the generator', () => {
       ['--yes'],
       /requirements\.txt is \d+\.\d MB, more than the 2\.0 MB read from one file: give a smaller file$/,
     );
+    expect(r.ms).toBeLessThan(QUICK_MS);
+  });
+
+  it('a requirements.txt of 1.9 MB in 480 long lines, under the byte and line limits: refused at once, not parsed for half a minute', () => {
+    const dir = projectFrom('startproject-postgres');
+    writeFileSync(join(dir, 'requirements.txt'), longRequirements(480, 4000));
+    const r = expectRefused(
+      dir,
+      ['--yes'],
+      /^django-docker: requirements\.txt and its includes hold more than 128 kB of requirements \(comments and options aside\): give a shorter file$/,
+    );
+    expect(r.ms).toBeLessThan(QUICK_MS);
+  });
+
+  it('pyproject.toml dependencies of 1.9 MB: refused at once', () => {
+    const dir = projectFrom('src-pyproject-postgres');
+    const deps = Array.from({ length: 480 }, (_, i) => `    "p${i}${'x'.repeat(4000)}==1.0",`).join('\n');
+    writeFileSync(
+      join(dir, 'pyproject.toml'),
+      `[project]\nname = "shop"\nversion = "1"\ndependencies = [\n    "Django~=5.2.0",\n${deps}\n]\n`,
+    );
+    const r = expectRefused(dir, ['--yes'], /the dependencies of pyproject\.toml hold more than 128 kB of requirements/);
     expect(r.ms).toBeLessThan(QUICK_MS);
   });
 
@@ -203,6 +230,11 @@ describe('django-docker doctor', () => {
       /requirements\.txt is \d+\.\d MB, more than the 2\.0 MB read from one file/,
     ],
     [
+      'a requirements.txt of 1.9 MB in 480 long lines',
+      (d) => writeFileSync(join(d, 'requirements.txt'), longRequirements(480, 4000)),
+      /requirements\.txt and its includes hold more than 128 kB of requirements \(comments and options aside\): give a shorter file$/,
+    ],
+    [
       'a requirements.txt of 60,000 short lines',
       (d) => writeFileSync(join(d, 'requirements.txt'), Array.from({ length: 60_000 }, (_, i) => `pkg${i}==1.0`).join('\n')),
       /requirements\.txt and its includes hold more than 5000 lines of requirements: give a shorter file/,
@@ -229,6 +261,16 @@ describe('django-docker doctor', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^mysite\/settings\.py:\d+: error parse-error: /m);
     expect(r.ms).toBeLessThan(QUICK_MS);
+  });
+
+  it('the most requirement text taken (127 kB of long names) costs the doctor a second or two', () => {
+    const dir = projectFrom('startproject-postgres');
+    writeFileSync(join(dir, 'requirements.txt'), longRequirements(330, 380));
+    const small = runBin(['doctor', projectFrom('startproject-postgres')]);
+    const r = runBin(['doctor', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^doctor: \d+ errors?/m);
+    expect(r.ms - small.ms).toBeLessThan(3_000);
   });
 
   it('a requirements.txt of 4,000 lines is read in about a second', () => {
