@@ -3,8 +3,10 @@
  * instead of writing a second file that `docker compose` would read in its place. Edited with
  * the yaml package's Document API: every service, comment and top-level key of theirs stays.
  */
-import { isMap, isScalar, type Pair, parseDocument, type Scalar, YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Pair, parseDocument, type Scalar, YAMLMap } from 'yaml';
 import { UsageError } from '../common/errors.ts';
+import { interpolate } from '../project/dotenv.ts';
+import { hostPortsClash, parsePortSpec, type PortSpec } from '../project/ports.ts';
 
 export interface ComposeMergeInput {
   /** The compose file's name, for messages. */
@@ -17,6 +19,8 @@ export interface ComposeMergeInput {
   previous: { services: string[]; volumes: string[] };
   /** Flags that rename each generated service, for the message when a name is taken. */
   flags: Record<string, string>;
+  /** The project's .env, which compose reads for `${...}` in ports (theirs and web's WEB_PORT). */
+  vars?: ReadonlyMap<string, string>;
 }
 
 export interface ComposeMergeResult {
@@ -68,6 +72,33 @@ function describeService(node: unknown): string {
   if (typeof image === 'string') return ` (image ${image})`;
   if (typeof build === 'string') return ` (build ${build})`;
   return build !== undefined ? ' (its own build)' : '';
+}
+
+/**
+ * What a service publishes, as compose reads it with the project's .env: short (`8000:8000`,
+ * `127.0.0.1:8000:8000`, `${PORT:-8000}:8000`, `8000-8010:80/udp`) and long (`published:`) forms.
+ */
+export function publishedPorts(service: unknown, vars: ReadonlyMap<string, string> = new Map()): PortSpec[] {
+  if (!isMap(service)) return [];
+  const ports = service.get('ports');
+  if (!isSeq(ports)) return [];
+  const text = (value: unknown): string | undefined => {
+    if (value === undefined || value === null) return undefined;
+    const r = interpolate(String(value), vars);
+    return r.ok ? r.value : undefined;
+  };
+  const out: PortSpec[] = [];
+  for (const item of ports.items) {
+    if (isMap(item)) {
+      const host = text(item.get('published'));
+      const hostIp = text(item.get('host_ip'));
+      out.push({ protocol: text(item.get('protocol')) ?? 'tcp', ...(host ? { host } : {}), ...(hostIp ? { hostIp } : {}) });
+    } else if (isScalar(item)) {
+      const raw = text(item.value);
+      if (raw !== undefined) out.push(parsePortSpec(raw));
+    }
+  }
+  return out;
 }
 
 /**
@@ -139,5 +170,21 @@ export function mergeComposeServices(input: ComposeMergeInput): ComposeMergeResu
   const style = styleOf(text);
   const out = doc.toString({ lineWidth: 0, flowCollectionPadding: false, ...style });
   const others = (services.items as Pair[]).map(keyOf).filter((n) => !ourNames.includes(n));
+  // A service of theirs on a host port one of ours publishes: `docker compose up` stops with
+  // "port is already allocated" (host-port-in-use). Services in profiles start only on request.
+  const oursDoc = parseDocument(input.ours);
+  for (const name of others) {
+    const node = services.get(name);
+    if (isMap(node) && node.get('profiles') !== undefined) continue;
+    const theirPorts = publishedPorts(node, input.vars);
+    for (const mine of ourNames) {
+      const clash = publishedPorts(oursDoc.getIn(['services', mine]), input.vars).find((p) => theirPorts.some((t) => hostPortsClash(t, p)));
+      if (clash) {
+        throw new UsageError(
+          `${file}'s service ${name} publishes host port ${clash.host}, which the generated ${mine} would publish too ("port is already allocated" at docker compose up): choose another with --port <n> or WEB_PORT in .env, or take that mapping out of ${name}, then run again`,
+        );
+      }
+    }
+  }
   return { text: out, services: ourNames, volumes: added, others };
 }

@@ -417,9 +417,11 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   // generated ones beside them would be a second worker on another broker.
   const theirCelery = detected.kind === 'existing' && detected.celery ? (detected.projectCompose?.celery ?? []) : [];
   const workers = theirCelery.length ? undefined : workersPlan(detected.kind === 'existing' ? detected.celery : undefined, registry);
-  if (theirCelery.length) {
+  if (detected.kind === 'existing' && detected.projectCompose && theirCelery.length) {
+    const own = detected.projectCompose;
+    const here = theirCelery.filter((n) => own.buildHere.includes(n));
     notes.push(
-      `Celery: ${detected.kind === 'existing' ? detected.projectCompose!.file : ''} already runs ${theirCelery.join(', ')}, so no worker or broker is added; they build from the same Dockerfile, so give them the variables web gets`,
+      `Celery: ${own.file} already runs ${theirCelery.join(', ')}, so no worker or broker is added${here.length ? `; ${here.join(', ')} build${here.length === 1 ? 's' : ''} from the generated Dockerfile, whose settings need the variables web gets` : ''}`,
     );
   }
   // The project's own settings: what import needs in the container, from the reader.

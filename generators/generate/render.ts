@@ -416,6 +416,7 @@ function renderCompose(
       [plan.compose.web]: '--web-service',
       ...(plan.database.service ? { [plan.database.service.name]: '--db-service' } : {}),
     },
+    vars: new Map(parseDotEnv(existing('.env') ?? '').entries.map((e) => [e.name, e.value])),
   });
   return {
     text: merged.text,

@@ -22,6 +22,8 @@ export interface ProjectCompose {
   services: string[];
   /** Their services that run Celery (`celery` in the command or the name of a worker/beat/broker). */
   celery: string[];
+  /** Their services built from the folder's own Dockerfile: the one the generator writes. */
+  buildHere: string[];
 }
 
 const CELERY_NAMES = /^(redis|rabbitmq|broker|worker|celery|celery[-_]?worker|beat|celery[-_]?beat|flower)$/;
@@ -35,14 +37,21 @@ export function readProjectCompose(root: string, file: string, generated: readon
   try {
     data = parseYaml(readFileSync(join(root, file), 'utf8'));
   } catch {
-    return { file, services: [], celery: [] }; // the merge reports the syntax error with its line
+    return { file, services: [], celery: [], buildHere: [] }; // the merge reports the syntax error with its line
   }
-  const services = (data as { services?: Record<string, { command?: unknown; entrypoint?: unknown }> } | null)?.services ?? {};
+  const services =
+    (data as { services?: Record<string, { command?: unknown; entrypoint?: unknown; build?: unknown }> } | null)?.services ?? {};
   const names = Object.keys(services).filter((n) => !(generated ?? []).includes(n));
   const celery = names.filter((n) => {
     const s = services[n];
     const command = [s?.command, s?.entrypoint].flat().map(String).join(' ');
     return CELERY_NAMES.test(n) || /\bcelery\b/.test(command);
   });
-  return { file, services: names, celery };
+  const buildHere = names.filter((n) => {
+    const build = services[n]?.build;
+    const context = typeof build === 'string' ? build : (build as { context?: unknown } | undefined)?.context;
+    const dockerfile = typeof build === 'object' && build ? (build as { dockerfile?: unknown }).dockerfile : undefined;
+    return (context === '.' || context === './') && (dockerfile === undefined || dockerfile === 'Dockerfile');
+  });
+  return { file, services: names, celery, buildHere };
 }

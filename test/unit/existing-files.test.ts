@@ -5,14 +5,15 @@
  * refusal is checked as a user sees it: one line, exit 1, the folder untouched.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument, parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ENV_MARKER, mergeEnvExample } from '../../generators/generate/render.ts';
-import { mergeComposeServices } from '../../generators/generate/compose-merge.ts';
+import { mergeComposeServices, publishedPorts } from '../../generators/generate/compose-merge.ts';
+import { hostPortsClash, parsePortSpec, type PortSpec } from '../../generators/project/ports.ts';
 import { checkProject } from '../../generators/doctor/doctor.ts';
 import { copyScenarioInput, scenariosDir } from '../support/scenarios.ts';
 
@@ -70,7 +71,9 @@ describe('an existing compose file', () => {
     expect(readFileSync(join(dir, 'compose.yml'), 'utf8').startsWith(theirs.split('\nvolumes:')[0]!)).toBe(true);
     expect(r.stderr + r.stdout).toMatch(/merged\s+compose\.yml .*added to your services \(redis, worker\)/);
     // Their worker and broker run Celery already: no second worker, no second broker.
-    expect(r.stderr + r.stdout).toContain('Note: Celery: compose.yml already runs redis, worker, so no worker or broker is added');
+    expect(r.stderr + r.stdout).toContain(
+      'Note: Celery: compose.yml already runs redis, worker, so no worker or broker is added; worker builds from the generated Dockerfile, whose settings need the variables web gets',
+    );
     expect(composeConfig(dir).status, composeConfig(dir).stderr).toBe(0);
     const doctor = await checkProject(dir);
     expect(doctor.findings.filter((f) => f.severity !== 'info')).toEqual([]);
@@ -133,6 +136,110 @@ describe('an existing compose file', () => {
     const saved = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-django-docker'];
     expect([saved.webService, saved.dbService]).toEqual(['django', 'django-db']);
     expect(readFileSync(join(dir, 'README.Docker.md'), 'utf8')).toContain('docker compose exec django python manage.py createsuperuser');
+  });
+
+  it("a service of theirs publishing web's host port stops the run in one line; WEB_PORT in .env or --port make it work", async () => {
+    const site = (env?: string): string => {
+      const dir = project('compose-yml-sidecar');
+      writeFileSync(
+        join(dir, 'compose.yml'),
+        'services:\n  django:\n    build: ./app\n    ports:\n      - "${DJANGO_PORT:-8000}:8000"\n  mail:\n    image: axllent/mailpit:v1.21\n    ports:\n      - 127.0.0.1:8025:8025\n',
+      );
+      if (env !== undefined) writeFileSync(join(dir, '.env'), env);
+      return dir;
+    };
+    // Web publishes 127.0.0.1:8000; theirs the wildcard 8000, from the variable's default.
+    expectRefused(
+      site(),
+      ['--yes', '--python', '3.11'],
+      /^django-docker: compose\.yml's service django publishes host port 8000, which the generated web would publish too \("port is already allocated" at docker compose up\): choose another with --port <n> or WEB_PORT in \.env, or take that mapping out of django, then run again$/,
+    );
+    for (const [env, args] of [
+      ['WEB_PORT=127.0.0.1:8001\n', []],
+      [undefined, ['--port', '8001']],
+    ] as const) {
+      const dir = site(env);
+      const r = run(dir, ['--yes', '--python', '3.11', ...args]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(services(dir, 'compose.yml')).toEqual(['django', 'mail', 'web', 'db']);
+      expect(composeConfig(dir).status, composeConfig(dir).stderr).toBe(0);
+      const doctor = await checkProject(dir);
+      expect(doctor.findings.filter((f) => f.rule === 'host-port-in-use')).toEqual([]);
+    }
+  });
+
+  it('the port check follows the engine: ranges and the same address clash; udp, another address, a profile or a value in .env do not', () => {
+    const ours = 'services:\n  web:\n    build: .\n    ports:\n      - "${WEB_PORT:-127.0.0.1:8000}:8000"\n';
+    const merge =
+      (ports: string, extra = '', vars: Record<string, string> = {}) =>
+      () =>
+        mergeComposeServices({
+          file: 'compose.yml',
+          text: `services:\n  django:\n    build: ./app\n${extra}    ports:\n      - ${ports}\n`,
+          ours,
+          previous: { services: [], volumes: [] },
+          flags: { web: '--web-service' },
+          vars: new Map(Object.entries(vars)),
+        });
+    for (const ports of ['"7990-8010:7990-8010"', '127.0.0.1:8000:8000/tcp', '"0.0.0.0:8000:80"']) {
+      expect(merge(ports), ports).toThrow(/^compose\.yml's service django publishes host port 8000, which the generated web/);
+    }
+    // Each of these coexists with 127.0.0.1:8000/tcp on the engine (checked against it by hand).
+    expect(merge('"8000:8000/udp"')).not.toThrow();
+    expect(merge('127.0.0.2:8000:8000')).not.toThrow();
+    expect(merge('"8000:8000"', '    profiles: [legacy]\n')).not.toThrow();
+    expect(merge('"${DJANGO_PORT:-8000}:8000"', '', { DJANGO_PORT: '8100' })).not.toThrow();
+    expect(merge('127.0.0.1:8000:8000', '', { WEB_PORT: '127.0.0.2:8000' })).not.toThrow();
+  });
+
+  it('the doctor finds the same clashes: the wildcard and loopback on one port, a range over it; not udp', async () => {
+    const base = join(fileURLToPath(new URL('../doctor-fixtures/_base/web-postgres', import.meta.url)));
+    const clashes = async (ports: string): Promise<string[]> => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'dd-ports-')), 'site');
+      cpSync(base, dir, { recursive: true });
+      const compose = readFileSync(join(dir, 'compose.yaml'), 'utf8').replace(
+        '\nvolumes:',
+        `  mail:\n    image: axllent/mailpit:v1.21\n    ports:\n      - ${ports}\n\nvolumes:`,
+      );
+      writeFileSync(join(dir, 'compose.yaml'), compose);
+      const r = await checkProject(dir);
+      return r.findings.filter((f) => f.rule === 'host-port-in-use').map((f) => f.message);
+    };
+    expect(await clashes('127.0.0.1:8000:8025')).toEqual([
+      'mail publishes host port 8000, which web already publishes (compose.yaml line 5)',
+    ]);
+    expect(await clashes('"7999-8001:8025-8027"')).toEqual([
+      'mail publishes host port 7999-8001, which web already publishes (compose.yaml line 5)',
+    ]);
+    expect(await clashes('"8000:8025/udp"')).toEqual([]);
+    expect(await clashes('127.0.0.1:8025:8025')).toEqual([]);
+  });
+
+  it('publishedPorts reads short, long, ranged and interpolated forms as compose does with .env; a bare container port publishes none', () => {
+    const doc = parseDocument(
+      'ports:\n  - "8000:8000"\n  - 127.0.0.1:5432:5432\n  - "${P:-9000}:80"\n  - "${Q:-9000}:80"\n  - "3000"\n  - target: 80\n    published: "${R:-8080}"\n    host_ip: 127.0.0.1\n  - 53:53/udp\n  - "[::1]:7000-7005:7000-7005"\n',
+    );
+    expect(publishedPorts(doc.contents, new Map([['Q', '9100']]))).toEqual([
+      { protocol: 'tcp', host: '8000', container: 8000 },
+      { protocol: 'tcp', hostIp: '127.0.0.1', host: '5432', container: 5432 },
+      { protocol: 'tcp', host: '9000', container: 80 },
+      { protocol: 'tcp', host: '9100', container: 80 },
+      { protocol: 'tcp', container: 3000 },
+      { protocol: 'tcp', host: '8080', hostIp: '127.0.0.1' },
+      { protocol: 'udp', host: '53', container: 53 },
+      { protocol: 'tcp', hostIp: '::1', host: '7000-7005', container: 7000 },
+    ]);
+  });
+
+  it('hostPortsClash: one protocol, overlapping ports, the same address or a wildcard on either side', () => {
+    const p = (text: string): PortSpec => parsePortSpec(text);
+    expect(hostPortsClash(p('8000:80'), p('127.0.0.1:8000:8000'))).toBe(true);
+    expect(hostPortsClash(p('0.0.0.0:8000:80'), p('[::1]:8000:80'))).toBe(true);
+    expect(hostPortsClash(p('7990-8010:80'), p('8000:8000'))).toBe(true);
+    expect(hostPortsClash(p('127.0.0.1:8000:80'), p('127.0.0.2:8000:80'))).toBe(false);
+    expect(hostPortsClash(p('8000:80/udp'), p('8000:80'))).toBe(false);
+    expect(hostPortsClash(p('8001:80'), p('8000:80'))).toBe(false);
+    expect(hostPortsClash(p('8000'), p('8000'))).toBe(false);
   });
 
   it('mergeComposeServices refuses a file that is not YAML with its line', () => {

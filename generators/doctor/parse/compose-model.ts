@@ -8,6 +8,7 @@ import { readText } from '../../common/read-file.ts';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar, type YAMLMap } from 'yaml';
 import { type DotEnvEntry, interpolate, parseDotEnv } from '../../project/dotenv.ts';
+import { parsePortSpec } from '../../project/ports.ts';
 
 export interface Loc {
   file: string;
@@ -277,42 +278,14 @@ function parsePort(r: Reader, node: Node): PortMapping | undefined {
   const plainScalar = typeof node.value === 'string' && node.type === Scalar.PLAIN;
   const text = isScalar(node) && node.source !== undefined ? String(node.source) : String(node.value);
   const raw = interp(r, text, line, false).value ?? text;
-  let rest = raw;
-  let protocol = 'tcp';
-  const slash = rest.lastIndexOf('/');
-  if (slash !== -1) {
-    protocol = rest.slice(slash + 1);
-    rest = rest.slice(0, slash);
-  }
-  // [ip:][host:]container, where ip may be [v6]
-  let hostIp: string | undefined;
-  const v6 = /^\[([^\]]+)\]:(.*)$/.exec(rest);
-  if (v6) {
-    hostIp = v6[1];
-    rest = v6[2]!;
-  }
-  const parts = rest.split(':');
-  let host: string | undefined;
-  let container: string;
-  if (parts.length === 3) {
-    hostIp = parts[0];
-    host = parts[1] || undefined;
-    container = parts[2]!;
-  } else if (parts.length === 2) {
-    host = parts[0] || undefined;
-    container = parts[1]!;
-  } else container = parts[0]!;
-  const c = Number(container.split('-')[0]);
+  const spec = parsePortSpec(raw);
   return {
     file: r.file,
     line,
     raw,
     plainScalar,
     numeric,
-    protocol,
-    ...(hostIp ? { hostIp } : {}),
-    ...(host ? { host } : {}),
-    ...(Number.isInteger(c) && c > 0 ? { container: c } : {}),
+    ...spec,
   };
 }
 

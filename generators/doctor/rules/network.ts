@@ -2,6 +2,8 @@
  * Catalogue section E: ports, binding and container networking.
  */
 import { lineage } from '../parse/dockerfile-model.ts';
+import type { PortMapping } from '../parse/compose-model.ts';
+import { hostPortsClash } from '../../project/ports.ts';
 import { lexShell, lineAt, splitCommands } from '../parse/shell-words.ts';
 import { argvOf } from '../project.ts';
 import { parseNginx } from '../parse/nginx-conf.ts';
@@ -127,7 +129,7 @@ const hostPortInUse: RuleFn = (ctx) => {
   const compose = ctx.p.compose;
   if (!compose) return;
   const dbs = new Set(ctx.p.dbServices.map((s) => s.name));
-  const seen = new Map<string, { svc: string; file: string; line: number }>();
+  const seen: Array<{ svc: string; port: PortMapping }> = [];
   for (const svc of compose.services.values()) {
     // Services in profiles start only on request: they need not run together.
     if (svc.profiles.length > 0) continue;
@@ -142,17 +144,16 @@ const hostPortInUse: RuleFn = (ctx) => {
           'warning',
         );
       }
-      if (!port.host || port.host.includes('$')) continue;
-      const key = `${port.hostIp ?? '0.0.0.0'}:${port.host}/${port.protocol}`;
-      const before = seen.get(key);
-      if (before && before.svc !== svc.name) {
+      // Ranges, the same address or a wildcard on either side, one protocol: what the engine refuses.
+      const before = seen.find((s) => s.svc !== svc.name && hostPortsClash(s.port, port));
+      if (before) {
         ctx.report(
           'host-port-in-use',
           { file: port.file, line: port.line },
-          `${svc.name} publishes host port ${port.host}, which ${before.svc} already publishes (${before.file} line ${before.line})`,
+          `${svc.name} publishes host port ${port.host}, which ${before.svc} already publishes (${before.port.file} line ${before.port.line})`,
           'Give each service its own host port.',
         );
-      } else seen.set(key, { svc: svc.name, file: port.file, line: port.line });
+      } else seen.push({ svc: svc.name, port });
     }
   }
 };
