@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the checks (prettier, eslint), the unit suite, then the end-to-end suite (real Docker
 // engine), and prints one plain summary line, `N passed, N failed`: each check counts as one
-// test, the suites count their tests from vitest's JSON reports.
+// test, the suites count their tests from vitest's JSON reports. After the unit suite, the
+// README's count of hostile-input cases is checked against it (one more test).
 //   node scripts/test.mjs            checks + unit + e2e (e2e needs a Docker engine; on CI a missing one fails)
 //   node scripts/test.mjs unit|e2e|checks   one part
 // With DJANGO_DOCKER_EXTRA_NODE set to another Node binary (.ci/run installs Node 24 there), the
@@ -53,12 +54,31 @@ function suite(name, dir, node = process.execPath) {
   }
 }
 
+/** The README states how many cases the hostile-input suite has: one check that the number is true. */
+function readmeHostileCount(report) {
+  const claimed = /\(`test\/unit\/hostile\/`, (\d+) cases/.exec(readFileSync('README.md', 'utf8'))?.[1];
+  let actual;
+  try {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    actual = r.testResults.filter((f) => f.name.includes('/test/unit/hostile/')).reduce((n, f) => n + f.assertionResults.length, 0);
+  } catch {
+    actual = undefined;
+  }
+  const ok = claimed !== undefined && Number(claimed) === actual;
+  console.log(
+    `\nREADME's count of hostile-input cases: ${claimed ?? 'not found'}, the suite has ${actual ?? 'no report'}: ${ok ? 'passed' : 'failed'}`,
+  );
+  if (ok) passed += 1;
+  else failed += 1;
+}
+
 for (const part of parts) {
   if (part === 'checks') {
     check('prettier', 'npm', ['run', '--silent', 'format:check']);
     check('eslint', 'npm', ['run', '--silent', 'lint']);
   } else if (part === 'unit') {
     suite('unit', 'test/unit');
+    readmeHostileCount('test-results/unit.json');
     const extra = process.env.DJANGO_DOCKER_EXTRA_NODE;
     if (extra) {
       const version = spawnSync(extra, ['--version'], { encoding: 'utf8' }).stdout?.trim();

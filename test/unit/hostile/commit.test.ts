@@ -4,9 +4,9 @@
  * refusal is one line.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commitStaged, Interrupted, type StagedWrite } from '../../../generators/common/staged-write.ts';
 import { UsageError } from '../../../generators/common/errors.ts';
 import {
@@ -124,28 +124,35 @@ describe('a target that cannot be written', () => {
   });
 });
 
-/** A small tmpfs, when this process may mount one (root, outside a restricted container). */
-function smallTmpfs(): string | undefined {
+/** Mount a 64 kB tmpfs on a fresh folder; undefined where this process may not (not root, or a restricted container). */
+function mountSmallTmpfs(): string | undefined {
   const dir = join(scratch(), 'tmpfs');
   mkdirSync(dir);
   if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status !== 0) return undefined;
   return dir;
 }
-const tmpfs = isRoot ? smallTmpfs() : undefined;
-afterAll(() => {
-  if (tmpfs) spawnSync('umount', [tmpfs]);
-});
+/** Probed once and unmounted at once: collecting the tests (vitest list, -t) leaves no mount behind. */
+const tmpfsWorks = ((): boolean => {
+  const probe = isRoot ? mountSmallTmpfs() : undefined;
+  if (probe) spawnSync('umount', [probe]);
+  return probe !== undefined;
+})();
 
 describe('a full file system', () => {
-  it.skipIf(!tmpfs)(
+  it.skipIf(!tmpfsWorks)(
     'a 64 kB tmpfs, almost full: refused before the first byte, in one line (skipped where this process may not mount a tmpfs)',
     () => {
-      const dir = join(tmpfs!, 'site');
-      mkdirSync(dir);
-      // Fill most of it, as a disk that is almost full.
-      writeFileSync(join(tmpfs!, 'filler'), Buffer.alloc(40 * 1024));
-      expectRefused(dir, ['--yes'], /^django-docker: not enough space to write .* kB needed, \d+ kB free; free some space/);
-      rmSync(join(tmpfs!, 'filler'));
+      const tmpfs = mountSmallTmpfs();
+      expect(tmpfs).toBeDefined();
+      try {
+        const dir = join(tmpfs!, 'site');
+        mkdirSync(dir);
+        // Fill most of it, as a disk that is almost full.
+        writeFileSync(join(tmpfs!, 'filler'), Buffer.alloc(40 * 1024));
+        expectRefused(dir, ['--yes'], /^django-docker: not enough space to write .* kB needed, \d+ kB free; free some space/);
+      } finally {
+        spawnSync('umount', [tmpfs!]);
+      }
     },
   );
 });
