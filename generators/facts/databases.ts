@@ -97,6 +97,9 @@ const MYSQL_DRIVER_DISTRIBUTIONS = ['mysqlclient', 'pymysql', 'mysql-connector-p
 /** utf8mb4: the client's `utf8` is 3-byte and fails on emoji and other characters outside the BMP. */
 const MYSQL_OPTIONS = { charset: 'utf8mb4' };
 
+/** The engines --database takes; the compiler holds the table below to exactly these rows. */
+export type Database = 'postgres' | 'mysql' | 'mariadb' | 'sqlite' | 'none';
+
 const TABLE = {
   postgres: {
     kind: 'server',
@@ -216,9 +219,8 @@ const TABLE = {
     urlSchemes: ['sqlite*', 'spatialite'],
   },
   none: { kind: 'none', label: 'no database', backends: ['dummy'], urlSchemes: [] },
-} satisfies Record<string, EngineRow>;
+} satisfies Record<Database, EngineRow>;
 
-export type Database = keyof typeof TABLE;
 export const DATABASE_TABLE: Readonly<Record<Database, EngineRow>> = TABLE;
 /** The engines, in the order --database lists them. */
 export const DATABASES = Object.keys(TABLE) as Database[];

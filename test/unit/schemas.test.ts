@@ -7,14 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { finaliseAnswers } from '../../generators/generate/answers.ts';
 import type { NewProject } from '../../generators/project/detect.ts';
 import { buildPlan } from '../../generators/generate/plan.ts';
-import { SCHEMAS, schemaText } from '../../generators/generate/schemas.ts';
+import { answersSchema, SCHEMAS, schemaText } from '../../generators/generate/schemas.ts';
+import { planSchema } from '../../scripts/plan-schema.mjs';
 import { scenariosDir } from '../support/scenarios.ts';
 
 const schemaDir = fileURLToPath(new URL('../../schema/', import.meta.url));
 
+const PUBLISHED = [...Object.keys(SCHEMAS), 'plan.schema.json'];
+
 function validator() {
   const ajv = new Ajv2020({ allErrors: true, strict: false });
-  for (const file of Object.keys(SCHEMAS)) ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, file), 'utf8')), file);
+  for (const file of PUBLISHED) ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, file), 'utf8')), file);
   return ajv;
 }
 
@@ -24,6 +27,10 @@ describe('JSON Schemas', () => {
       expect(readFileSync(join(schemaDir, file), 'utf8')).toBe(schemaText(build()));
     });
   }
+
+  it('schema/plan.schema.json is the Plan type as it is now (npm run schemas rewrites it)', () => {
+    expect(readFileSync(join(schemaDir, 'plan.schema.json'), 'utf8')).toBe(schemaText(planSchema(answersSchema())));
+  });
 
   it('every golden scenario .yo-rc.json is valid answers', () => {
     const ajv = validator();
@@ -50,7 +57,12 @@ describe('JSON Schemas', () => {
         labels: { 'org.opencontainers.image.vendor': 'X' },
         pipIndexUrl: 'https://index.example.com/simple',
       });
-      expect(ajv.validate('plan.schema.json', JSON.parse(JSON.stringify(plan))), ajv.errorsText()).toBe(true);
+      const json = JSON.parse(JSON.stringify(plan));
+      expect(ajv.validate('plan.schema.json', json), ajv.errorsText()).toBe(true);
+      // As tight as the type: an unknown field, a wrong type or an answer out of range is refused.
+      expect(ajv.validate('plan.schema.json', { ...json, portt: 8000 })).toBe(false);
+      expect(ajv.validate('plan.schema.json', { ...json, database: { ...json.database, kind: 'cloud' } })).toBe(false);
+      expect(ajv.validate('plan.schema.json', { ...json, answers: { ...json.answers, port: 70000 } })).toBe(false);
     }
   });
 

@@ -1,0 +1,1 @@
+export declare function planSchema(answersSchema: Record<string, unknown>): Record<string, unknown>;
