@@ -33,7 +33,10 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.mts'],
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts', 'scripts/*.d.mts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['vitest.config.ts', 'scripts/*.d.mts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // Type-aware: a promise must be awaited, returned, or marked `void` on purpose.
