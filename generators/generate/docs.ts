@@ -9,6 +9,7 @@ import { explain } from './explain.ts';
 import { UsageError } from '../common/errors.ts';
 import { buildPlan } from './plan.ts';
 import { renderFiles } from './render.ts';
+import { documentedFiles } from './outputs.ts';
 import type { OrgConfig } from './org-config.ts';
 
 export interface AnswerSet {
@@ -17,23 +18,6 @@ export interface AnswerSet {
   /** Organisation settings (registry, index, labels) the page is rendered with. */
   organisation?: OrgConfig;
 }
-
-/** Files a page shows, in this order, with their code-fence language. */
-const SHOWN: Array<[RegExp, string]> = [
-  [/^Dockerfile$/, 'dockerfile'],
-  [/^compose\.yaml$/, 'yaml'],
-  [/_container\.py$|\/container\.py$/, 'python'],
-  [/^docker-entrypoint\.sh$/, 'sh'],
-  [/^\.env\.example$/, 'sh'],
-  [/^\.dockerignore$/, 'gitignore'],
-  [/^requirements\.txt$/, 'text'],
-  [/^compose\.dev\.yaml$/, 'yaml'],
-  [/^k8s\/kustomization\.yaml$/, 'yaml'],
-  [/^k8s\/web\.yaml$/, 'yaml'],
-  [/^k8s\/migrate-job\.yaml$/, 'yaml'],
-  [/^k8s\/storage\.yaml$/, 'yaml'],
-  [/^k8s\/database\.yaml$/, 'yaml'],
-];
 
 /** Parse an answers file for the docs renderer: one object, or a list of objects with a "name". */
 export function answerSetsFrom(raw: unknown, source: string): AnswerSet[] {
@@ -80,8 +64,8 @@ export async function renderReferencePage(set: AnswerSet, generatorVersion: stri
     '',
     'Regenerate with `npx django-docker docs`. The explanations under each file are its own comments.',
   ];
-  for (const [pattern, language] of SHOWN) {
-    const file = files.find((f) => pattern.test(f.path));
+  for (const { path, language } of documentedFiles(plan)) {
+    const file = files.find((f) => f.path === path);
     if (!file) continue;
     parts.push('', `## \`${file.path}\``, '', `\`\`\`${language}`, file.contents.trimEnd(), '```');
     const notes = explain(file.path, file.contents);

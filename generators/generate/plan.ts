@@ -15,6 +15,7 @@ import { hasCredentials, type OrgConfig, withPlaceholderCredentials } from './or
 import { PINS } from '../facts/versions.ts';
 import { type DevPlan, devPlan, type MigrationsPlan, migrationsPlan, type WorkersPlan, workersEnv, workersPlan } from './services.ts';
 import { type KubernetesPlan, kubernetesPlan } from './kubernetes.ts';
+import { fileNotes } from './outputs.ts';
 import { placeholderValue, projectEnv, whereOf } from './environment.ts';
 import { builderNeeds, djangoToAdd } from './dependencies.ts';
 import { DEFAULT_COMPOSE_FILE } from '../project/compose-file.ts';
@@ -162,6 +163,8 @@ export interface Plan {
   workers?: WorkersPlan;
   /** k8s/: the same setup as Kubernetes manifests. */
   kubernetes?: KubernetesPlan;
+  /** README.Docker.md's "What each file does", one item per file (from the output table). */
+  fileNotes: string[];
 }
 
 function serverCommand(answers: Answers, wsgiApp: string, asgiApp: string | undefined): Plan['server'] {
@@ -603,6 +606,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     buildEnv,
     volumes,
     migrateOnStart: table.kind !== 'none',
+    fileNotes: [],
   };
   const migrations = migrationsPlan(answers, table.kind !== 'none');
   if (migrations) plan.migrations = migrations;
@@ -611,6 +615,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   if (workers) plan.workers = workers;
   const kubernetes = kubernetesPlan(plan);
   if (kubernetes) plan.kubernetes = kubernetes;
+  plan.fileNotes = fileNotes(plan);
   return plan;
 }
 

@@ -21,6 +21,7 @@ import { mergeManagedRequirements } from './requirements-merge.ts';
 import { basePath, renderState, STATE_FILE } from '../project/state.ts';
 import { parseDotEnv } from '../project/dotenv.ts';
 import { mergeComposeServices } from './compose-merge.ts';
+import { outputPath, outputsFor } from './outputs.ts';
 
 export interface OutputFile {
   /** Relative to the project root, posix separators. */
@@ -136,12 +137,13 @@ function renderInWorker(text: string, file: string, shown: string, plan: Plan): 
   }
 }
 
-function renderTemplate(name: string, plan: Plan, root?: string): string {
+/** A template rendered for the plan; without comments when the answers say so (`keepComments` for notes that must stay). */
+function renderTemplate(name: string, plan: Plan, root?: string, keepComments = false): string {
   const { file, text, override } = templateSource(name, plan, root);
   const out = override
     ? renderInWorker(text, file, `${plan.templatesOverride}/${name}`, plan)
     : ejs.render(text, { plan, ...helpers }, { filename: file, escape });
-  return plan.answers.comments || name.endsWith('.md.ejs') ? out : stripComments(name.replace(/\.ejs$/, ''), out);
+  return plan.answers.comments || keepComments || name.endsWith('.md.ejs') ? out : stripComments(name.replace(/\.ejs$/, ''), out);
 }
 
 /**
@@ -181,51 +183,6 @@ function mergeIgnoreStyle(existing: string, ours: string, note: string): string 
 const MERGE_NOTE = 'Added by generator-django-docker: the container setup needs these';
 
 /**
- * Output files beyond the one-host setup, each with the condition that writes it: the
- * development override and the Kubernetes manifests. One row per file.
- */
-export const EXTRA_OUTPUTS: ReadonlyArray<{ path: string; template: string; when: (plan: Plan) => boolean; why: (plan: Plan) => string }> =
-  [
-    {
-      path: 'compose.dev.yaml',
-      template: 'compose.dev.yaml.ejs',
-      when: (plan) => Boolean(plan.dev),
-      why: (plan) => `development server on the mounted code: docker compose -f compose.yaml -f ${plan.dev!.file} up`,
-    },
-    {
-      path: 'k8s/kustomization.yaml',
-      template: 'k8s/kustomization.yaml.ejs',
-      when: (plan) => Boolean(plan.kubernetes),
-      why: () => 'Kubernetes: kubectl apply -k k8s/ (ConfigMap here, Secret from k8s/.env)',
-    },
-    {
-      path: 'k8s/web.yaml',
-      template: 'k8s/web.yaml.ejs',
-      when: (plan) => Boolean(plan.kubernetes),
-      why: (plan) =>
-        `Deployment (${plan.kubernetes!.replicas} replicas, uid ${plan.user.uid}, read-only root) and Service on port ${plan.port}`,
-    },
-    {
-      path: 'k8s/migrate-job.yaml',
-      template: 'k8s/migrate-job.yaml.ejs',
-      when: (plan) => Boolean(plan.kubernetes?.migrate),
-      why: () => 'a Job that migrates once per release; the web pods do not',
-    },
-    {
-      path: 'k8s/storage.yaml',
-      template: 'k8s/storage.yaml.ejs',
-      when: (plan) => Boolean(plan.kubernetes?.resources.includes('storage.yaml')),
-      why: (plan) => `claims for ${plan.volumes.map((v) => v.name).join(', ')}`,
-    },
-    {
-      path: 'k8s/database.yaml',
-      template: 'k8s/database.yaml.ejs',
-      when: (plan) => Boolean(plan.kubernetes?.database),
-      why: (plan) => `${plan.database.label} StatefulSet for development clusters`,
-    },
-  ];
-
-/**
  * Variables an organisation's override of the entrypoint or the container settings reads that
  * the plan does not pass yet: passed through to the web service when set (`NAME:` in compose),
  * so what the user sets in .env reaches the file that reads it.
@@ -257,6 +214,13 @@ export async function withOverrideReads(plan: Plan, root: string | undefined): P
   return extra.length > 0 ? { ...plan, env: [...plan.env, ...extra] } : plan;
 }
 
+/** The lines of .gitignore's template that keep .env out of git: its first paragraph, up to `.env`. */
+function envIgnoreLines(template: string): string {
+  const lines = template.split('\n');
+  return `${lines.slice(0, lines.indexOf('.env') + 1).join('\n')}\n`;
+}
+
+/** Lay the plan out: one file per row of the output table that the plan writes, merged where the row says. */
 export async function renderFiles(plan: Plan, existing: ExistingFile, root?: string, options: RenderOptions = {}): Promise<OutputFile[]> {
   const out: OutputFile[] = [];
   const add = (path: string, contents: string, why: string, extra: Partial<OutputFile> = {}): void => {
@@ -265,129 +229,108 @@ export async function renderFiles(plan: Plan, existing: ExistingFile, root?: str
   /** A file the generator lays out whole: later runs merge the user's edits three ways. */
   const own = (path: string, contents: string, why: string, extra: Partial<OutputFile> = {}): void =>
     add(path, contents, why, { mergeBase: true, ...extra });
-  const mergeable = (path: string, template: string, why: string): void => {
-    const ours = renderTemplate(template, plan, root);
-    const theirs = existing(path);
-    if (theirs === undefined) add(path, ours, why);
-    else add(path, mergeIgnoreStyle(theirs, ours, MERGE_NOTE), why, { action: 'merged' });
+  /** YAML and Markdown from an organisation's template go through prettier. */
+  const render = async (path: string, template: string): Promise<string> => {
+    const text = renderTemplate(template, plan, root);
+    return /\.(ya?ml|md)$/.test(path) ? formatWithPrettier(path, text, template, plan, root) : text;
   };
 
+  // The requirement lines the generator manages (the state row records them), and the compose
+  // file, which the state row also records when it is the project's own.
   let managed: string[] = [];
-  if (plan.project.isNew) {
-    const pkg = plan.project.package;
-    add('manage.py', renderTemplate('new-project/manage.py.ejs', plan, root), 'Django management script of the new project', {
-      mode: 0o755,
-    });
-    for (const name of ['__init__', 'settings', 'urls', 'views', 'wsgi', 'asgi']) {
-      add(`${pkg}/${name}.py`, renderTemplate(`new-project/${name}.py.ejs`, plan, root), `new project: ${name}.py`);
-    }
-    add(
-      'requirements.txt',
-      renderTemplate('requirements.txt.ejs', plan, root),
-      `pinned packages: ${plan.requirements.additions.map((a) => a.split(/[=~]/)[0]).join(', ')}`,
-    );
-    // The Django pin is the project's from now on; the container's needs stay the generator's.
-    managed = plan.requirements.wanted.map((w) => w.line);
-  } else if (plan.requirements.format === 'requirements' || plan.requirements.format === 'pyproject') {
-    const { entry, format, previous, wanted, listedElsewhere } = plan.requirements;
-    const text = existing(entry);
-    if (text !== undefined || plan.requirements.additions.length > 0) {
-      const merged = mergeManagedRequirements({
-        file: entry,
-        format,
-        text: text ?? '',
-        managed: previous,
-        needs: wanted,
-        elsewhere: listedElsewhere,
-        force: Boolean(options.force),
-      });
-      managed = merged.managed;
-      const changes = [
-        ...(merged.added.length ? [`added ${merged.added.join(', ')}`] : []),
-        ...(merged.removed.length ? [`took out ${merged.removed.join(', ')}`] : []),
-      ];
-      const why = text === undefined ? `the project had none: ${merged.added.join(', ')}` : [...changes, 'your lines are kept'].join('; ');
-      add(entry, merged.text, why, {
-        action: 'merged',
-        ...(merged.conflicts.length ? { conflicts: merged.conflicts } : {}),
-      });
-    }
-  }
-  const compose = renderCompose(
-    plan,
-    existing,
-    await formatWithPrettier('compose.yaml', renderTemplate('compose.yaml.ejs', plan, root), 'compose.yaml.ejs', plan, root),
-  );
-  out.push({
-    path: STATE_FILE,
-    contents: renderState({ addedRequirements: managed, ...(compose.adopted ? { compose: compose.adopted } : {}) }),
-    action: 'template',
-    why: 'the requirement lines the generator manages, so a re-run can change them',
-  });
+  let composeResult: ReturnType<typeof renderCompose> | undefined;
+  const compose = async (): Promise<ReturnType<typeof renderCompose>> =>
+    (composeResult ??= renderCompose(plan, existing, await render('compose.yaml', 'compose.yaml.ejs')));
 
-  own(
-    'Dockerfile',
-    renderTemplate('Dockerfile.ejs', plan, root),
-    `two-stage image on ${plan.image.base}, user ${plan.user.name} (${plan.user.uid}), port ${plan.port}`,
-  );
-  mergeable('.dockerignore', 'dockerignore.ejs', 'keeps .git, venvs, .env and local data out of the image');
-  const services = `${plan.compose.web}${plan.database.service ? ` + ${plan.database.service.name} (${plan.database.service.image})` : ''}, port ${plan.port}`;
-  if (!compose.adopted) own(plan.compose.file, compose.text, services);
-  else if (compose.first) {
-    // Their file, first run: the merge keeps every line of theirs; from now on it merges three ways.
-    own(plan.compose.file, compose.text, `${services}, added to your services (${compose.theirs.join(', ') || 'none yet'})`, {
-      action: 'merged',
-    });
-  } else own(plan.compose.file, compose.text, `${services}, next to your services (${compose.theirs.join(', ') || 'none'})`);
-  own(
-    plan.project.settingsFile,
-    renderTemplate('settings_container.py.ejs', plan, root),
-    `container settings, imports ${plan.project.baseSettingsModule}`,
-  );
-  const example = renderTemplate('env.example.ejs', plan, root);
-  const theirExample = existing('.env.example');
-  // The project's own .env.example (no merge base of ours, or our marker in it) keeps every line.
-  if (
-    theirExample === undefined ||
-    theirExample === example ||
-    (existing(basePath('.env.example')) !== undefined && !theirExample.includes(ENV_MARKER))
-  )
-    own('.env.example', example, 'every variable compose reads, with safe defaults');
-  else
-    add('.env.example', mergeEnvExample(theirExample, example), 'your lines kept; what compose reads added below the marked line', {
-      action: 'merged',
-    });
-  if (plan.migrateOnStart) {
-    own('docker-entrypoint.sh', renderTemplate('docker-entrypoint.sh.ejs', plan, root), 'applies migrations, then execs the server', {
-      mode: 0o755,
-    });
-    mergeable('.gitattributes', 'gitattributes.ejs', 'keeps LF endings on the entrypoint');
+  for (const row of outputsFor(plan)) {
+    const path = outputPath(row, plan);
+    const why = row.summary(plan);
+    const mode = row.mode !== undefined ? { mode: row.mode } : {};
+    switch (row.strategy) {
+      case 'add':
+        add(path, await render(path, row.template!), why, mode);
+        // A new project's Django pin is its own from now on; the container's needs stay the generator's.
+        if (path === 'requirements.txt') managed = plan.requirements.wanted.map((w) => w.line);
+        break;
+      case 'own':
+        own(path, await render(path, row.template!), why, mode);
+        break;
+      case 'merge-ignore': {
+        const ours = renderTemplate(row.template!, plan, root);
+        const theirs = existing(path);
+        if (theirs === undefined) add(path, ours, why);
+        else add(path, mergeIgnoreStyle(theirs, ours, MERGE_NOTE), why, { action: 'merged' });
+        break;
+      }
+      case 'merge-requirements': {
+        const { format, previous, wanted, listedElsewhere } = plan.requirements;
+        const text = existing(path);
+        if (text === undefined && plan.requirements.additions.length === 0) break;
+        const merged = mergeManagedRequirements({
+          file: path,
+          format: format as 'requirements' | 'pyproject',
+          text: text ?? '',
+          managed: previous,
+          needs: wanted,
+          elsewhere: listedElsewhere,
+          force: Boolean(options.force),
+        });
+        managed = merged.managed;
+        const changes = [
+          ...(merged.added.length ? [`added ${merged.added.join(', ')}`] : []),
+          ...(merged.removed.length ? [`took out ${merged.removed.join(', ')}`] : []),
+        ];
+        add(path, merged.text, text === undefined ? `the project had none: ${merged.added.join(', ')}` : [...changes, why].join('; '), {
+          action: 'merged',
+          ...(merged.conflicts.length ? { conflicts: merged.conflicts } : {}),
+        });
+        break;
+      }
+      case 'state': {
+        const adopted = (await compose()).adopted;
+        out.push({
+          path,
+          contents: renderState({ addedRequirements: managed, ...(adopted ? { compose: adopted } : {}) }),
+          action: 'template',
+          why,
+        });
+        break;
+      }
+      case 'merge-compose': {
+        const result = await compose();
+        if (!result.adopted) own(path, result.text, why);
+        else if (result.first) {
+          // Their file, first run: the merge keeps every line of theirs; from now on it merges three ways.
+          own(path, result.text, `${why}, added to your services (${result.theirs.join(', ') || 'none yet'})`, { action: 'merged' });
+        } else own(path, result.text, `${why}, next to your services (${result.theirs.join(', ') || 'none'})`);
+        break;
+      }
+      case 'merge-env-example': {
+        const example = renderTemplate(row.template!, plan, root);
+        const theirs = existing(path);
+        // The project's own .env.example (no merge base of ours, or our marker in it) keeps every line.
+        if (theirs === undefined || theirs === example || (existing(basePath(path)) !== undefined && !theirs.includes(ENV_MARKER)))
+          own(path, example, why);
+        else
+          add(path, mergeEnvExample(theirs, example), 'your lines kept; what compose reads added below the marked line', {
+            action: 'merged',
+          });
+        break;
+      }
+      case 'gitignore': {
+        // The note on .env stays with --no-comments too: the file is the user's, and it says why the line is there.
+        const ours = renderTemplate(row.template!, plan, root, true);
+        const theirs = existing(path);
+        if (theirs === undefined) add(path, ours, why);
+        else if (!patterns(theirs).has('.env') && !patterns(theirs).has('.env*')) {
+          add(path, `${theirs.endsWith('\n') || theirs === '' ? theirs : `${theirs}\n`}\n${envIgnoreLines(ours)}`, why, {
+            action: 'merged',
+          });
+        }
+        break;
+      }
+    }
   }
-  const gitignore = existing('.gitignore');
-  const ignoreEnv = '# Secrets for docker compose (see .env.example)\n.env\n';
-  if (gitignore === undefined) add('.gitignore', `${ignoreEnv}__pycache__/\n*.py[cod]\n.venv/\ndb.sqlite3\n`, 'keeps .env out of git');
-  else if (!patterns(gitignore).has('.env') && !patterns(gitignore).has('.env*')) {
-    add(
-      '.gitignore',
-      `${gitignore.endsWith('\n') || gitignore === '' ? gitignore : `${gitignore}\n`}\n${ignoreEnv}`,
-      'keeps .env out of git',
-      { action: 'merged' },
-    );
-  }
-  for (const extra of EXTRA_OUTPUTS) {
-    if (!extra.when(plan)) continue;
-    const text = renderTemplate(extra.template, plan, root);
-    own(
-      extra.path,
-      extra.path.endsWith('.yaml') ? await formatWithPrettier(extra.path, text, extra.template, plan, root) : text,
-      extra.why(plan),
-    );
-  }
-  own(
-    'README.Docker.md',
-    await formatWithPrettier('README.Docker.md', renderTemplate('README.Docker.md.ejs', plan, root), 'README.Docker.md.ejs', plan, root),
-    'how to run, what each file does, how to change an answer',
-  );
   return out;
 }
 

@@ -15,6 +15,7 @@ import { type DetectedDatabase, detectDatabase } from './engine.ts';
 import { type PythonPin, readPythonPin } from './python-pin.ts';
 import { type DetectedCelery, detectCelery } from './celery.ts';
 import { findComposeFile, type ProjectCompose, readProjectCompose } from './compose-file.ts';
+import { GENERATED_NAMES } from '../generate/outputs.ts';
 
 export interface DetectedProject {
   kind: 'existing';
@@ -132,18 +133,6 @@ function djangoFromHeader(files: ProjectFiles, settingsFiles: readonly string[])
 export const NEUTRAL_FILES =
   /^(\.git.*|\.yo-rc\.json|django-docker\.config\.json|README(\.md|\.rst)?|LICENSE(\.md|\.txt)?|\.editorconfig|\.env(\.example)?|\.DS_Store)$/;
 
-const GENERATED_FILES = [
-  'Dockerfile',
-  '.dockerignore',
-  'compose.yaml',
-  'docker-compose.yml',
-  'docker-compose.yaml',
-  'compose.yml',
-  '.env.example',
-  'README.Docker.md',
-  'docker-entrypoint.sh',
-];
-
 /** A string setting, or the default of the variable it is read from. */
 function literal(value: Val | undefined): string | undefined {
   if (value?.k === 'str') return value.v;
@@ -165,7 +154,7 @@ export async function detect(root: string, options: DetectOptions = {}): Promise
   const folderName = basename(root);
   const managePy = chooseManagePy(files, options);
   if (!managePy) {
-    const projectish = files.all().filter((f) => !NEUTRAL_FILES.test(basename(f)) && !GENERATED_FILES.includes(f));
+    const projectish = files.all().filter((f) => !NEUTRAL_FILES.test(basename(f)) && !GENERATED_NAMES.has(f));
     if (projectish.length === 0) {
       const composeFile = findComposeFile(root);
       return { kind: 'new', root, folderName, ...(composeFile ? { composeFile } : {}) };

@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV_MARKER, EXTRA_OUTPUTS } from '../../generators/generate/render.ts';
+import { ENV_MARKER } from '../../generators/generate/render.ts';
+import { OUTPUTS } from '../../generators/generate/outputs.ts';
 import {
   copyScenarioInput,
   generateAll,
@@ -65,12 +66,10 @@ describe('golden scenarios', () => {
       expect(bases.sort()).toEqual(
         [
           ...(envExampleTheirs ? [] : ['.env.example']),
-          'Dockerfile',
-          'README.Docker.md',
           state.compose?.file ?? 'compose.yaml',
           settings!,
-          ...(tree.has('docker-entrypoint.sh') ? ['docker-entrypoint.sh'] : []),
-          ...EXTRA_OUTPUTS.map((o) => o.path).filter((path) => tree.has(path)),
+          // Dockerfile, README.Docker.md, the entrypoint, compose.dev.yaml, the manifests: the files it lays out whole.
+          ...OUTPUTS.flatMap((o) => (o.strategy === 'own' && typeof o.path === 'string' && tree.has(o.path) ? [o.path] : [])),
         ].sort(),
       );
       for (const base of bases) expect(tree.get(BASES + base), base).toBe(tree.get(base));
