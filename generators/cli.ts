@@ -4,15 +4,15 @@
  *   django-docker [folder] [flags]       write the container setup (the app generator)
  * Unknown flags are refused; without a terminal nothing is asked: pass --yes or the flags.
  */
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { QueuedAdapter, TerminalAdapter } from '@yeoman/adapter';
-import { QUESTIONS, readAnswersFile } from './generate/answers.ts';
+import { readAnswersFile } from './generate/answers.ts';
 import { oneLine, visible } from './common/errors.ts';
 import { runState } from './common/run-state.ts';
-import { CONFIG_KEYS } from './generate/org-config.ts';
+import { failureLine, FlagError, readFlags, VERSION } from './common/command.ts';
+import { ANSWER_FLAGS, ORG_FLAGS, RUN_FLAGS } from './generate/flags.ts';
 import { packageRoot } from './common/paths.ts';
 
 /**
@@ -45,38 +45,18 @@ async function makeAdapter(): Promise<{ adapter: TerminalAdapter; queued: Queued
   return { adapter, queued: new QueuedAdapter({ adapter }) };
 }
 
-const version = (JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
-
-const ENV_FLAGS = {
-  'no-comments': { type: 'boolean', description: 'bare files, without the explanatory comments' },
-  answers: { type: 'string', description: 'a JSON file of answers (keys as in .yo-rc.json; see schema/answers.schema.json)' },
-  yes: { type: 'boolean', short: 'y', description: 'take detected values and defaults without asking' },
-  ask: { type: 'boolean', description: 'ask again what .yo-rc.json already answers' },
-  force: { type: 'boolean', description: 'overwrite changed files without asking' },
-  'trust-project-templates': {
-    type: 'boolean',
-    description: 'render the templates folder that comes with the project (templates are code: EJS runs JavaScript); never saved',
-  },
-  'dry-run': { type: 'boolean', description: 'show what would change, write nothing' },
-  help: { type: 'boolean', short: 'h', description: 'show this help' },
-  version: { type: 'boolean', short: 'v', description: 'print the version' },
-} as const;
-
 function help(): string {
   const rows: Array<[string, string]> = [
-    ...QUESTIONS.map((q): [string, string] => [
-      q.switch ? `--${q.flag}, --no-${q.flag}` : `--${q.flag} <${q.choices ? q.choices.join('|') : 'value'}>`,
-      q.description,
+    ...ANSWER_FLAGS.map((f): [string, string] => [
+      f.switch ? `--${f.name}, --no-${f.name}` : `--${f.name} <${f.choices ? f.choices.join('|') : 'value'}>`,
+      f.description,
     ]),
-    ...Object.values(CONFIG_KEYS).map((c): [string, string] => [
-      `--${c.flag} <${c.type === 'labels' ? 'key=value' : 'value'}>`,
-      c.description,
-    ]),
-    ...Object.entries(ENV_FLAGS).map(([name, o]): [string, string] => [`${'short' in o ? `-${o.short}, ` : ''}--${name}`, o.description]),
+    ...ORG_FLAGS.map((f): [string, string] => [`--${f.name} <${f.repeatable ? 'key=value' : 'value'}>`, f.description]),
+    ...RUN_FLAGS.map((f): [string, string] => [`${f.short ? `-${f.short}, ` : ''}--${f.name}`, f.description]),
   ];
   const width = Math.max(...rows.map(([f]) => f.length)) + 2;
   return [
-    `django-docker ${version}: a Django container setup that builds, starts and serves on the first docker compose up`,
+    `django-docker ${VERSION}: a Django container setup that builds, starts and serves on the first docker compose up`,
     '',
     'Usage:',
     '  django-docker [folder] [flags]   write Dockerfile, compose.yaml, settings and requirements (folder: current)',
@@ -93,32 +73,33 @@ function help(): string {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'doctor') return (await import('./doctor/cli.ts')).runDoctorCli(argv.slice(1));
-  if (argv[0] === 'docs') return (await import('./docs-cli.ts')).runDocsCli(argv.slice(1), version);
+  if (argv[0] === 'docs') return (await import('./docs-cli.ts')).runDocsCli(argv.slice(1));
   // `django-docker kubernetes [folder]`: the same run with --kubernetes, saved like any answer.
   if (argv[0] === 'kubernetes') argv = [...argv.slice(1), '--kubernetes'];
-  const options = {
-    ...Object.fromEntries(QUESTIONS.filter((q) => !q.switch).map((q) => [q.flag, { type: 'string' as const }])),
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
+    ...Object.fromEntries(ANSWER_FLAGS.filter((f) => !f.switch).map((f) => [f.name, { type: 'string' as const }])),
     // Switches: --kubernetes turns one on, --no-kubernetes off.
     ...Object.fromEntries(
-      QUESTIONS.filter((q) => q.switch).flatMap((q) => [q.flag, `no-${q.flag}`].map((f) => [f, { type: 'boolean' as const }])),
+      ANSWER_FLAGS.filter((f) => f.switch).flatMap((f) => [f.name, `no-${f.name}`].map((n) => [n, { type: 'boolean' as const }])),
     ),
-    ...Object.fromEntries(Object.values(CONFIG_KEYS).map((c) => [c.flag, { type: 'string' as const, multiple: c.type === 'labels' }])),
-    ...Object.fromEntries(Object.entries(ENV_FLAGS).map(([k, o]) => [k, { type: o.type, ...('short' in o ? { short: o.short } : {}) }])),
+    ...Object.fromEntries(ORG_FLAGS.map((f) => [f.name, { type: 'string' as const, multiple: f.repeatable }])),
+    ...Object.fromEntries(RUN_FLAGS.map((f) => [f.name, { type: f.type, ...(f.short ? { short: f.short } : {}) }])),
   };
-  let parsed;
+  let flags;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    flags = readFlags(argv, options);
   } catch (err) {
-    console.error(`django-docker: ${(err as Error).message.split('\n')[0]}; see --help`);
+    if (!(err instanceof FlagError)) throw err;
+    console.error(`django-docker: ${err.message}`);
     return 2;
   }
-  const { values, positionals } = parsed as { values: Record<string, string | string[] | boolean | undefined>; positionals: string[] };
+  const { values, positionals } = flags;
   if (values.help) {
     console.log(help());
     return 0;
   }
   if (values.version) {
-    console.log(version);
+    console.log(VERSION);
     return 0;
   }
   if (positionals.length > 1) {
@@ -181,13 +162,13 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
   }
-  for (const q of QUESTIONS) {
-    if (q.switch && values[`no-${q.flag}`]) generatorOptions[q.key] = 'false';
-    else if (q.switch && values[q.flag]) generatorOptions[q.key] = 'true';
-    else if (!q.switch && values[q.flag] !== undefined) generatorOptions[q.key] = values[q.flag];
+  for (const f of ANSWER_FLAGS) {
+    if (f.switch && values[`no-${f.name}`]) generatorOptions[f.key] = 'false';
+    else if (f.switch && values[f.name]) generatorOptions[f.key] = 'true';
+    else if (!f.switch && values[f.name] !== undefined) generatorOptions[f.key] = values[f.name];
   }
   if (values['no-comments']) generatorOptions.comments = 'false';
-  for (const [key, c] of Object.entries(CONFIG_KEYS)) if (values[c.flag] !== undefined) generatorOptions[key] = values[c.flag];
+  for (const f of ORG_FLAGS) if (values[f.name] !== undefined) generatorOptions[f.key] = values[f.name];
   try {
     const { queued } = await makeAdapter();
     const { createEnv } = await import('yeoman-environment');
@@ -206,9 +187,7 @@ async function main(argv: string[]): Promise<number> {
     await env.run(['django-docker:app'], runOptions);
     finished = true;
   } catch (err) {
-    const e = err as Error;
-    if (e.name === 'UsageError') console.error(`django-docker: ${visible(e.message)}`);
-    else console.error(`django-docker: unexpected error, please report it: ${visible(oneLine(e))}`);
+    console.error(failureLine('django-docker', err));
     removeCreated();
     return 1;
   }

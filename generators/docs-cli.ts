@@ -5,9 +5,9 @@
  */
 import { lstatSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { type AnswerSet, answerSetsFrom, renderReferencePage } from './generate/docs.ts';
-import { oneLine, UsageError, visible } from './common/errors.ts';
+import { UsageError } from './common/errors.ts';
+import { failureLine, FlagError, readFlags, VERSION } from './common/command.ts';
 import { readText } from './common/read-file.ts';
 import { commitStaged } from './common/staged-write.ts';
 
@@ -36,16 +36,13 @@ function existingBase(out: string, shown: string): string {
   }
 }
 
-export async function runDocsCli(argv: string[], version: string): Promise<number> {
+export async function runDocsCli(argv: string[]): Promise<number> {
   let values: { answers?: string; out?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { answers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-    }));
+    ({ values } = readFlags(argv, { answers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, false));
   } catch (err) {
-    console.error(`django-docker docs: ${(err as Error).message.split('\n')[0]}; see --help`);
+    if (!(err instanceof FlagError)) throw err;
+    console.error(`django-docker docs: ${err.message}`);
     return 2;
   }
   if (values.help) {
@@ -79,7 +76,7 @@ export async function runDocsCli(argv: string[], version: string): Promise<numbe
     const base = existingBase(out, shownOut);
     const below = relative(base, out);
     // Render every page before writing any, so a bad set writes nothing.
-    const pages = await Promise.all(sets.map(async (set) => ({ set, text: await renderReferencePage(set, version) })));
+    const pages = await Promise.all(sets.map(async (set) => ({ set, text: await renderReferencePage(set, VERSION) })));
     await commitStaged(
       base,
       pages.map(({ set, text }) => ({ rel: join(below, `${set.name}.md`), contents: Buffer.from(text) })),
@@ -87,10 +84,7 @@ export async function runDocsCli(argv: string[], version: string): Promise<numbe
     for (const { set } of pages) console.log(`wrote ${shownOut.replace(/\/+$/, '')}/${set.name}.md`);
     return 0;
   } catch (err) {
-    const e = err as Error;
-    console.error(
-      `django-docker docs: ${visible(e.name === 'UsageError' ? e.message : `unexpected error, please report it: ${oneLine(e)}`)}`,
-    );
+    console.error(failureLine('django-docker docs', err));
     return 1;
   }
 }

@@ -27,13 +27,13 @@ import { checkDependencies } from '../generate/dependencies.ts';
 import { gitMode, readGitIndex } from '../project/git-index.ts';
 import { UsageError, visible } from '../common/errors.ts';
 import { buildPlan, checkPlan, type Plan } from '../generate/plan.ts';
+import { ANSWER_FLAGS, ORG_FLAGS, RUN_FLAGS } from '../generate/flags.ts';
 import { appendMissingEnv, renderDotEnv, renderFiles, withOverrideReads } from '../generate/render.ts';
 import { renderKubernetesEnv } from '../generate/kubernetes.ts';
 import { reconcile, type Reconciled, type Status } from '../generate/reconcile.ts';
 import { basePath, STATE_DIR, storedBases } from '../project/state.ts';
 import {
   checkTemplates,
-  CONFIG_KEYS,
   loadOrgConfig,
   type OrgConfig,
   parseLabelFlags,
@@ -58,14 +58,16 @@ interface MemFile {
   conflicter?: string;
 }
 
-/** What the commit needs of the environment (yeoman-environment 6 keeps these on the instance). */
-interface CommitEnvironment {
-  adapter: { log: Record<string, unknown> } & Record<string, unknown>;
-  conflicterOptions?: { force?: boolean; dryRun?: boolean; bail?: boolean; cwd?: string } & Record<string, unknown>;
-  sharedFs: {
-    pipeline(options: { filter: (file: MemFile) => boolean }, ...transforms: unknown[]): Promise<void>;
-    all(): MemFile[];
-  };
+/** The conflicter's options: --force and --dry-run given to the environment (yo, yeoman-test). */
+interface ConflicterOptions {
+  force?: boolean;
+  dryRun?: boolean;
+}
+
+/** yeoman-environment 6 keeps them on the instance, outside the environment type generators see: read as data. */
+function conflicterOptions(env: object): ConflicterOptions {
+  const value: unknown = Reflect.get(env, 'conflicterOptions');
+  return value !== null && typeof value === 'object' ? value : {};
 }
 
 /** As mem-fs-editor decides what its commit writes: changed files, and removed ones that exist on disk. */
@@ -100,10 +102,24 @@ function checkYoRc(root: string): void {
   }
 }
 
-export type AppOptions = BaseOptions & {
-  yes?: boolean;
-  ask?: boolean;
-};
+/**
+ * What the generator is given: the run flags, each question's answer under its flag or its key,
+ * each organisation setting under its flag or its key (the bin passes keys, yo passes flags).
+ */
+export type AppOptions = BaseOptions &
+  RawAnswers & {
+    yes?: boolean;
+    ask?: boolean;
+    force?: boolean;
+    dryRun?: boolean;
+    /** The bin says whether a terminal can answer prompts. */
+    interactive?: boolean;
+    trustProjectTemplates?: boolean;
+    [flag: string]: unknown;
+  };
+
+/** .yo-rc.json's part of ours: the answers, and the organisation settings given as flags. */
+export type SavedConfig = Partial<Answers> & { organisation?: OrgConfig };
 
 /** URL-safe secret without `$`, quotes, `#` or `@` (compose-dollar-interpolation). */
 function secret(length: number): string {
@@ -111,7 +127,7 @@ function secret(length: number): string {
   return Array.from(randomBytes(length), (b) => alphabet[b % alphabet.length]).join('');
 }
 
-export default class AppGenerator extends Generator<AppOptions> {
+export default class AppGenerator extends Generator<SavedConfig, AppOptions> {
   detected!: Detected;
   raw: RawAnswers = {};
   answers!: Answers;
@@ -136,19 +152,14 @@ export default class AppGenerator extends Generator<AppOptions> {
     super(args ?? [], options ?? ({} as AppOptions), { customInstallTask: true, tasksMatchingPriority: true });
     // The run writes its files itself, all or nothing (see commitRun).
     this.setFeatures({ customCommitTask: () => this.commitRun() });
-    this.option('yes', { type: Boolean, alias: 'y', description: 'take detected values and defaults without asking', default: false });
-    this.option('ask', { type: Boolean, description: 'ask again the questions already answered in .yo-rc.json', default: false });
-    this.option(TRUST_FLAG, {
-      type: Boolean,
-      description: 'render the templates folder that comes with the project (templates are code); never saved',
-      default: false,
-    });
-    for (const q of QUESTIONS) {
-      this.option(q.flag, { type: String, description: q.description + (q.choices ? ` (${q.choices.join('|')})` : ''), hide: false });
+    // The flags as the bin declares them (generate/flags.ts): the run flags yo takes, the questions, the organisation settings.
+    for (const f of RUN_FLAGS.filter((x) => x.generator)) {
+      this.option(f.name, { type: Boolean, description: f.description, default: false, ...(f.short ? { alias: f.short } : {}) });
     }
-    for (const c of Object.values(CONFIG_KEYS)) {
-      this.option(c.flag, { type: c.type === 'labels' ? Array : String, description: c.description, hide: false });
+    for (const f of ANSWER_FLAGS) {
+      this.option(f.name, { type: String, description: f.description + (f.choices ? ` (${f.choices.join('|')})` : ''), hide: false });
     }
+    for (const f of ORG_FLAGS) this.option(f.name, { type: f.repeatable ? Array : String, description: f.description, hide: false });
   }
 
   /** The app name is the folder's: the project's package.json is not ours to read (and may not be valid JSON). */
@@ -162,20 +173,16 @@ export default class AppGenerator extends Generator<AppOptions> {
     return super._getStorage(...args);
   }
 
-  /** .yo-rc.json as plain keys (the typed accessor only knows the options). */
-  private storedConfig(): { get(key: string): unknown; set(key: string, value: unknown): void } {
-    return this.config as unknown as { get(key: string): unknown; set(key: string, value: unknown): void };
-  }
-
   /** Organisation settings: home and project config files, then what this and earlier runs gave as flags. */
   private loadOrganisation(): OrgConfig {
-    const o = this.options as unknown as Record<string, unknown>;
-    const flags: OrgConfig = { ...((this.storedConfig().get('organisation') as OrgConfig | undefined) ?? {}) };
-    for (const [key, c] of Object.entries(CONFIG_KEYS) as Array<[keyof OrgConfig, (typeof CONFIG_KEYS)[keyof OrgConfig]]>) {
-      const value = o[c.flag] ?? o[key];
+    const o = this.options;
+    const flags: OrgConfig = { ...(this.config.get('organisation') ?? {}) };
+    for (const f of ORG_FLAGS) {
+      const key = f.key;
+      const value = o[f.name] ?? o[key];
       if (value === undefined || value === null) continue;
-      if (value === '' || value === true) throw new UsageError(`--${c.flag} needs a value (see --help)`);
-      if (c.type === 'labels') flags.labels = { ...flags.labels, ...parseLabelFlags(([] as unknown[]).concat(value).map(String)) };
+      if (value === '' || value === true) throw new UsageError(`--${f.name} needs a value (see --help)`);
+      if (f.repeatable) flags.labels = { ...flags.labels, ...parseLabelFlags(([] as unknown[]).concat(value).map(String)) };
       else (flags as Record<string, unknown>)[key] = String(value);
     }
     // .yo-rc.json is committed: an index URL's credentials are saved as placeholders, the real ones go to .env.
@@ -189,12 +196,11 @@ export default class AppGenerator extends Generator<AppOptions> {
 
   /** A flag's value, under its dashed or camelCase name. */
   private flag(key: AnswerKey, flag: string): unknown {
-    const o = this.options as unknown as Record<string, unknown>;
-    return o[flag] ?? o[key];
+    return this.options[flag] ?? this.options[key];
   }
 
   private switchOn(name: 'yes' | 'ask'): boolean {
-    return Boolean((this.options as unknown as Record<string, unknown>)[name]);
+    return Boolean(this.options[name]);
   }
 
   /** The project's lock, held from the first read to the last write. */
@@ -248,9 +254,7 @@ export default class AppGenerator extends Generator<AppOptions> {
   }
 
   private dryRun(): boolean {
-    const o = this.options as unknown as Record<string, unknown>;
-    const env = this.env as unknown as CommitEnvironment;
-    return Boolean(o.dryRun ?? env.conflicterOptions?.dryRun);
+    return Boolean(this.options.dryRun ?? conflicterOptions(this.env).dryRun);
   }
 
   async initializing(): Promise<void> {
@@ -297,8 +301,7 @@ export default class AppGenerator extends Generator<AppOptions> {
     try {
       return await detect(root, project !== undefined ? { project } : {});
     } catch (err) {
-      const o = this.options as unknown as Record<string, unknown>;
-      if (!(err instanceof AmbiguousProjectError) || this.switchOn('yes') || o.interactive === false) throw err;
+      if (!(err instanceof AmbiguousProjectError) || this.switchOn('yes') || this.options.interactive === false) throw err;
       const answer = (await this.prompt([
         {
           type: 'select',
@@ -345,7 +348,7 @@ export default class AppGenerator extends Generator<AppOptions> {
       })),
     );
     for (const q of questions) {
-      const value = (answers as unknown as Record<string, unknown>)[q.key];
+      const value: unknown = answers[q.key];
       if (value !== undefined && value !== '') this.raw[q.key] = validateAnswer(q.key, value);
     }
   }
@@ -408,12 +411,11 @@ export default class AppGenerator extends Generator<AppOptions> {
       this.answerNotes.push(
         '.env is tracked by git: its secrets are in the repository; untrack it with git rm --cached .env and change them',
       );
-    const o = this.options as unknown as Record<string, unknown>;
-    const force = Boolean(o.force ?? (this.env as unknown as CommitEnvironment).conflicterOptions?.force);
+    const force = Boolean(this.options.force ?? conflicterOptions(this.env).force);
     this.files = reconcile(await renderFiles(this.plan, existing, root, { force }), existing, force);
     // Without a terminal the conflict prompt cannot be answered: refuse before writing anything,
     // rather than stopping half-way through.
-    if (o.interactive === false && !force && !this.dryRun()) {
+    if (this.options.interactive === false && !force && !this.dryRun()) {
       const conflicts = this.files.filter((f) => f.status === 'conflict').map((f) => f.path);
       const replaced = this.files.filter((f) => f.status === 'replace').map((f) => f.path);
       const packages = this.files.flatMap((f) => f.conflicts ?? []);
@@ -486,8 +488,9 @@ export default class AppGenerator extends Generator<AppOptions> {
       delete save.projectName;
     }
     // Only what changed: setting equal values would still rewrite .yo-rc.json (a new mtime).
-    const stored = this.storedConfig();
-    for (const [key, value] of Object.entries(save)) {
+    const stored = this.config;
+    for (const key of Object.keys(save) as AnswerKey[]) {
+      const value = save[key];
       if (value !== undefined && JSON.stringify(stored.get(key)) !== JSON.stringify(value)) stored.set(key, value);
     }
     if (
@@ -503,7 +506,7 @@ export default class AppGenerator extends Generator<AppOptions> {
    * terminal), then every file it lets through is written at once, or none is.
    */
   private async commitRun(): Promise<void> {
-    const env = this.env as unknown as CommitEnvironment;
+    const env = this.env;
     const root = this.destinationRoot();
     const pending = (): MemFile[] => env.sharedFs.all().filter((f) => isPending(f));
     if (this.dryRun()) {
@@ -533,7 +536,7 @@ export default class AppGenerator extends Generator<AppOptions> {
         { filter: (file) => isPending(file) || file.path.endsWith('.yo-resolve') },
         createYoResolveTransform(),
         forceYoFiles(),
-        createConflicterTransform(quietAdapter(env.adapter) as never, env.conflicterOptions as never),
+        createConflicterTransform(quietAdapter(env.adapter), conflicterOptions(env)),
         collect,
       );
       const writes = staged.map((file): StagedWrite => {
@@ -633,7 +636,7 @@ export default class AppGenerator extends Generator<AppOptions> {
 }
 
 /** The adapter for the conflicter without its per-file status lines: the summary lists what was written. */
-function quietAdapter(adapter: CommitEnvironment['adapter']): unknown {
+function quietAdapter<A extends { log: object }>(adapter: A): A {
   const silent = new Set(['create', 'force', 'identical', 'skip']);
   const log = new Proxy(adapter.log, {
     get(target, key, receiver) {

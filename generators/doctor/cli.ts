@@ -2,14 +2,12 @@
  * `django-docker doctor [path] [--format text|json|sarif]`: exit 0 without error findings,
  * 1 with at least one, 2 when the check could not run (one line on stderr says why).
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { oneLine, UsageError, visible } from '../common/errors.ts';
-import { packageRoot } from '../common/paths.ts';
+import { visible } from '../common/errors.ts';
+import { failureLine, FlagError, readFlags, VERSION } from '../common/command.ts';
 import { EngineUnavailable } from './build.ts';
 import { checkProject } from './doctor.ts';
-import { exitCode, format, type Format, FORMATS } from './format.ts';
+import { exitCode, format, type Format, parseFormat } from './format.ts';
 import { UnreadableFile } from '../project/files.ts';
 
 const HELP = `django-docker doctor: find what breaks a Django project's container setup, with the line to fix
@@ -43,39 +41,29 @@ const defaultIo: CliIo = {
   isTTY: Boolean(process.stdout.isTTY),
 };
 
-export function version(): string {
-  try {
-    return (JSON.parse(readFileSync(resolve(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
-}
-
 export async function runDoctorCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        format: { type: 'string', short: 'f' },
-        help: { type: 'boolean', short: 'h' },
-        build: { type: 'boolean' },
-        'build-timeout': { type: 'string' },
-      },
-      allowPositionals: true,
-      strict: true,
+    parsed = readFlags(argv, {
+      format: { type: 'string', short: 'f' },
+      help: { type: 'boolean', short: 'h' },
+      build: { type: 'boolean' },
+      'build-timeout': { type: 'string' },
     });
   } catch (err) {
-    io.err(`django-docker doctor: ${(err as Error).message.split('\n')[0]}; see --help\n`);
+    if (!(err instanceof FlagError)) throw err;
+    io.err(`django-docker doctor: ${err.message}\n`);
     return 2;
   }
   if (parsed.values.help) {
     io.out(`${HELP}\n`);
     return 0;
   }
-  const fmt = (parsed.values.format ?? 'text') as Format;
-  if (!FORMATS.includes(fmt)) {
-    io.err(`django-docker doctor: --format ${fmt} is not supported: choose text, json or sarif\n`);
+  let fmt: Format;
+  try {
+    fmt = parseFormat(parsed.values.format);
+  } catch (err) {
+    io.err(`${failureLine('django-docker doctor', err)}\n`);
     return 2;
   }
   if (parsed.positionals.length > 1) {
@@ -99,12 +87,11 @@ export async function runDoctorCli(argv: string[], io: CliIo = defaultIo): Promi
       io.err('django-docker doctor --build: interrupted; what it had started is removed\n');
       return 130;
     }
-    io.out(format(result, fmt, { colour: io.isTTY && fmt === 'text' && !process.env.NO_COLOR, version: version() }));
+    io.out(format(result, fmt, { colour: io.isTTY && fmt === 'text' && !process.env.NO_COLOR, version: VERSION }));
     return exitCode(result);
   } catch (err) {
     if (err instanceof EngineUnavailable) io.err(`django-docker doctor --build: ${visible(err.message)}\n`);
-    else if (err instanceof UsageError || err instanceof UnreadableFile) io.err(`django-docker doctor: ${visible(err.message)}\n`);
-    else io.err(`django-docker doctor: could not run, please report it: ${visible(oneLine(err))}\n`);
+    else io.err(`${failureLine('django-docker doctor', err, (e) => e instanceof UnreadableFile)}\n`);
     return 2;
   }
 }

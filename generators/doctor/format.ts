@@ -2,6 +2,7 @@
  * Output formats: text (one finding per line, then a summary; colour only on a terminal),
  * json (stable order) and SARIF 2.1.0 (rules with help text from the catalogue).
  */
+import { UsageError } from '../common/errors.ts';
 import { ENGINE_RULES, RULES, type Severity } from './catalogue.ts';
 import type { DoctorResult } from './doctor.ts';
 import type { Suppression } from './suppress.ts';
@@ -9,6 +10,13 @@ import { visible } from '../common/errors.ts';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
+
+/** A --format value, or a UsageError naming the ones there are. */
+export function parseFormat(value: unknown): Format {
+  const format = value === undefined ? 'text' : String(value);
+  if ((FORMATS as readonly string[]).includes(format)) return format as Format;
+  throw new UsageError(`--format ${format} is not supported: choose ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS.at(-1)}`);
+}
 
 const COLOURS: Record<Severity, string> = { error: '\u001b[31m', warning: '\u001b[33m', info: '\u001b[36m' };
 const RESET = '\u001b[0m';

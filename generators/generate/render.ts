@@ -18,7 +18,7 @@ import { evaluateModule } from '../project/python-eval.ts';
 import { scriptReads } from '../doctor/parse/shell-words.ts';
 import { templatesDir } from '../common/paths.ts';
 import { mergeManagedRequirements } from './requirements-merge.ts';
-import { basePath, renderState, STATE_FILE } from '../project/state.ts';
+import { basePath, renderState } from '../project/state.ts';
 import { parseDotEnv } from '../project/dotenv.ts';
 import { mergeComposeServices } from './compose-merge.ts';
 import { outputPath, outputsFor } from './outputs.ts';
