@@ -6,17 +6,20 @@
  * The generator and the doctor both read it; templates only lay out what the plan takes from it.
  */
 
+/** Debian packages the builder stage and the final image need, and why. */
+export interface SystemPackages {
+  builderPackages: string[];
+  runtimePackages: string[];
+  builderWhy: string;
+  runtimeWhy: string;
+}
+
 /** A Python driver distribution and the Debian packages it needs. */
-export interface Driver {
+export interface Driver extends SystemPackages {
   /** Normalised distribution name as it appears in requirements. */
   name: string;
   /** What we add when the project has no driver for the database. */
   requirement: string;
-  builderPackages: string[];
-  runtimePackages: string[];
-  /** Why the builder needs its packages, and why the final image needs its own. */
-  builderWhy: string;
-  runtimeWhy: string;
 }
 
 interface EngineNames {
@@ -40,6 +43,8 @@ export interface ServerDatabase extends EngineNames {
   drivers: readonly Driver[];
   /** Every distribution that serves as its driver: a project with any of them has one. */
   driverDistributions: readonly string[];
+  /** Packages the app needs for this engine whatever its driver (a spatial database's GDAL). */
+  systemPackages?: SystemPackages;
   /** Image name and its tag for a version. */
   image: string;
   tag: (version: string) => string;

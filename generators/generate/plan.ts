@@ -6,7 +6,15 @@
  */
 import { posix } from 'node:path';
 import type { Answers } from './answers.ts';
-import { DATABASE_TABLE, DATABASES, type Database, type Driver, DRIVER_ENGINES, serviceEnv } from '../facts/databases.ts';
+import {
+  DATABASE_TABLE,
+  DATABASES,
+  type Database,
+  type Driver,
+  DRIVER_ENGINES,
+  serviceEnv,
+  type SystemPackages,
+} from '../facts/databases.ts';
 import type { Detected } from '../project/detect.ts';
 import { type Requirement, type RequirementSet, hasDistribution, normaliseName } from '../project/requirements.ts';
 import type { RequirementNeed } from './requirements-merge.ts';
@@ -296,7 +304,10 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   const otherDrivers = (reqs?.requirements ?? [])
     .map((r) => driverOf(r, DRIVER_ENGINES.flatMap(driversOf)))
     .filter((d): d is Driver => d !== undefined && d !== driver);
-  const systemDrivers = [...new Set([...(driver ? [driver] : []), ...otherDrivers])];
+  const systemDrivers: SystemPackages[] = [
+    ...new Set([...(driver ? [driver] : []), ...otherDrivers]),
+    ...(table.kind === 'server' && table.systemPackages ? [table.systemPackages] : []),
+  ];
 
   const database: Plan['database'] = { value: answers.database, label: table.label, kind: table.kind, choices: DATABASES };
   const env: EnvVar[] = [
@@ -490,7 +501,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
   // Version-control tools for git+ URLs are build-only: pip clones in the builder.
   const builder = [...new Set([...systemDrivers.flatMap((d) => d.builderPackages), ...special.vcsPackages])].sort();
   const runtime = [...new Set(systemDrivers.flatMap((d) => d.runtimePackages))].sort();
-  const why = (pick: (d: Driver) => string): string => [...new Set(systemDrivers.map(pick).filter(Boolean))].join('; ');
+  const why = (pick: (d: SystemPackages) => string): string => [...new Set(systemDrivers.map(pick).filter(Boolean))].join('; ');
 
   const buildEnv: Array<[string, string]> = [['DJANGO_SECRET_KEY', BUILD_SECRET_KEY], ...ownEnv.build];
 
