@@ -71,6 +71,8 @@ export interface ServerDatabase extends EngineNames {
   imageWhy: string;
   /** Image names (last path part) the doctor takes for this engine's service. */
   images: readonly string[];
+  /** The server software its image runs: the doctor's rules about that server's image apply (PostGIS runs PostgreSQL). */
+  server: 'postgresql' | 'mysql' | 'mariadb';
   /** Client tools an entrypoint may wait for it with. */
   clientTools: readonly string[];
 }
@@ -157,6 +159,7 @@ const TABLE = {
     healthcheckWhy: '-h 127.0.0.1 probes TCP: the unix socket answers during first-start init, before the server listens (db-not-ready)',
     imageWhy: 'Pinned major: a moved `latest` would not read the existing volume (postgres-major-drift).',
     images: ['postgres', 'postgis'],
+    server: 'postgresql',
     clientTools: ['pg_isready', 'psql'],
   },
   mysql: {
@@ -182,6 +185,7 @@ const TABLE = {
     healthcheckWhy: '-h 127.0.0.1 probes TCP: first-start init runs a socket-only server that would answer early (db-not-ready)',
     imageWhy: 'Pinned to an LTS release: a moved `latest` could upgrade the data files under an existing volume.',
     images: ['mysql', 'percona'],
+    server: 'mysql',
     clientTools: ['mysqladmin', 'mysql'],
   },
   mariadb: {
@@ -214,6 +218,7 @@ const TABLE = {
     healthcheckWhy: "the image's own script: --connect needs the TCP server up, not just the init-time socket (db-not-ready)",
     imageWhy: 'Pinned to an LTS release: a moved `latest` could upgrade the data files under an existing volume.',
     images: ['mariadb'],
+    server: 'mariadb',
     clientTools: ['mariadb-admin', 'mariadb'],
   },
   sqlite: {
@@ -286,6 +291,13 @@ export function databaseOfImage(imageName: string): Database | undefined {
     const row = DATABASE_TABLE[db];
     return row.kind === 'server' && row.images.includes(last);
   });
+}
+
+/** The server software a database image runs (`postgis/postgis` runs PostgreSQL). */
+export function serverOfImage(imageName: string): ServerDatabase['server'] | undefined {
+  const database = databaseOfImage(imageName);
+  const row = database ? DATABASE_TABLE[database] : undefined;
+  return row?.kind === 'server' ? row.server : undefined;
 }
 
 /** The server rows' client tools, for telling a wait-for-the-database command. */

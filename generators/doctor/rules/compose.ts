@@ -14,6 +14,7 @@ import {
   DATABASE_TABLE,
   type Database,
   databaseOfImage,
+  serverOfImage,
   engineReaches,
   engineUsesFile,
   type ServerDatabase,
@@ -415,7 +416,7 @@ function imageTag(image: string): { name: string; tag?: string } {
 
 const postgresPasswordMissing: RuleFn = (ctx) => {
   for (const db of ctx.p.dbServices) {
-    if (databaseOfImage(imageTag(db.image!.value).name) !== 'postgres') continue;
+    if (serverOfImage(imageTag(db.image!.value).name) !== 'postgresql') continue;
     const pw = db.environment.get('POSTGRES_PASSWORD') ?? db.environment.get('POSTGRES_PASSWORD_FILE');
     const trust = db.environment.get('POSTGRES_HOST_AUTH_METHOD');
     if (trust?.value === 'trust') {
@@ -447,7 +448,7 @@ const LATEST_POSTGRES = 18;
 const postgres18VolumePath: RuleFn = (ctx) => {
   for (const db of ctx.p.dbServices) {
     const { name, tag } = imageTag(db.image!.value);
-    if (databaseOfImage(name) !== 'postgres') continue;
+    if (serverOfImage(name) !== 'postgresql') continue;
     const major = pgMajor(tag) ?? (!tag || tag === 'latest' || /^[a-z]/.test(tag) ? LATEST_POSTGRES : undefined);
     if (!major || major < 18 || db.environment.has('PGDATA')) continue;
     for (const m of db.volumes) {
