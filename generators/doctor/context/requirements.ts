@@ -71,7 +71,15 @@ function view(
   };
 }
 
+const views = new WeakMap<Loaded, ReqView | undefined>();
+
+/** What the image installs, worked out once per checked project (a dozen rules ask). */
 export function requirementsView(p: Loaded): ReqView | undefined {
+  if (!views.has(p)) views.set(p, readRequirementsView(p));
+  return views.get(p);
+}
+
+function readRequirementsView(p: Loaded): ReqView | undefined {
   const cleanDirect = (ds: Array<{ name: string }>): string[] => ds.map((d) => normaliseName(d.name.replace(/[[=<>~!;].*$/, '')));
   if (p.installed?.known) {
     return view(
