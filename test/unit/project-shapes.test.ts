@@ -218,6 +218,17 @@ const SHAPES: Shape[] = [
     database: 'sqlite',
   },
   {
+    // INSTALLED_APPS names taggit, modelcluster and rest_framework; only the CMS that depends on
+    // them is in the requirements. Not missing: nothing is added, and the doctor agrees.
+    scenario: 'apps-from-cms',
+    detected: (d) => expect(d.requirements?.requirements.map((r) => r.name)).toEqual(['django', 'wagtail', 'psycopg']),
+    required: [],
+    passed: [],
+    build: {},
+    database: 'postgres',
+    notBuiltHere: 'the local package index has no wagtail',
+  },
+  {
     scenario: 'env-environs-dburl',
     detected: (d) =>
       expect(env(d)).toEqual({
