@@ -360,7 +360,7 @@ export default class AppGenerator extends Generator<SavedConfig, AppOptions> {
       this.answers = finaliseAnswers(this.detected, this.raw);
       const switched = databaseSwitchNote(this.previous, this.answers);
       if (switched) this.answerNotes.push(switched);
-      // The engine was a guess among several (or none had its driver), and nobody answered: say so.
+      // The engine was a guess, or is not what the settings use with nothing set, and nobody answered: say so.
       const found = this.databaseNote();
       if (found && this.raw.database === undefined) this.answerNotes.push(found);
       this.plan = await withOverrideReads(buildPlan(this.detected, this.answers, this.organisation), this.destinationRoot());

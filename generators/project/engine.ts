@@ -26,7 +26,7 @@ export interface DetectedDatabase {
   open: boolean;
   /** Several engines fit (or none has its driver): an interactive run asks. */
   ambiguous: boolean;
-  /** One line saying what was found and what was taken, when the choice was not certain. */
+  /** One line saying what was found and what was taken, when the choice was not certain or is not what the settings use when nothing is set. */
   note?: string;
 }
 
@@ -113,15 +113,25 @@ export function detectDatabase(settings: ProjectSettings, requirements: Requirem
 
   // One engine and nothing that could name another: that is it.
   if (!open && candidates.length === 1) return { value: candidates[0]!.database, ...where!, candidates, open, ambiguous: false };
+  // What the settings select when nothing is set.
+  const unsetDefault = (): Database | undefined => {
+    const unset = strOf(dictGet(dictGet(settings.evaluate(new Map()).names.get('DATABASES')?.value, 'default'), 'ENGINE'));
+    return unset && databaseFromEngine(unset) !== 'unsupported' ? (databaseFromEngine(unset) as Database) : undefined;
+  };
   if (withDriver.length === 1) {
     const { db, req } = withDriver[0]!;
-    return { value: db, file: req.file, line: req.line, candidates, open, ambiguous: false };
+    // Not what the project runs on with nothing set (SQLite, say): the summary says why.
+    const byDefault = unsetDefault();
+    const note =
+      byDefault && !sameDrivers(byDefault, db)
+        ? `the settings use ${label(byDefault)} when nothing is set, and the requirements have ${req.name} (${req.file} line ${req.line}): took ${label(db)}; --database chooses another`
+        : undefined;
+    return { value: db, file: req.file, line: req.line, candidates, open, ambiguous: false, ...(note ? { note } : {}) };
   }
   if (!binding && withDriver.length === 0) return undefined;
 
   // None or several: what the settings select when nothing is set, else the first with a driver, else SQLite.
-  const unset = strOf(dictGet(dictGet(settings.evaluate(new Map()).names.get('DATABASES')?.value, 'default'), 'ENGINE'));
-  const byDefault = unset && databaseFromEngine(unset) !== 'unsupported' ? (databaseFromEngine(unset) as Database) : undefined;
+  const byDefault = unsetDefault();
   const value =
     withDriver.length > 1
       ? (withDriver.find((x) => x.db === byDefault)?.db ?? withDriver[0]!.db)

@@ -381,6 +381,7 @@ describe('engine choice: the engine whose driver the project has', () => {
     expect(d.database).toMatchObject({ value: 'postgres', ambiguous: false, file: 'requirements.txt', line: 2 });
     expect(d.database?.candidates.map((c) => c.database)).toEqual(['postgres', 'mysql', 'sqlite']);
     expect(d.database?.candidates[0]?.how).toBe('when os.getenv("DB") == "postgres"');
+    expect(d.database?.note).toMatch(/^the settings use SQLite when nothing is set/);
   });
 
   it('the same with only mysqlclient: MySQL', async () => {
@@ -411,12 +412,41 @@ describe('engine choice: the engine whose driver the project has', () => {
     );
   });
 
+  it('ENGINE read with a default and one driver installed: that engine, with a note naming the default', async () => {
+    const d = await project(
+      'DATABASES = {"default": {"ENGINE": os.environ.get("SQL_ENGINE", "django.db.backends.sqlite3"), "NAME": os.environ.get("SQL_DATABASE", "db.sqlite3")}}',
+      'Django==5.2.17\npsycopg2-binary==2.9.10\n',
+    );
+    expect(d.database).toMatchObject({ value: 'postgres', open: true, ambiguous: false, file: 'requirements.txt', line: 2 });
+    expect(d.database?.note).toBe(
+      'the settings use SQLite when nothing is set, and the requirements have psycopg2-binary (requirements.txt line 2): took PostgreSQL; --database chooses another',
+    );
+  });
+
+  it('DATABASE_URL read only when it is set (SQLite otherwise), with psycopg: PostgreSQL, and DATABASE_URL stays optional', async () => {
+    const d = await project(
+      [
+        'import dj_database_url',
+        'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}',
+        'if "DATABASE_URL" in os.environ:',
+        '    DATABASES["default"] = dj_database_url.config(conn_max_age=500)',
+      ].join('\n'),
+      'Django==5.2.17\ndj-database-url==2.3.0\npsycopg[binary]==3.3.6\n',
+    );
+    expect(d.database).toMatchObject({ value: 'postgres', ambiguous: false });
+    expect(d.database?.note).toMatch(
+      /^the settings use SQLite when nothing is set, and the requirements have psycopg \(requirements.txt line 3\): took PostgreSQL;/,
+    );
+    expect(d.settings.env.find((v) => v.name === 'DATABASE_URL')?.kind).toBe('optional');
+  });
+
   it('one ENGINE in the settings is the engine, whatever else is installed', async () => {
     const d = await project(
       'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}',
       'Django==5.2.17\npsycopg==3.3.6\n',
     );
     expect(d.database).toMatchObject({ value: 'sqlite', ambiguous: false, file: 'mysite/settings.py' });
+    expect(d.database?.note).toBeUndefined();
   });
 });
 
