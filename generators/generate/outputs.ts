@@ -184,7 +184,7 @@ export const OUTPUTS: readonly OutputRow[] = [
     template: 'compose.dev.yaml.ejs',
     when: (plan) => Boolean(plan.dev),
     strategy: 'own',
-    summary: (plan) => `development server on the mounted code: docker compose -f compose.yaml -f ${plan.dev!.file} up`,
+    summary: (plan) => `development server on the mounted code: docker compose -f ${plan.compose.file} -f ${plan.dev!.file} up`,
     docs: { position: 8, language: 'yaml' },
   },
   {

@@ -135,7 +135,21 @@ describe('an existing compose file', () => {
     expect(Object.keys(compose.services.django!.depends_on!)).toEqual(['django-db', 'redis']);
     const saved = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-django-docker'];
     expect([saved.webService, saved.dbService]).toEqual(['django', 'django-db']);
-    expect(readFileSync(join(dir, 'README.Docker.md'), 'utf8')).toContain('docker compose exec django python manage.py createsuperuser');
+    const readme = readFileSync(join(dir, 'README.Docker.md'), 'utf8');
+    expect(readme).toContain('docker compose exec django python manage.py createsuperuser');
+    // The development overlay lies over their file and changes the generated service, never their web.
+    expect(readme).toContain('docker compose -f compose.yml -f compose.dev.yaml up --build');
+    const dev = parseYaml(readFileSync(join(dir, 'compose.dev.yaml'), 'utf8')) as { services: Record<string, unknown> };
+    expect(Object.keys(dev.services)).toEqual(['django', 'worker']);
+    const merged = spawnSync('docker', ['compose', '-f', 'compose.yml', '-f', 'compose.dev.yaml', 'config', '--format', 'json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(merged.status, merged.stderr).toBe(0);
+    const overlaid = (JSON.parse(merged.stdout) as { services: Record<string, { command: string[] | null }> }).services;
+    expect(overlaid.web!.command).toEqual(['python', 'manage.py', 'runserver', '0.0.0.0:8000']);
+    expect(overlaid.django!.command!.slice(0, 3)).toEqual(['python', 'manage.py', 'runserver']);
   });
 
   it("a service of theirs publishing web's host port stops the run in one line; WEB_PORT in .env or --port make it work", async () => {
