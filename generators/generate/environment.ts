@@ -117,6 +117,9 @@ function whereOf(a: { file: string; line: number }): string {
   return `${a.file} line ${a.line}`;
 }
 
+/** What a .env line and a compose environment key can name. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 const BECAUSE: Record<string, string> = {
   default: 'with a default',
   none: 'and does without it',
@@ -150,12 +153,16 @@ export function projectEnv(
     if (v.kind === 'written' || SET_BY_IMAGE.has(v.name) || runtime.has(v.name) || requiredNames.has(v.name)) continue;
     // Read only after the settings set it themselves: a value from .env would be overwritten.
     if (v.reads.every((r) => r.because === 'written-before')) continue;
+    // A name no .env line can hold (a stray space, a dash) is never set from outside: nothing to pass.
+    if (!ENV_NAME.test(v.name)) continue;
     const read = v.reads[0]!;
     const def = v.reads.map((r) => r.default).find((d) => d?.k === 'str' || d?.k === 'num' || d?.k === 'bool');
+    const text = def ? (def.k === 'str' ? def.v : String((def as { v: unknown }).v)) : undefined;
     optional.push({
       name: v.name,
       where: whereOf(read),
-      ...(def ? { default: def.k === 'str' ? def.v : String((def as { v: unknown }).v) } : {}),
+      // The default is shown on one commented .env line: one spanning lines would break the file.
+      ...(text !== undefined && !/[\r\n]/.test(text) ? { default: text } : {}),
       because: BECAUSE[read.because ?? 'default'] ?? '',
     });
   }

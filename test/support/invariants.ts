@@ -284,7 +284,10 @@ export const INVARIANTS: readonly Invariant[] = [
       if (existsSync(entrypoint) && last(stage, 'ENTRYPOINT')?.includes('docker-entrypoint.sh'))
         for (const name of scriptReads(readFileSync(entrypoint, 'utf8'))) read.add(name);
       const passed = new Set(Object.keys(readCompose(dir).services.web!.environment ?? {}));
-      for (const name of read) want(SET_BY_IMAGE.has(name) || passed.has(name), `${name} is read but compose does not pass it to web`);
+      // A name no .env line or compose key can hold (a stray space) is never set from outside.
+      const settable = (name: string): boolean => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+      for (const name of read)
+        want(SET_BY_IMAGE.has(name) || passed.has(name) || !settable(name), `${name} is read but compose does not pass it to web`);
       return list;
     },
   },

@@ -58,6 +58,20 @@ const SHAPES: Shape[] = [
     database: 'sqlite',
   },
   {
+    // A default spanning lines would break the commented .env line that shows it; a name with a space cannot be set.
+    scenario: 'env-multiline-default',
+    detected: (d) =>
+      expect(env(d)).toEqual({
+        SITE_SECRET_KEY: 'optional/default str',
+        FOOTER_NOTICE: 'optional/default str',
+        'SITE_TAGLINE ': 'optional/default str',
+      }),
+    required: [],
+    passed: ['SITE_SECRET_KEY', 'FOOTER_NOTICE'],
+    build: {},
+    database: 'sqlite',
+  },
+  {
     scenario: 'env-try-read',
     detected: (d) => expect(env(d)).toEqual({ EMAIL_PORT: 'optional/try int', ADMIN_EMAIL: 'optional/try str' }),
     required: [],
