@@ -16,6 +16,7 @@ import {
   type SystemPackages,
 } from '../facts/databases.ts';
 import type { Detected } from '../project/detect.ts';
+import { type EvalResult, strOf, truthy } from '../project/python-eval.ts';
 import { type Requirement, type RequirementSet, hasDistribution, normaliseName } from '../project/requirements.ts';
 import type { RequirementNeed } from './requirements-merge.ts';
 import { checkLockCovers } from '../project/managers.ts';
@@ -161,6 +162,8 @@ export interface Plan {
   templatesOverride?: string;
   /** Set only inside the collectstatic RUN: settings read them at import time. */
   buildEnv: Array<[string, string]>;
+  /** django-compressor in offline mode: the build also runs `manage.py compress`, whose manifest the pages need. */
+  compressOffline: boolean;
   volumes: Array<{ name: string; target: string; why: string }>;
   migrateOnStart: boolean;
   /** Where migrations run; absent without a database. */
@@ -224,6 +227,18 @@ function driverNames(drivers: readonly Driver[]): string[] {
 }
 
 const BUILD_SECRET_KEY = 'collectstatic-only-not-a-secret';
+
+/**
+ * django-compressor with COMPRESS_OFFLINE on: every `{% compress %}` block is looked up in the
+ * manifest `manage.py compress` writes, and a page whose block is missing is a 500 once DEBUG is off.
+ * An offline setting read from the environment counts when its default is on.
+ */
+export function compressesOffline(settings: EvalResult): boolean {
+  const apps = settings.names.get('INSTALLED_APPS')?.value;
+  if (apps?.k !== 'list' || !apps.items.some((item) => strOf(item) === 'compressor')) return false;
+  const offline = settings.names.get('COMPRESS_OFFLINE')?.value;
+  return truthy(offline?.k === 'env' ? offline.default : offline) === true;
+}
 
 /** What a compose value gives when .env does not set the variable: its default; undefined when it is required (set, unknown). */
 function composeValue(value: string): string | undefined {
@@ -615,6 +630,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     labels: Object.entries(org.labels ?? {}).sort(([a], [b]) => a.localeCompare(b)),
     ...(org.templates ? { templatesOverride: org.templates } : {}),
     buildEnv,
+    compressOffline: detected.kind === 'existing' && compressesOffline(detected.settings.symbolic),
     volumes,
     migrateOnStart: table.kind !== 'none',
     fileNotes: [],

@@ -7,7 +7,7 @@
  * settings-package-init, settings-split-config).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -319,4 +319,37 @@ describe('project shapes from real repositories', () => {
     });
   }
   it.skipIf(composeAvailable)('docker compose config (skipped: no docker compose on this machine)', () => undefined);
+});
+
+describe('django-compressor in offline mode (compressor-offline; files only: the local package index has no django-compressor)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = prepareScenario('compressor-offline');
+    await runGenerator(dir, readAnswers('compressor-offline'));
+  }, 60_000);
+
+  it('the build writes the offline manifest after collecting the static files, with the same throwaway values', () => {
+    const run = all(readDockerfile(dir).at(-1)!, 'RUN').find((r) => r.includes('collectstatic'))!;
+    const steps = run
+      .replace(/\\\n/g, ' ')
+      .split(/\s+&&\s+/)
+      .map((step) => step.trim());
+    const collect = steps.findIndex((s) => s.endsWith('python manage.py collectstatic --noinput'));
+    expect(collect).toBeGreaterThanOrEqual(0);
+    expect(steps[collect + 1]).toBe(steps[collect]!.replace('collectstatic --noinput', 'compress --force'));
+  });
+
+  it('without offline mode the build does not compress', async () => {
+    const plain = prepareScenario('compressor-offline');
+    const settings = join(plain, 'mysite', 'settings.py');
+    writeFileSync(settings, readFileSync(settings, 'utf8').replace('COMPRESS_OFFLINE = True', 'COMPRESS_OFFLINE = False'));
+    await runGenerator(plain, readAnswers('compressor-offline'));
+    const run = all(readDockerfile(plain).at(-1)!, 'RUN').find((r) => r.includes('collectstatic'))!;
+    expect(run).not.toContain('compress --force');
+  });
+
+  it('the invariants hold and the doctor finds it clean', async () => {
+    expect(await invariantProblems(dir)).toEqual([]);
+    expect(await doctorProblems(dir)).toEqual([]);
+  });
 });
