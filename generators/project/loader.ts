@@ -20,7 +20,8 @@ import {
 import { pythonParser, settingsModuleDefault } from './python.ts';
 import { InputRefused } from '../common/read-file.ts';
 import { readPyproject, readRequirementsFile, type Requirement, type RequirementSet } from './requirements.ts';
-import { detectLockManager, MANIFEST_TABLES, manifestRequirements, readLockManaged } from './managers.ts';
+import { detectLockManager, LOCK_MANAGERS, MANIFEST_TABLES, manifestRequirements, readLockManaged } from './managers.ts';
+import { UsageError } from '../common/errors.ts';
 
 /** Every manage.py of the project, the shallowest first (then by path). */
 export function managePyCandidates(files: ProjectFiles): string[] {
@@ -65,7 +66,14 @@ export function moduleFileIn(files: ProjectFiles, sourceDir: string, module: str
 }
 
 /** Requirement files tried in order; the first that exists is the one pip installs. */
-export const REQUIREMENT_FILES = ['requirements.txt', 'requirements/production.txt', 'requirements/prod.txt', 'requirements/base.txt'];
+export const REQUIREMENT_FILES = [
+  'requirements.txt',
+  'requirements/production.txt',
+  'requirements/prod.txt',
+  // pip-compile's output kept beside its .in source.
+  'requirements/requirements.txt',
+  'requirements/base.txt',
+];
 
 /**
  * The dependencies the project declares: a lock manager's manifest (uv, Poetry, Pipenv), else
@@ -79,6 +87,14 @@ export function projectRequirements(files: ProjectFiles, ours: readonly string[]
   if (manager) return readLockManaged(files.root, manager);
   // At the root first, then beside manage.py (a src/ or backend/ layout).
   for (const dir of sourceDir === '.' ? ['.'] : ['.', sourceDir]) {
+    if (dir !== '.') {
+      // A lock file beside manage.py: its manager installs from that folder, which is where the image's build starts.
+      const nested = detectLockManager(all.filter((f) => f.startsWith(`${dir}/`)).map((f) => f.slice(dir.length + 1)));
+      if (nested)
+        throw new UsageError(
+          `${dir}/${LOCK_MANAGERS[nested].lock} lists the dependencies, and ${nested} installs from ${dir}/: run the generator in ${dir}/`,
+        );
+    }
     const candidate = REQUIREMENT_FILES.map((c) => posix.join(dir, c)).find((c) => all.includes(c));
     if (candidate) return readRequirementsFile(files.root, candidate, ours);
     const pyproject = posix.join(dir, 'pyproject.toml');

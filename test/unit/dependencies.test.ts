@@ -4,7 +4,7 @@
  * beside manage.py, and the default Python every pin allows (mysqlclient judged by its build).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +109,19 @@ describe('requirements beside manage.py', () => {
     expect(plan.requirements.additions).not.toContain('Django==5.2.17');
   });
 
+  it('a Pipfile and its lock beside manage.py, run from the folder above: one line naming the folder to run in, nothing written', () => {
+    const dir = project('src-requirements', {
+      'src/Pipfile': '[packages]\ndjango = "==5.2.17"\n',
+      'src/Pipfile.lock': '{"_meta": {}, "default": {"django": {"version": "==5.2.17"}}, "develop": {}}\n',
+    });
+    const r = spawnSync('node', [cli, dir, '--yes'], { encoding: 'utf8', input: '', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'django-docker: src/Pipfile.lock lists the dependencies, and pipenv installs from src/: run the generator in src/',
+    );
+    expect(existsSync(join(dir, 'Dockerfile'))).toBe(false);
+  });
+
   it('a pyproject.toml that only configures tools is not taken for the dependency list', async () => {
     const d = await existing(project('startproject-no-requirements', { 'pyproject.toml': '[tool.ruff]\nline-length = 100\n' }));
     expect(d.requirements).toBeUndefined();
@@ -140,6 +153,23 @@ describe('hashed requirements', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/pip-compile --generate-hashes/);
     expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).not.toContain('Added by generator-django-docker');
+  });
+});
+
+describe('pip-compile output kept in requirements/', () => {
+  it('requirements/requirements.txt beside its .in is the dependency list, and the hashed refusal names those files', async () => {
+    const dir = project('hashed-requirements');
+    mkdirSync(join(dir, 'requirements'));
+    for (const f of ['requirements.txt', 'requirements.in']) renameSync(join(dir, f), join(dir, 'requirements', f));
+    const text = readFileSync(join(dir, 'requirements', 'requirements.txt'), 'utf8');
+    writeFileSync(join(dir, 'requirements', 'requirements.txt'), text.replace(/gunicorn==26\.2\.0 \\\n.*\n.*\n/, ''));
+    const d = await existing(dir);
+    expect(d.requirements?.entry).toBe('requirements/requirements.txt');
+    const plan = buildPlan(d, finaliseAnswers(d, {}));
+    expect(plan.requirements.additions).toEqual(['gunicorn==26.2.0']);
+    expect(() => checkDependencies(d, plan.requirements.additions, '.')).toThrow(
+      /^requirements\/requirements\.txt pins with --hash \(line 7\), .*add gunicorn==26\.2\.0 to requirements\/requirements\.in and run pip-compile --generate-hashes requirements\/requirements\.in, then run again$/,
+    );
   });
 });
 
