@@ -3,6 +3,7 @@
  * instead of writing a second file that `docker compose` would read in its place. Edited with
  * the yaml package's Document API: every service, comment and top-level key of theirs stays.
  */
+import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, type Pair, parseDocument, type Scalar, YAMLMap } from 'yaml';
 import { UsageError } from '../common/errors.ts';
 import { interpolate } from '../project/dotenv.ts';
@@ -21,6 +22,8 @@ export interface ComposeMergeInput {
   flags: Record<string, string>;
   /** The project's .env, which compose reads for `${...}` in ports (theirs and web's WEB_PORT). */
   vars?: ReadonlyMap<string, string>;
+  /** Whether a project file exists (relative to the compose file's folder): their env_file entries. */
+  exists?: (path: string) => boolean;
 }
 
 export interface ComposeMergeResult {
@@ -186,5 +189,37 @@ export function mergeComposeServices(input: ComposeMergeInput): ComposeMergeResu
       }
     }
   }
+  // An env_file of theirs that does not exist: compose refuses the whole file, so the merged one
+  // would not start either (env-file-missing). Made from an example, usually: name it.
+  const exists = input.exists;
+  if (exists) {
+    for (const name of others) {
+      const node = services.get(name);
+      if (!isMap(node) || node.get('profiles') !== undefined) continue;
+      const missing = envFilePaths(node.get('env_file', true))
+        .map((path) => posix.normalize(path))
+        .find((path) => !path.includes('$') && !exists(path));
+      if (missing === undefined) continue;
+      const example = [`${missing}.example`, `${missing}-sample`, `${missing}.sample`, `${missing}-example`, `${missing}.template`].find(
+        exists,
+      );
+      throw new UsageError(
+        `${file}'s service ${name} reads env_file ${missing}, which does not exist, so docker compose refuses the file ("env file … not found"): create it${example ? ` from ${example}` : ''}, then run again`,
+      );
+    }
+  }
   return { text: out, services: ourNames, volumes: added, others };
+}
+
+/** The required paths of a service's env_file (a string, a list of strings, or `{path, required}` items). */
+function envFilePaths(node: unknown): string[] {
+  const items = isSeq(node) ? node.items : node === undefined ? [] : [node];
+  return items.flatMap((item) => {
+    if (isMap(item)) {
+      const required = item.get('required');
+      const path = item.get('path');
+      return required === false || String(required) === 'false' || typeof path !== 'string' ? [] : [path];
+    }
+    return isScalar(item) && typeof item.value === 'string' ? [item.value] : [];
+  });
 }

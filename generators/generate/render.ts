@@ -4,7 +4,7 @@
  * formats what prettier can format. Pure: same plan and same inputs, same bytes.
  */
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import ejs from 'ejs';
 import { UsageError } from '../common/errors.ts';
@@ -360,6 +360,7 @@ function renderCompose(
       ...(plan.database.service ? { [plan.database.service.name]: '--db-service' } : {}),
     },
     vars: new Map(parseDotEnv(existing('.env') ?? '').entries.map((e) => [e.name, e.value])),
+    exists: (path) => existing(posix.normalize(posix.join(posix.dirname(file), path))) !== undefined,
   });
   return {
     text: merged.text,

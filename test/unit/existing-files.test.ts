@@ -152,6 +152,25 @@ describe('an existing compose file', () => {
     expect(overlaid.django!.command!.slice(0, 3)).toEqual(['python', 'manage.py', 'runserver']);
   });
 
+  it('an env_file of theirs that does not exist stops the run in one line naming its example; creating it makes it work', () => {
+    const dir = project('compose-yml-sidecar');
+    writeFileSync(
+      join(dir, 'compose.yml'),
+      'services:\n  mail:\n    image: axllent/mailpit:v1.21\n    env_file: .env.mail\n  notes:\n    image: python:3.11-slim-bookworm\n    env_file:\n      - path: .env.notes\n        required: false\n',
+    );
+    writeFileSync(join(dir, '.env.mail-sample'), 'MP_MAX_MESSAGES=500\n');
+    const before = snapshot(dir);
+    const r = run(dir, ['--yes', '--python', '3.11']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'django-docker: compose.yml\'s service mail reads env_file .env.mail, which does not exist, so docker compose refuses the file ("env file … not found"): create it from .env.mail-sample, then run again',
+    );
+    expect(snapshot(dir)).toEqual(before);
+    writeFileSync(join(dir, '.env.mail'), 'MP_MAX_MESSAGES=500\n');
+    expect(run(dir, ['--yes', '--python', '3.11']).status).toBe(0);
+    expect(composeConfig(dir).status, composeConfig(dir).stderr).toBe(0);
+  });
+
   it("a service of theirs publishing web's host port stops the run in one line; WEB_PORT in .env or --port make it work", async () => {
     const site = (env?: string): string => {
       const dir = project('compose-yml-sidecar');
