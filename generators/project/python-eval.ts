@@ -450,8 +450,18 @@ class Evaluator {
     if (done) return done;
     const ns = new Map<string, Binding>();
     this.modules.set(file, ns);
-    const tree = this.tree(file);
     if (!this.result.files.includes(file)) this.result.files.push(file);
+    // Python runs each parent package's __init__.py first: its reads and writes happen too.
+    const parts = name.split('.');
+    for (let i = 1; i < parts.length && this.depth <= 20; i++) {
+      const parent = parts.slice(0, i).join('.');
+      const parentFile = this.opts.moduleFile(parent);
+      if (!parentFile?.endsWith('__init__.py') || this.modules.has(parentFile)) continue;
+      this.depth++;
+      this.module(parent, parentFile, reach);
+      this.depth--;
+    }
+    const tree = this.tree(file);
     if (!tree) return ns;
     const ctx: Ctx = { ns, file, module: name, isPackage: file.endsWith('__init__.py'), uncertain: false, reach };
     // Every statement is evaluated, even after a `raise` import would stop at: the rules judge

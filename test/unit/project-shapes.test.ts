@@ -4,7 +4,7 @@
  * the .env it writes, which variables compose requires, passes through or the build gets, and
  * that the doctor finds the result clean. The e2e suite builds and serves those whose packages
  * the local index has (engine-from-variable, env-get-split, env-environs-dburl,
- * settings-package-init, settings-split-config).
+ * settings-package-init, settings-split-config, settings-fstring-src).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -199,6 +199,32 @@ const SHAPES: Shape[] = [
     database: 'sqlite',
   },
   {
+    // src/ layout; manage.py and wsgi.py name the module with an f-string on DJANGO_ENV (default
+    // "development"); the package __init__.py star-imports base and branches on DJANGO_ENV. The
+    // f-string's default finds the package; the container builds on its production module.
+    scenario: 'settings-fstring-src',
+    detected: (d) => {
+      expect(d).toMatchObject({
+        sourceDir: 'src',
+        managePy: 'src/manage.py',
+        settingsModule: 'config.settings.development',
+        baseSettingsModule: 'config.settings.production',
+        baseSettingsFile: 'src/config/settings/production.py',
+      });
+      expect(env(d)).toEqual({
+        DJANGO_ENV: 'optional/default str',
+        SECRET_KEY: 'required str',
+        ALLOWED_HOSTS: 'optional/default list',
+        SECURE_COOKIES: 'optional/default str',
+      });
+    },
+    required: ['SECRET_KEY'],
+    // DJANGO_ENV is passed too; the check leaves out DJANGO_* names, most of them ours.
+    passed: ['ALLOWED_HOSTS', 'SECURE_COOKIES'],
+    build: { SECRET_KEY: 'collectstatic-only-not-a-secret' },
+    database: 'sqlite',
+  },
+  {
     scenario: 'settings-split-config',
     detected: (d) => {
       expect(d).toMatchObject({
@@ -206,10 +232,14 @@ const SHAPES: Shape[] = [
         baseSettingsModule: 'config.django.production',
         wsgiModule: 'config.wsgi',
       });
+      // Importing a module runs its packages' __init__.py first.
       expect(d.settings.symbolic.files).toEqual([
         'config/django/production.py',
+        'config/__init__.py',
+        'config/django/__init__.py',
         'config/django/base.py',
         'config/settings/email.py',
+        'config/settings/__init__.py',
         'config/settings/files.py',
       ]);
       expect(env(d)).toMatchObject({

@@ -503,6 +503,33 @@ describe('shapes seen in real settings', () => {
     expect(r.missing).toEqual([]);
   });
 
+  it('importing a module of a settings package runs the package __init__.py first: its reads count', async () => {
+    const files: Record<string, string> = {
+      'config/__init__.py': '',
+      'config/settings/__init__.py':
+        'import os\nfrom .base import *\nREGION = os.environ["REGION"]\nif os.getenv("DJANGO_ENV", "development") == "production":\n    from .production import *\n',
+      'config/settings/base.py': 'DEBUG = False\n',
+      'config/settings/production.py': 'from .base import *\nDEBUG = False\n',
+    };
+    const moduleFile = (m: string): string | undefined =>
+      [`${m.replaceAll('.', '/')}.py`, `${m.replaceAll('.', '/')}/__init__.py`].find((f) => f in files);
+    const r = await evaluateModule('config.settings.production', 'config/settings/production.py', {
+      read: (f) => files[f],
+      moduleFile,
+      imagePath: (f) => `/app/${f}`,
+    });
+    expect(kinds(r)).toEqual({ REGION: 'required str', DJANGO_ENV: 'optional/default str' });
+    expect(r.files).toEqual([
+      'config/settings/production.py',
+      'config/__init__.py',
+      'config/settings/__init__.py',
+      'config/settings/base.py',
+    ]);
+    // The package's own names do not leak into the module's.
+    expect(r.names.has('REGION')).toBe(false);
+    expect(r.names.get('DEBUG')?.value).toEqual({ k: 'bool', v: false });
+  });
+
   it('a production module that only overlays a few names is not taken as the settings', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'dd-overlay-')), 'site');
     copyScenarioInput(join(scenariosDir, 'settings-package-mysql'), dir);

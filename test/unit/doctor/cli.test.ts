@@ -28,7 +28,7 @@ describe('doctor CLI', () => {
   it('exit 0 and a one-line summary on a clean project', async () => {
     const r = await run([clean]);
     expect(r.code).toBe(0);
-    expect(r.out).toBe('doctor: no problems found (6 files checked)\n');
+    expect(r.out).toBe('doctor: no problems found (7 files checked)\n');
     expect(r.err).toBe('');
   });
 
