@@ -124,9 +124,8 @@ async function main(argv: string[]): Promise<number> {
   let finished = false;
   // Until the generator takes the signals over (it holds the project's lock), a signal ends the run here.
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (process.listenerCount(signal) > 1) return;
-    if (finished) process.exit(signal === 'SIGINT' ? 130 : 143);
-    if (!runState.wrote) removeCreated();
+    if (runState.generatorHandlesSignals) return;
+    if (!runState.wrote && !finished) removeCreated();
     console.error(
       `django-docker: interrupted by ${signal}: ${runState.wrote ? 'every file had already been written' : 'nothing was written'}`,
     );

@@ -206,7 +206,7 @@ export default class AppGenerator extends Generator<SavedConfig, AppOptions> {
   /** The project's lock, held from the first read to the last write. */
   private lock: ProjectLock | undefined;
   /** SIGINT/SIGTERM seen while the commit prepares its files. */
-  private pendingSignal: string | undefined;
+  private pendingSignal: NodeJS.Signals | undefined;
   private phase: 'running' | 'committing' | 'done' = 'running';
   private readonly onSignal = (signal: NodeJS.Signals): void => {
     if (this.phase === 'committing') {
@@ -227,6 +227,7 @@ export default class AppGenerator extends Generator<SavedConfig, AppOptions> {
     this.lock = ProjectLock.acquire(this.destinationRoot());
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
+    runState.generatorHandlesSignals = true;
     process.on('exit', this.onExit);
   }
 
@@ -241,6 +242,7 @@ export default class AppGenerator extends Generator<SavedConfig, AppOptions> {
   private dropSignalHandlers(): void {
     process.removeListener('SIGINT', this.onSignal);
     process.removeListener('SIGTERM', this.onSignal);
+    runState.generatorHandlesSignals = false;
   }
 
   /** Runs one step; any error releases the lock first, so a failed run leaves nothing behind. */
@@ -552,6 +554,8 @@ export default class AppGenerator extends Generator<SavedConfig, AppOptions> {
       this.phase = 'done';
       runState.wrote = writes.length > 0;
       this.releaseLock(writes.length > 0);
+      // A signal that came after the commit's last look is not lost: the files are all written, say so.
+      if (this.pendingSignal) this.onSignal(this.pendingSignal);
     } catch (err) {
       const wasCommitting = this.phase === 'committing';
       this.phase = 'running';
