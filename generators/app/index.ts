@@ -300,8 +300,10 @@ export default class AppGenerator extends Generator<SavedConfig, AppOptions> {
   /** Two projects side by side are the user's choice: asked in a terminal, else the refusal names --project. */
   private async _detectProject(root: string): Promise<Detected> {
     const project = this.raw.project as string | undefined;
+    const settingsModule = this.raw.settingsModule as string | undefined;
+    const given = settingsModule !== undefined ? { settingsModule } : {};
     try {
-      return await detect(root, project !== undefined ? { project } : {});
+      return await detect(root, project !== undefined ? { project, ...given } : given);
     } catch (err) {
       if (!(err instanceof AmbiguousProjectError) || this.switchOn('yes') || this.options.interactive === false) throw err;
       const answer = (await this.prompt([
@@ -313,7 +315,7 @@ export default class AppGenerator extends Generator<SavedConfig, AppOptions> {
         },
       ])) as { project: string };
       this.raw.project = validateAnswer('project', answer.project);
-      return detect(root, { project: this.raw.project as string });
+      return detect(root, { project: this.raw.project as string, ...given });
     }
   }
 

@@ -67,6 +67,8 @@ export interface Answers {
   replicas: number;
   /** The folder of the project's manage.py, when the folder holds more than one project. */
   project?: string;
+  /** The project's settings module the container settings build on, when manage.py's cannot be read. */
+  settingsModule?: string;
   /** Names of the generated compose services, when the project's compose file has its own of the default names. */
   webService?: string;
   dbService?: string;
@@ -201,6 +203,14 @@ export const QUESTIONS: readonly Question[] = [
     flag: 'project',
     message: 'Which Django project',
     description: 'folder of the manage.py to containerise, when several folders hold one (asked in a terminal)',
+    flagOnly: true,
+  },
+  {
+    key: 'settingsModule',
+    flag: 'settings-module',
+    message: 'Settings module the container builds on',
+    description:
+      'dotted settings module the container settings import (default: the production module beside the one manage.py names, else that one)',
     flagOnly: true,
   },
   {
@@ -401,6 +411,12 @@ export function validateAnswer<K extends AnswerKey>(key: K, value: unknown): Ans
       const s = String(v).trim().replace(/\/+$/, '') || '.';
       if (s.startsWith('/') || s.split('/').includes('..'))
         throw new UsageError(`--project ${s} must be a folder inside this one, such as site_a (the folder that holds its manage.py)`);
+      return s as Answers[K];
+    }
+    case 'settingsModule': {
+      const s = String(v).trim();
+      if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(s))
+        throw new UsageError(`--settings-module ${s} is not a dotted Python module: give one such as config.settings.production`);
       return s as Answers[K];
     }
     case 'webService':

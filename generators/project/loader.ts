@@ -55,6 +55,25 @@ export async function settingsModuleOf(
   return write?.value?.k === 'str' ? { module: write.value.v, line: write.line } : undefined;
 }
 
+/**
+ * A DJANGO_SETTINGS_MODULE write whose value depends on the environment with no default (an
+ * f-string on `os.environ["DJANGO_ENV"]`): its line and the variables read without a default.
+ */
+export async function unresolvedSettingsModule(files: ProjectFiles, file: string): Promise<{ line: number; vars: string[] } | undefined> {
+  const text = files.text(file);
+  if (text === undefined) return undefined;
+  const result = await evaluateModule('__main__', file, {
+    read: (f) => (f === file ? text : undefined),
+    moduleFile: () => undefined,
+    imagePath: (f) => f,
+  });
+  const write = result.env.find((a) => a.kind === 'written' && a.name === 'DJANGO_SETTINGS_MODULE');
+  if (!write) return undefined;
+  // Reads are recorded where a helper is called, not where it reads: every read without a default counts.
+  const vars = result.env.filter((a) => a.kind !== 'written' && !a.hasDefault && a.name !== 'DJANGO_SETTINGS_MODULE').map((a) => a.name);
+  return { line: write.line, vars: [...new Set(vars)] };
+}
+
 /** The file of a dotted module under a source folder: `a/b.py` or `a/b/__init__.py`. */
 export function moduleFileIn(files: ProjectFiles, sourceDir: string, module: string): string | undefined {
   const base = posix.join(sourceDir, ...module.split('.'));

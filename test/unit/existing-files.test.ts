@@ -360,3 +360,36 @@ describe('two projects side by side', () => {
     expect(again.stderr + again.stdout).toMatch(/nothing to change/);
   });
 });
+
+describe('a settings module named from a variable without a default', () => {
+  it('refuses in one line naming the variable and --settings-module; --settings-module builds on that module', async () => {
+    const dir = project('settings-fstring-src');
+    const managePy = join(dir, 'src/manage.py');
+    writeFileSync(managePy, readFileSync(managePy, 'utf8').replace(`os.getenv('DJANGO_ENV', 'development')`, `os.environ['DJANGO_ENV']`));
+    expectRefused(
+      dir,
+      ['--yes'],
+      /^django-docker: src\/manage\.py line 8 names DJANGO_SETTINGS_MODULE from DJANGO_ENV, which has no default there: pass --settings-module <module> \(the settings the container builds on, such as config\.settings\.production\), or give it a default$/,
+    );
+    expectRefused(
+      dir,
+      ['--yes', '--settings-module', 'config.settings.staging'],
+      /^django-docker: --settings-module config\.settings\.staging: no such module under src/,
+    );
+    expectRefused(
+      dir,
+      ['--yes', '--settings-module', 'config/settings'],
+      /^django-docker: --settings-module config\/settings is not a dotted Python module/,
+    );
+    const r = run(dir, ['--yes', '--settings-module', 'config.settings.development']);
+    expect(r.status, r.stderr).toBe(0);
+    // As given, not the production module beside it; the container module sits in that package.
+    expect(readFileSync(join(dir, 'src/config/settings/container.py'), 'utf8')).toMatch(/^from config\.settings\.development import \*/m);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/DJANGO_SETTINGS_MODULE=config\.settings\.container$/m);
+    expect((await checkProject(dir)).findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    // Saved: a re-run without the flag keeps the choice.
+    const again = run(dir, ['--yes']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr + again.stdout).toMatch(/nothing to change/);
+  });
+});
