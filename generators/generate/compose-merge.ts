@@ -126,6 +126,9 @@ export function mergeComposeServices(input: ComposeMergeInput): ComposeMergeResu
   const ourNames = ourServices.map(keyOf);
   for (const name of input.previous.services) if (!ourNames.includes(name)) services.delete(name);
   let noted = input.previous.services.some((name) => ourNames.includes(name) && services.has(name));
+  // Everything that stops the run is named in one line, so one more run settles it.
+  const problems: string[] = [];
+  const clashing: string[] = [];
   for (const pair of ourServices) {
     const name = keyOf(pair);
     const copy = pair.clone() as Pair;
@@ -137,9 +140,11 @@ export function mergeComposeServices(input: ComposeMergeInput): ComposeMergeResu
     }
     if (services.has(name)) {
       const flag = input.flags[name];
-      throw new UsageError(
-        `${file} already has its own service ${name}${describeService(services.get(name, true))}: ${flag ? `give the generated one another name with ${flag} <name>, or rename yours` : 'the generator writes a service of that name too; rename yours'}, then run again`,
+      clashing.push(name);
+      problems.push(
+        `${file} already has its own service ${name}${describeService(services.get(name, true))}: ${flag ? `give the generated one another name with ${flag} <name>, or rename yours` : 'the generator writes a service of that name too; rename yours'}`,
       );
+      continue;
     }
     const key = copy.key as Scalar;
     key.spaceBefore = services.items.length > 0;
@@ -176,16 +181,18 @@ export function mergeComposeServices(input: ComposeMergeInput): ComposeMergeResu
   // A service of theirs on a host port one of ours publishes: `docker compose up` stops with
   // "port is already allocated" (host-port-in-use). Services in profiles start only on request.
   const oursDoc = parseDocument(input.ours);
-  for (const name of others) {
+  // A service of theirs with one of our names is checked too: renamed, ours would still take its port.
+  for (const name of [...others, ...clashing]) {
     const node = services.get(name);
     if (isMap(node) && node.get('profiles') !== undefined) continue;
     const theirPorts = publishedPorts(node, input.vars);
     for (const mine of ourNames) {
       const clash = publishedPorts(oursDoc.getIn(['services', mine]), input.vars).find((p) => theirPorts.some((t) => hostPortsClash(t, p)));
       if (clash) {
-        throw new UsageError(
-          `${file}'s service ${name} publishes host port ${clash.host}, which the generated ${mine} would publish too ("port is already allocated" at docker compose up): choose another with --port <n> or WEB_PORT in .env, or take that mapping out of ${name}, then run again`,
+        problems.push(
+          `${file}'s service ${name} publishes host port ${clash.host}, which the generated ${mine} would publish too ("port is already allocated" at docker compose up): choose another with --port <n> or WEB_PORT in .env, or take that mapping out of ${name}`,
         );
+        break;
       }
     }
   }
@@ -193,7 +200,7 @@ export function mergeComposeServices(input: ComposeMergeInput): ComposeMergeResu
   // would not start either (env-file-missing). Made from an example, usually: name it.
   const exists = input.exists;
   if (exists) {
-    for (const name of others) {
+    for (const name of [...others, ...clashing]) {
       const node = services.get(name);
       if (!isMap(node) || node.get('profiles') !== undefined) continue;
       const missing = envFilePaths(node.get('env_file', true))
@@ -203,11 +210,14 @@ export function mergeComposeServices(input: ComposeMergeInput): ComposeMergeResu
       const example = [`${missing}.example`, `${missing}-sample`, `${missing}.sample`, `${missing}-example`, `${missing}.template`].find(
         exists,
       );
-      throw new UsageError(
-        `${file}'s service ${name} reads env_file ${missing}, which does not exist, so docker compose refuses the file ("env file … not found"): create it${example ? ` from ${example}` : ''}, then run again`,
+      problems.push(
+        `${file}'s service ${name} reads env_file ${missing}, which does not exist, so docker compose refuses the file ("env file … not found"): create it${example ? ` from ${example}` : ''}`,
       );
+      break;
     }
   }
+  if (problems.length === 1) throw new UsageError(`${problems[0]}, then run again`);
+  if (problems.length > 1) throw new UsageError(`${problems.join('; and ')}; then run again`);
   return { text: out, services: ourNames, volumes: added, others };
 }
 

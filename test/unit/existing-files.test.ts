@@ -121,7 +121,8 @@ describe('an existing compose file', () => {
     expectRefused(
       dir,
       ['--yes'],
-      /^django-docker: compose\.yml already has its own service web \(build \.\): give the generated one another name with --web-service <name>/,
+      // Both names in one line: one more run settles it.
+      /^django-docker: compose\.yml already has its own service web \(build \.\): give the generated one another name with --web-service <name>, or rename yours; and compose\.yml already has its own service db \(image postgres:16\): give the generated one another name with --db-service <name>, or rename yours; then run again$/,
     );
     expectRefused(dir, ['--yes', '--web-service', 'django'], /already has its own service db \(image postgres:16\): .*--db-service <name>/);
     const r = run(dir, ['--yes', '--web-service', 'django', '--db-service', 'django-db', '--python', '3.11']);
