@@ -489,7 +489,8 @@ const dbVersionUnsupported: RuleFn = (ctx) => {
   const h = dbHost(ctx);
   for (const db of ctx.p.dbServices) {
     // A database another service uses (a second stack in the same file) is not Django's.
-    const used = h?.host === db.name || ctx.p.app?.dependsOn.has(db.name) || ctx.p.dbServices.length === 1;
+    const namesOther = Boolean(h?.host && h.host !== db.name && ctx.p.compose?.services.has(h.host));
+    const used = h?.host === db.name || ctx.p.app?.dependsOn.has(db.name) || (ctx.p.dbServices.length === 1 && !namesOther);
     if (!used) continue;
     const { name, tag } = imageTag(db.image!.value);
     const v = tag && /^\d/.test(tag) ? /^(\d+(?:\.\d+)?)/.exec(tag)![1]! : undefined;
@@ -515,7 +516,10 @@ const dbCredentialsDrift: RuleFn = (ctx) => {
   if (!settingsLoaded(p)) return;
   const h = dbHost(ctx);
   const engine = engineOf(p) ?? '';
-  const db = p.dbServices.find((s) => s.name === h?.host) ?? (p.dbServices.length === 1 ? p.dbServices[0] : undefined);
+  // The only database service stands in for an unknown host, never for another service the host
+  // names (a server whose image the doctor does not know, such as pgautoupgrade's).
+  const namesOther = Boolean(h?.host && p.compose?.services.has(h.host));
+  const db = p.dbServices.find((s) => s.name === h?.host) ?? (p.dbServices.length === 1 && !namesOther ? p.dbServices[0] : undefined);
   const dbs = setting(p, 'DATABASES');
   const d = dictGet(dbs?.value, 'default');
   const kind: Database | undefined = db ? databaseOfImage(imageTag(db.image!.value).name) : undefined;
