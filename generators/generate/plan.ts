@@ -15,7 +15,7 @@ import {
   serviceEnv,
   type SystemPackages,
 } from '../facts/databases.ts';
-import type { Detected } from '../project/detect.ts';
+import { DATA_FOLDER_NAMES, type Detected } from '../project/detect.ts';
 import { type EvalResult, strOf, truthy } from '../project/python-eval.ts';
 import { type Requirement, type RequirementSet, hasDistribution, normaliseName } from '../project/requirements.ts';
 import type { RequirementNeed } from './requirements-merge.ts';
@@ -95,6 +95,12 @@ export interface Plan {
   user: { name: string; uid: number; gid: number };
   /** Paths the app user must own: written at run time or mounted as volumes. */
   writablePaths: string[];
+  /**
+   * Local uploads and collected static files, relative to the build context: at the root and
+   * beside manage.py (Docker matches .dockerignore lines from the context root only). A Python
+   * package of that name is code, so it stays.
+   */
+  localDataFolders: string[];
   port: number;
   server: { kind: Answers['server']; command: string[]; why: string };
   healthcheck: { host: string; url: string; command: string[] };
@@ -512,6 +518,10 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     volumes.unshift({ name: 'sqlite-data', target: paths.dataDir, why: 'the SQLite file and its journal live here, outside the image' });
 
   const writablePaths = [paths.staticRoot, paths.mediaRoot, ...(paths.dataDir ? [paths.dataDir] : [])];
+  const dataNamedPackages = detected.kind === 'existing' ? (detected.dataNamedPackages ?? []) : [];
+  const localDataFolders = [...new Set(['.', sourceDir])]
+    .flatMap((dir) => DATA_FOLDER_NAMES.map((name) => posix.join(dir, name)))
+    .filter((folder) => !dataNamedPackages.includes(folder));
 
   // Version-control tools for git+ URLs are build-only: pip clones in the builder.
   const builder = [...new Set([...systemDrivers.flatMap((d) => d.builderPackages), ...special.vcsPackages])].sort();
@@ -546,6 +556,7 @@ export function buildPlan(detected: Detected, answers: Answers, org: OrgConfig =
     paths,
     user: { name: answers.user, uid: answers.uid, gid: answers.uid },
     writablePaths,
+    localDataFolders,
     port: answers.port,
     server: serverCommand(answers, wsgiApp, asgiApp),
     healthcheck: {

@@ -62,6 +62,8 @@ export interface DetectedProject {
   previousAdditions: string[];
   /** The compose file `docker compose` reads here, when there is one (ours from an earlier run, or the project's). */
   composeFile?: string;
+  /** `media` or `staticfiles` folders at the root or beside manage.py that are Python packages (code, not local data). */
+  dataNamedPackages?: string[];
   /** The project's own compose file, as an earlier run merged services into it. */
   previousCompose?: { file: string; services: string[]; volumes: string[] };
   /** The compose file is the project's own (not one the generator wrote whole): its services. */
@@ -152,6 +154,9 @@ function djangoFromHeader(files: ProjectFiles, settingsFiles: readonly string[])
  */
 export const NEUTRAL_FILES =
   /^(\.git.*|\.yo-rc\.json|django-docker\.config\.json|README(\.md|\.rst)?|LICENSE(\.md|\.txt)?|\.editorconfig|\.env(\.example)?|\.DS_Store)$/;
+
+/** Folders Django projects keep local uploads and collected static files in, beside manage.py. */
+export const DATA_FOLDER_NAMES = ['media', 'staticfiles'];
 
 /** A string setting, or the default of the variable it is read from. */
 function literal(value: Val | undefined): string | undefined {
@@ -277,6 +282,9 @@ export async function detect(root: string, options: DetectOptions = {}): Promise
   const projectCompose = adopted ? readProjectCompose(root, composeFile, state.compose?.services) : undefined;
   const serverNames = new Set(requirements?.requirements.map((r) => r.name) ?? []);
   const requiredEnv = project.env.filter((v) => v.kind === 'required').map((v) => v.name);
+  const dataNamedPackages = [...new Set(['.', sourceDir])]
+    .flatMap((dir) => DATA_FOLDER_NAMES.map((name) => posix.join(dir, name)))
+    .filter((folder) => files.kind(posix.join(folder, '__init__.py')) === 'file');
 
   return {
     kind: 'existing',
@@ -284,6 +292,7 @@ export async function detect(root: string, options: DetectOptions = {}): Promise
     folderName,
     sourceDir,
     managePy,
+    ...(dataNamedPackages.length ? { dataNamedPackages } : {}),
     settingsModule,
     baseSettingsModule,
     baseSettingsFile,
