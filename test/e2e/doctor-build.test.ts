@@ -79,7 +79,7 @@ describe('doctor --build on the engine', () => {
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
       expect(r.stdout.trimEnd().split('\n')).toEqual([
         expect.stringMatching(
-          /^doctor: no problems found \(6 files checked; on the engine: built in \d+ s, started, settings import, check --deploy, GET \/ 404\)$/,
+          /^doctor: no problems found \(7 files checked; on the engine: built in \d+ s, started, settings import, check --deploy, GET \/ 404\)$/,
         ),
       ]);
       expect(await leftovers()).toEqual([]);
